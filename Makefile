@@ -1,0 +1,35 @@
+# rounds: plans home visits for community health and social care teams.
+GO ?= go
+BIN := bin/rounds
+SEED ?= 1
+TIME ?= 5s
+
+.PHONY: build run test bench lint db
+
+build:
+	$(GO) build -o $(BIN) ./cmd/rounds
+
+# run solves a realistic demo day (a borough team in Hammersmith and Fulham)
+# and prints the roster summary.
+run: build
+	$(BIN) generate -size borough -seed $(SEED) -out bin/demo-request.json
+	$(BIN) solve -time $(TIME) -seed $(SEED) -format table -out bin/demo-roster.json bin/demo-request.json
+
+# test runs every test; the PostgreSQL tests need the local server (db starts it).
+test: db
+	$(GO) test -count=1 ./...
+
+# bench prints the benchmark tables: Solomon at 1 s per instance and the
+# care fixtures.
+bench: build
+	$(BIN) bench solomon ../shared/benchdata/solomon -time 1s -out bin/bench/solomon
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./benchmarks/
+
+lint:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l .)" || (gofmt -l .; exit 1)
+
+# db makes sure a PostgreSQL server answers on TEST_DATABASE_URL (the local
+# cluster by default), starting the local cluster if it is down.
+db:
+	@bash .ci/postgres
