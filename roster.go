@@ -1,0 +1,97 @@
+package rounds
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// GeoJSON returns the roster as a GeoJSON FeatureCollection for a map: one
+// LineString per route that has stops (start, each stop, end; properties
+// workerId, date, travelMode, stops, travelSeconds) and one Point per stop
+// (properties visitId, clientId, workerId, start, end, priority, seq).
+func (r *Roster) GeoJSON() *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for _, rt := range r.Routes {
+		if len(rt.Stops) == 0 {
+			continue
+		}
+		line := orb.LineString{rt.Start.Point()}
+		for i, s := range rt.Stops {
+			line = append(line, s.Location.Point())
+			p := geojson.NewFeature(s.Location.Point())
+			p.Properties = geojson.Properties{
+				"visitId": s.VisitID, "clientId": s.ClientID, "workerId": rt.WorkerID, "date": string(rt.Date),
+				"start": s.Start.String(), "end": s.End.String(), "priority": string(s.Priority), "seq": i + 1,
+			}
+			fc.Append(p)
+		}
+		line = append(line, rt.End.Point())
+		f := geojson.NewFeature(line)
+		f.Properties = geojson.Properties{
+			"workerId": rt.WorkerID, "date": string(rt.Date), "travelMode": string(rt.TravelMode),
+			"stops": len(rt.Stops), "travelSeconds": rt.TravelSeconds,
+		}
+		fc.Append(f)
+	}
+	return fc
+}
+
+// WriteTable writes the roster for a person to read: a line per route with
+// its stops, then the unassigned visits with their reasons, then totals.
+func (r *Roster) WriteTable(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WORKER\tDATE\tDEPART\tRETURN\tVISITS\tTRAVEL\tWORK\tWAIT\tROUND")
+	for _, rt := range r.Routes {
+		if len(rt.Stops) == 0 {
+			continue
+		}
+		var round strings.Builder
+		for i, s := range rt.Stops {
+			if i > 0 {
+				round.WriteString(" ")
+			}
+			fmt.Fprintf(&round, "%s@%s", s.VisitID, s.Start)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", rt.WorkerID, rt.Date, rt.Depart, rt.Return,
+			len(rt.Stops), minutes(rt.TravelSeconds), minutes(rt.WorkSeconds), minutes(rt.WaitSeconds), round.String())
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(r.Unassigned) > 0 {
+		fmt.Fprintf(w, "\nUnassigned (%d):\n", len(r.Unassigned))
+		for _, u := range r.Unassigned {
+			fmt.Fprintf(w, "  %-12s %-15s %-22s %s\n", u.VisitID, u.Priority, u.Reason, u.Detail)
+		}
+	}
+	t := r.Totals
+	fmt.Fprintf(w, "\nVisits: %d assigned of %d (%s); unassigned %d (%s)\n", t.Assigned, t.Visits,
+		byPriority(t.AssignedByPriority), t.Unassigned, byPriority(t.UnassignedByPriority))
+	_, err := fmt.Fprintf(w, "Workers used: %d; travel %s, work %s, waiting %s\n", t.WorkersUsed,
+		minutes(t.TravelSeconds), minutes(t.WorkSeconds), minutes(t.WaitSeconds))
+	return err
+}
+
+func minutes(sec int) string {
+	return fmt.Sprintf("%dh%02d", sec/3600, sec/60%60)
+}
+
+func byPriority(m map[Priority]int) string {
+	keys := make([]string, 0, len(m))
+	for p, n := range m {
+		if n > 0 {
+			keys = append(keys, fmt.Sprintf("%s %d", p, n))
+		}
+	}
+	sort.Strings(keys)
+	if len(keys) == 0 {
+		return "none"
+	}
+	return strings.Join(keys, ", ")
+}
