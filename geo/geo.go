@@ -78,3 +78,19 @@ type Source interface {
 	// supported or a point cannot be routed.
 	Matrix(ctx context.Context, points []Point, mode Mode) (Matrix, error)
 }
+
+// checkPoints returns an error naming the first point that is not a WGS84
+// longitude, latitude pair.
+func checkPoints(points []Point) error {
+	for i, p := range points {
+		if !validPoint(p) {
+			return fmt.Errorf("point %d = %v: not a WGS84 longitude, latitude", i, p)
+		}
+	}
+	return nil
+}
+
+// validPoint reports whether p is a WGS84 longitude, latitude pair.
+func validPoint(p Point) bool {
+	return p.Lon() >= -180 && p.Lon() <= 180 && p.Lat() >= -90 && p.Lat() <= 90
+}
