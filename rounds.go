@@ -111,6 +111,10 @@ type Client struct {
 	DeclinedWorkers []string `json:"declinedWorkers,omitempty"`
 	// GenderPreference, if set, is the only gender of worker who may visit.
 	GenderPreference string `json:"genderPreference,omitempty"`
+	// Consent records that the client agreed to share their details with
+	// the team. Without it the service shows their details to admins only
+	// and does not plan their visits. The solver ignores it.
+	Consent bool `json:"consent,omitempty"`
 }
 
 // Pin fixes a visit to a worker and, optionally, a start time.

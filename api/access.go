@@ -1,0 +1,153 @@
+package api
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/roundsdev/rounds"
+)
+
+// permission is what a route needs its caller's role to allow.
+type permission string
+
+// The permissions of the routes.
+const (
+	permPublic      permission = "public"
+	permRead        permission = "read"
+	permManageTeams permission = "manage_teams"
+	permEditTeam    permission = "edit_team"
+	permWriteCare   permission = "write_care"
+	permWriteVisits permission = "write_visits"
+	permPlan        permission = "plan"
+	permSolve       permission = "solve"
+	permEditRoster  permission = "edit_roster"
+	permPublish     permission = "publish"
+	permAdmin       permission = "admin"
+)
+
+const (
+	admin       = rounds.AccessAdmin
+	coordinator = rounds.AccessCoordinator
+	dispatcher  = rounds.AccessDispatcher
+	planner     = rounds.AccessPlanner
+	viewer      = rounds.AccessViewer
+)
+
+// allowed is the one table of which roles hold which permission.
+var allowed = map[permission][]rounds.AccessRole{
+	permRead:        {admin, coordinator, dispatcher, planner, viewer},
+	permManageTeams: {admin},
+	permEditTeam:    {admin, coordinator},
+	permWriteCare:   {admin, coordinator},
+	permWriteVisits: {admin, coordinator, dispatcher},
+	permPlan:        {admin, coordinator, planner},
+	permSolve:       {admin, coordinator, dispatcher, planner},
+	permEditRoster:  {admin, coordinator, dispatcher},
+	permPublish:     {admin, coordinator},
+	permAdmin:       {admin},
+}
+
+// authorize checks the bearer key, the route's permission and, for routes
+// under /v1/teams/:team, that the key may touch the team. It puts the key
+// in the request context for the store's audit log.
+func (s *Server) authorize(r route) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if r.perm == permPublic {
+				return next(c)
+			}
+			k, err := s.authenticate(c)
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(allowed[r.perm], k.Role) {
+				return &rounds.Error{Code: rounds.EUNAUTHORIZED, Field: "role", Value: string(k.Role),
+					Message: "this role may not " + strings.ReplaceAll(string(r.perm), "_", " ")}
+			}
+			if team := c.Param("team"); team != "" {
+				if err := canTouch(k, team); err != nil {
+					return err
+				}
+			}
+			ctx := rounds.NewContextWithKey(c.Request().Context(), k)
+			c.SetRequest(c.Request().WithContext(ctx))
+			return next(c)
+		}
+	}
+}
+
+// authenticate returns the key of the request's bearer token.
+func (s *Server) authenticate(c echo.Context) (*rounds.APIKey, error) {
+	token, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return nil, errUnauthenticated
+	}
+	id, secret, ok := rounds.ParseToken(strings.TrimSpace(token))
+	if !ok {
+		return nil, errUnauthenticated
+	}
+	if k := s.keys.get(id, secret); k != nil {
+		return k, nil
+	}
+	k, err := s.cfg.Store.Key(c.Request().Context(), id)
+	if rounds.ErrorCode(err) == rounds.ENOTFOUND {
+		return nil, errUnauthenticated
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !k.Verify(secret) {
+		return nil, errUnauthenticated
+	}
+	s.keys.put(k)
+	return k, nil
+}
+
+// KeyCacheTTL is how long a verified key is trusted without asking the
+// store again: a revoked key keeps working for at most this long.
+const KeyCacheTTL = 5 * time.Second
+
+// keyCache remembers recently verified keys.
+type keyCache struct {
+	mu   sync.Mutex
+	keys map[string]cachedKey
+}
+
+type cachedKey struct {
+	key     *rounds.APIKey
+	expires time.Time
+}
+
+// get returns the cached key of id if secret matches and it has not expired.
+func (kc *keyCache) get(id, secret string) *rounds.APIKey {
+	kc.mu.Lock()
+	defer kc.mu.Unlock()
+	ck, ok := kc.keys[id]
+	if !ok || time.Now().After(ck.expires) || !ck.key.Verify(secret) {
+		return nil
+	}
+	return ck.key
+}
+
+func (kc *keyCache) put(k *rounds.APIKey) {
+	kc.mu.Lock()
+	defer kc.mu.Unlock()
+	if kc.keys == nil || len(kc.keys) > 10000 {
+		kc.keys = make(map[string]cachedKey)
+	}
+	kc.keys[k.ID] = cachedKey{key: k, expires: time.Now().Add(KeyCacheTTL)}
+}
+
+// canTouch returns EUNAUTHORIZED naming the team if k may not act on it.
+func canTouch(k *rounds.APIKey, team string) error {
+	if k.CanTouch(team) {
+		return nil
+	}
+	return &rounds.Error{Code: rounds.EUNAUTHORIZED, Field: "team", Value: team, Message: "this key may not touch the team"}
+}
+
+// keyOf returns the key of an authorized request.
+func keyOf(c echo.Context) *rounds.APIKey { return rounds.KeyFromContext(c.Request().Context()) }

@@ -1,0 +1,124 @@
+package api
+
+import (
+	"encoding/json"
+
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/memory"
+)
+
+// TestAccessEveryEndpoint calls every authenticated route with no key, a
+// bad key, each role, and a key for another team, and checks that only the
+// roles the table allows get past the checks.
+func TestAccessEveryEndpoint(t *testing.T) {
+	e := newEnv(t, memory.NewStore())
+	e.must(t, "POST", "/v1/teams", e.admin, rounds.Team{ID: "hf", Name: "H&F"}, 201, nil)
+	e.must(t, "POST", "/v1/teams", e.admin, rounds.Team{ID: "kc", Name: "K&C"}, 201, nil)
+	tokens := map[rounds.AccessRole]string{rounds.AccessAdmin: e.admin}
+	for _, role := range rounds.AccessRoles[1:] {
+		tokens[role] = e.key(t, role, "hf")
+	}
+	outsider := e.key(t, rounds.AccessCoordinator, "kc")
+	for _, r := range e.srv.routes() {
+		if r.perm == permPublic {
+			continue
+		}
+		p := path(r.path)
+		t.Run(r.method+" "+r.path, func(t *testing.T) {
+			if status, _ := e.call(t, r.method, p, "", "{}"); status != 401 {
+				t.Errorf("no key: status %d, want 401", status)
+			}
+			if status, _ := e.call(t, r.method, p, "rk_nope_nope", "{}"); status != 401 {
+				t.Errorf("unknown key: status %d, want 401", status)
+			}
+			for _, role := range rounds.AccessRoles {
+				status, body := e.call(t, r.method, p, tokens[role], "{}")
+				denied := status == 403 && fieldOf(body) == "role"
+				if want := !slices.Contains(allowed[r.perm], role); denied != want {
+					t.Errorf("%s: status %d (%s), denied %v, want %v", role, status, body, denied, want)
+				}
+			}
+			if strings.Contains(r.path, ":team") {
+				status, body := e.call(t, r.method, p, outsider, "{}")
+				if status != 403 || fieldOf(body) != "team" && fieldOf(body) != "role" {
+					t.Errorf("key of another team: status %d (%s), want 403", status, body)
+				}
+			}
+		})
+	}
+	t.Run("team in the body", func(t *testing.T) {
+		for _, c := range []struct{ method, path, body string }{
+			{"POST", "/v1/plans", `{"team":"hf","from":"2025-03-03","to":"2025-03-03"}`},
+			{"POST", "/v1/solve", `{"team":"hf","workers":[],"clients":[],"visits":[]}`},
+		} {
+			status, body := e.call(t, c.method, c.path, outsider, c.body)
+			if status != 403 || fieldOf(body) != "team" {
+				t.Errorf("%s %s by another team's key: %d %s, want 403 naming team", c.method, c.path, status, body)
+			}
+		}
+	})
+}
+
+// TestBadInput checks that bad requests get a 4xx naming the field and
+// value, and leave nothing behind.
+func TestBadInput(t *testing.T) {
+	e := newEnv(t, memory.NewStore())
+	e.must(t, "POST", "/v1/teams", e.admin, rounds.Team{ID: "hf", Name: "H&F", Skills: []rounds.Skill{"hoist"}}, 201, nil)
+	worker := `{"id":"w1","role":"nurse","start":{"lat":51.5,"lon":-0.2},"travelMode":"drive","shifts":[{"date":"2025-03-03","start":"08:00","end":"16:00"}]}`
+	e.must(t, "POST", "/v1/teams/hf/workers", e.admin, worker, 201, nil)
+	e.must(t, "POST", "/v1/teams/hf/clients", e.admin, `{"id":"c1","location":{"lat":51.5,"lon":-0.21},"consent":true}`, 201, nil)
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		field, value             string
+	}{
+		{"unknown field", "POST", "/v1/teams/hf/workers", `{"id":"w2","colour":"red"}`, 422, "colour", "colour"},
+		{"wrong type", "POST", "/v1/teams/hf/workers", `{"id":"w2","role":7}`, 422, "role", "number"},
+		{"impossible time", "POST", "/v1/teams/hf/workers", strings.Replace(worker, `"16:00"`, `"25:00"`, 1), 422, "body", ""},
+		{"shift ends first", "POST", "/v1/teams/hf/workers", strings.NewReplacer(`"w1"`, `"w2"`, `"16:00"`, `"07:00"`).Replace(worker), 422, "shifts[0]", "08:00-07:00"},
+		{"unknown skill", "POST", "/v1/teams/hf/workers", strings.NewReplacer(`"w1"`, `"w2"`, `"role":"nurse"`, `"role":"nurse","skills":["juggling"]`).Replace(worker), 422, "skills[0]", "juggling"},
+		{"unknown role", "POST", "/v1/teams/hf/workers", strings.NewReplacer(`"w1"`, `"w2"`, `"nurse"`, `"wizard"`).Replace(worker), 422, "role", "wizard"},
+		{"unknown client", "POST", "/v1/teams/hf/visits", `{"id":"v1","clientId":"ghost","date":"2025-03-03","durationMinutes":30,"priority":"routine"}`, 422, "clientId", "ghost"},
+		{"unknown pin worker", "POST", "/v1/teams/hf/visits", `{"id":"v1","clientId":"c1","date":"2025-03-03","durationMinutes":30,"priority":"routine","pin":{"workerId":"ghost"}}`, 422, "pin.workerId", "ghost"},
+		{"window outside hours", "POST", "/v1/teams/hf/visits", `{"id":"v1","clientId":"c1","date":"2025-03-03","durationMinutes":30,"priority":"routine","windows":[{"start":"06:00","end":"07:00"}]}`, 422, "windows[0]", "06:00-07:00"},
+		{"bad id", "POST", "/v1/teams/hf/clients", `{"id":"a b","location":{"lat":51.5,"lon":-0.2}}`, 422, "id", "a b"},
+		{"id differs from path", "PUT", "/v1/teams/hf/workers/w1", strings.Replace(worker, `"w1"`, `"w9"`, 1), 422, "id", "w9"},
+		{"trailing data", "POST", "/v1/teams/hf/clients", `{"id":"c2","location":{"lat":51.5,"lon":-0.2}} {}`, 422, "body", "trailing data"},
+		{"bad limit", "GET", "/v1/teams/hf/visits?limit=-1", "", 422, "limit", "-1"},
+		{"unknown query", "GET", "/v1/teams/hf/visits?colour=red", "", 422, "colour", "red"},
+		{"bad date filter", "GET", "/v1/teams/hf/visits?from=tomorrow", "", 422, "from", "tomorrow"},
+		{"plan ends first", "POST", "/v1/plans", `{"team":"hf","from":"2025-03-03","to":"2025-03-01"}`, 422, "to", "2025-03-01"},
+		{"plan too long", "POST", "/v1/plans", `{"team":"hf","from":"2025-03-01","to":"2025-06-01"}`, 422, "to", "2025-06-01"},
+		{"plan time limit", "POST", "/v1/plans", `{"team":"hf","from":"2025-03-03","to":"2025-03-03","options":{"timeLimitSeconds":9999}}`, 422, "options.timeLimitSeconds", "9999"},
+		{"solve time limit", "POST", "/v1/solve", `{"team":"hf","workers":[],"clients":[],"visits":[],"options":{"timeLimitSeconds":31}}`, 422, "options.timeLimitSeconds", "31"},
+		{"missing team", "POST", "/v1/plans", `{"team":"zz","from":"2025-03-03","to":"2025-03-03"}`, 404, "", ""},
+		{"body too large", "POST", "/v1/teams/hf/clients", `{"id":"c3","name":"` + strings.Repeat("x", 9<<20) + `"}`, 413, "body", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, body := e.call(t, c.method, c.path, e.admin, c.body)
+			var eb ErrorBody
+			if status != c.status {
+				t.Fatalf("status %d, want %d: %s", status, c.status, body)
+			}
+			if err := json.Unmarshal(body, &eb); err != nil || eb.Error.Code == "" {
+				t.Fatalf("body %s is not an error body", body)
+			}
+			if eb.Error.Field != c.field || c.value != "" && eb.Error.Value != c.value {
+				t.Errorf("error names %s = %q, want %s = %q (%s)", eb.Error.Field, eb.Error.Value, c.field, c.value, eb.Error.Message)
+			}
+		})
+	}
+	var visits rounds.Page[rounds.Visit]
+	e.must(t, "GET", "/v1/teams/hf/visits", e.admin, nil, 200, &visits)
+	var workers rounds.Page[rounds.Worker]
+	e.must(t, "GET", "/v1/teams/hf/workers", e.admin, nil, 200, &workers)
+	if visits.Total != 0 || workers.Total != 1 || workers.Items[0].ID != "w1" {
+		t.Errorf("after the bad requests: %d visits, workers %v; want none and w1 unchanged", visits.Total, workers.Items)
+	}
+
+}

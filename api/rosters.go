@@ -1,0 +1,142 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/validate"
+)
+
+func (s *Server) listRosters(c echo.Context) error {
+	f, err := parseFilter(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.cfg.Store.Rosters(c.Request().Context(), c.Param("team"), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+// version reads the "version" query parameter: 0 (latest) if absent.
+func version(c echo.Context, name string) (int, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, rounds.Invalid(name, v, "want a version number from 1")
+	}
+	return n, nil
+}
+
+func (s *Server) getRoster(c echo.Context) error {
+	for name := range c.QueryParams() {
+		if name != "version" {
+			return rounds.Invalid(name, c.QueryParam(name), "unknown query parameter; want version")
+		}
+	}
+	n, err := version(c, "version")
+	if err != nil {
+		return err
+	}
+	v, err := s.cfg.Store.RosterVersion(c.Request().Context(), c.Param("team"), c.Param("roster"), n)
+	if err != nil {
+		return err
+	}
+	if keyOf(c).Role != rounds.AccessAdmin {
+		// The planned request holds clients' names; rosters name no one.
+		v.Request = nil
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+// PublishRequest is the body of POST .../rosters/{roster}/publish.
+type PublishRequest struct {
+	Version int `json:"version"`
+}
+
+func (s *Server) publishRoster(c echo.Context) error {
+	var p PublishRequest
+	if err := rounds.DecodeStrict(c.Request().Body, &p); err != nil {
+		return err
+	}
+	if p.Version < 1 {
+		return rounds.Invalid("version", p.Version, "want a version number from 1")
+	}
+	v, err := s.cfg.Store.PublishRoster(c.Request().Context(), c.Param("team"), c.Param("roster"), p.Version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) editRoster(c echo.Context) error {
+	var e Edit
+	if err := rounds.DecodeStrict(c.Request().Body, &e); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cur, err := s.cfg.Store.RosterVersion(ctx, c.Param("team"), c.Param("roster"), 0)
+	if err != nil {
+		return err
+	}
+	if e.Version != cur.Version {
+		return rounds.Invalid("version", e.Version, "the roster is at version %d; edit the latest version", cur.Version)
+	}
+	next, err := e.apply(ctx, cur, s.cfg.Source)
+	if err != nil {
+		return err
+	}
+	violations, err := validate.Roster(ctx, next.Request, next.Roster, s.cfg.Source)
+	if err != nil {
+		return err
+	}
+	if len(violations) > 0 {
+		msgs := make([]string, len(violations))
+		for i, v := range violations {
+			msgs[i] = v.String()
+		}
+		return &violationsError{err: rounds.Invalid("op", e.Op, "the edit breaks a hard rule: %s", msgs[0]), violations: msgs}
+	}
+	if err := s.cfg.Store.AddRosterVersion(ctx, next); err != nil {
+		return err
+	}
+	if keyOf(c).Role != rounds.AccessAdmin {
+		next.Request = nil
+	}
+	return c.JSON(http.StatusCreated, next)
+}
+
+func (s *Server) diffRoster(c echo.Context) error {
+	for name := range c.QueryParams() {
+		if name != "from" && name != "to" {
+			return rounds.Invalid(name, c.QueryParam(name), "unknown query parameter; want from and to")
+		}
+	}
+	from, err := version(c, "from")
+	if err != nil {
+		return err
+	}
+	to, err := version(c, "to")
+	if err != nil {
+		return err
+	}
+	if from == 0 || to == 0 {
+		return rounds.Invalid("from", c.QueryParam("from"), "both from and to versions are required")
+	}
+	ctx := c.Request().Context()
+	a, err := s.cfg.Store.RosterVersion(ctx, c.Param("team"), c.Param("roster"), from)
+	if err != nil {
+		return err
+	}
+	b, err := s.cfg.Store.RosterVersion(ctx, c.Param("team"), c.Param("roster"), to)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, Diff{RosterID: a.RosterID, From: from, To: to, Changes: diff(a.Roster, b.Roster)})
+}

@@ -1,0 +1,91 @@
+package benchmarks
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/roundsdev/rounds/fixtures"
+	"github.com/roundsdev/rounds/geo"
+	"github.com/roundsdev/rounds/solver"
+)
+
+// BenchmarkSolomon solves a few Solomon instances, one per family, for one
+// second on one thread and reports the gap to the distance-only best known.
+func BenchmarkSolomon(b *testing.B) {
+	dir := solomonDir(b)
+	for _, name := range []string{"c101", "c201", "r101", "r201", "rc101", "rc201"} {
+		b.Run(name, func(b *testing.B) {
+			var gap, unassigned float64
+			for i := 0; i < b.N; i++ {
+				res, err := RunSolomon(context.Background(), dir, b.TempDir(), SolomonOptions{
+					Solver:    solver.Options{TimeLimit: time.Second, Seed: int64(i + 1), Threads: 1},
+					Instances: []string{name},
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				gap += res[0].Gap
+				unassigned += float64(res[0].Unassigned)
+			}
+			b.ReportMetric(gap/float64(b.N), "gap%")
+			b.ReportMetric(unassigned/float64(b.N), "unassigned")
+		})
+	}
+}
+
+// BenchmarkCareScale builds generated care days of growing size (fixture
+// and travel matrix outside the timer), then measures the first roster
+// (regret construction and local search) and the time per ruin-and-
+// recreate iteration on one thread.
+func BenchmarkCareScale(b *testing.B) {
+	sizes := []struct {
+		name string
+		cfg  fixtures.Config
+	}{
+		{"borough-900", fixtures.Borough},
+		{"area-6000", fixtures.Area},
+		{"double-area-12000", fixtures.Config{Boroughs: fixtures.Area.Boroughs, Workers: 1000, Visits: 12000}},
+	}
+	for _, size := range sizes {
+		b.Run(size.name, func(b *testing.B) {
+			req, err := fixtures.Generate(size.cfg)
+			if err != nil {
+				b.Skipf("fixture: %v", err)
+			}
+			p, err := solver.Build(context.Background(), req, geo.Haversine{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			// The time per iteration is the difference between runs of
+			// 2,000 and 4,000 iterations, so that construction and the
+			// final polish cancel out.
+			solve := func(iterations int, seed int64) (time.Duration, time.Duration, *solver.Solution) {
+				var firstAt time.Duration
+				begin := time.Now()
+				sol, err := solver.Solve(context.Background(), p, solver.Options{Iterations: iterations, Seed: seed, Threads: 1,
+					Progress: func(pr solver.Progress) {
+						if firstAt == 0 {
+							firstAt = pr.Elapsed
+						}
+					}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return firstAt, time.Since(begin), sol
+			}
+			b.ResetTimer()
+			var first, perIter, unassigned float64
+			for i := 0; i < b.N; i++ {
+				firstAt, short, _ := solve(2000, int64(i))
+				_, long, sol := solve(4000, int64(i))
+				first += firstAt.Seconds()
+				perIter += float64((long - short).Microseconds()) / 2000
+				unassigned += float64(len(sol.Unassigned))
+			}
+			b.ReportMetric(first/float64(b.N), "s-first-roster")
+			b.ReportMetric(perIter/float64(b.N), "µs/iteration")
+			b.ReportMetric(unassigned/float64(b.N), "unassigned")
+		})
+	}
+}

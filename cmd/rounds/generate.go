@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/fixtures"
+)
+
+func runGenerate(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("generate", "generate [flags]", stderr)
+	size := fs.String("size", "borough", "team size: "+strings.Join(fixtures.SizeNames, ", "))
+	seed := fs.Int64("seed", 1, "random seed: the same flags give the same request")
+	date := fs.String("date", string(fixtures.DefaultDate), "first day of the horizon, YYYY-MM-DD")
+	days := fs.Int("days", 1, fmt.Sprintf("days in the horizon (1-%d)", fixtures.MaxDays))
+	boroughs := fs.String("boroughs", "", "comma-separated London boroughs (default: the size's own)")
+	out := fs.String("out", "", "write the request to this file instead of stdout")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	cfg, err := fixtures.SizeByName(*size)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	cfg.Seed = *seed
+	cfg.Date = rounds.Date(*date)
+	cfg.Days = *days
+	if *boroughs != "" {
+		cfg.Boroughs = strings.Split(*boroughs, ",")
+	}
+	req, err := fixtures.Generate(cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "generated %d workers, %d clients, %d visits\n", len(req.Workers), len(req.Clients), len(req.Visits))
+	if *out != "" {
+		return writeJSONFile(*out, req)
+	}
+	return writeJSON(stdout, req)
+}

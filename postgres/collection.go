@@ -1,0 +1,240 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/roundsdev/rounds"
+)
+
+// table stores one kind of team-owned record: its wire-format body as
+// jsonb, plus the columns the API filters on and the foreign keys check.
+type table[T any] struct {
+	s      *Store
+	name   string
+	entity string
+	id     func(*T) string
+	// columns names the extra columns and values returns them for a record.
+	columns []string
+	values  func(*T) []any
+	// where returns the filter's conditions, appending their arguments.
+	where func(f rounds.Filter, args *[]any) []string
+}
+
+func arg(args *[]any, v any) string {
+	*args = append(*args, v)
+	return fmt.Sprintf("$%d", len(*args))
+}
+
+func workerTable(s *Store) *table[rounds.Worker] {
+	return &table[rounds.Worker]{s: s, name: "workers", entity: "worker",
+		id:      func(w *rounds.Worker) string { return w.ID },
+		columns: []string{"role", "network", "shift_dates"},
+		values: func(w *rounds.Worker) []any {
+			dates := make([]string, len(w.Shifts))
+			for i, sh := range w.Shifts {
+				dates[i] = string(sh.Date)
+			}
+			return []any{string(w.Role), w.Network, pq.Array(dates)}
+		},
+		where: func(f rounds.Filter, args *[]any) []string {
+			var c []string
+			if f.Role != "" {
+				c = append(c, "role = "+arg(args, string(f.Role)))
+			}
+			if f.Network != "" {
+				c = append(c, "network = "+arg(args, f.Network))
+			}
+			if f.From != "" || f.To != "" {
+				c = append(c, fmt.Sprintf("EXISTS (SELECT 1 FROM unnest(shift_dates) d WHERE (%s::date IS NULL OR d >= %[1]s::date) AND (%s::date IS NULL OR d <= %[2]s::date))",
+					arg(args, dateArg(f.From)), arg(args, dateArg(f.To))))
+			}
+			return c
+		},
+	}
+}
+
+func clientTable(s *Store) *table[rounds.Client] {
+	return &table[rounds.Client]{s: s, name: "clients", entity: "client",
+		id:      func(c *rounds.Client) string { return c.ID },
+		columns: []string{"network", "consent"},
+		values:  func(c *rounds.Client) []any { return []any{c.Network, c.Consent} },
+		where: func(f rounds.Filter, args *[]any) []string {
+			if f.Network != "" {
+				return []string{"network = " + arg(args, f.Network)}
+			}
+			return nil
+		},
+	}
+}
+
+func episodeTable(s *Store) *table[rounds.Episode] {
+	return &table[rounds.Episode]{s: s, name: "episodes", entity: "episode",
+		id:      func(e *rounds.Episode) string { return e.ID },
+		columns: []string{"client_id", "pathway", "start_date", "end_date"},
+		values: func(e *rounds.Episode) []any {
+			return []any{e.ClientID, string(e.Pathway), string(e.Start), string(e.End)}
+		},
+		where: func(f rounds.Filter, args *[]any) []string {
+			var c []string
+			if f.ClientID != "" {
+				c = append(c, "client_id = "+arg(args, f.ClientID))
+			}
+			if f.From != "" {
+				c = append(c, "end_date >= "+arg(args, string(f.From))+"::date")
+			}
+			if f.To != "" {
+				c = append(c, "start_date <= "+arg(args, string(f.To))+"::date")
+			}
+			return c
+		},
+	}
+}
+
+func visitTable(s *Store) *table[rounds.Visit] {
+	return &table[rounds.Visit]{s: s, name: "visits", entity: "visit",
+		id:      func(v *rounds.Visit) string { return v.ID },
+		columns: []string{"client_id", "episode_id", "date", "priority"},
+		values: func(v *rounds.Visit) []any {
+			var episode any
+			if v.Episode != "" {
+				episode = v.Episode
+			}
+			return []any{v.ClientID, episode, string(v.Date), string(v.Priority)}
+		},
+		where: func(f rounds.Filter, args *[]any) []string {
+			var c []string
+			if f.ClientID != "" {
+				c = append(c, "client_id = "+arg(args, f.ClientID))
+			}
+			if f.Episode != "" {
+				c = append(c, "episode_id = "+arg(args, f.Episode))
+			}
+			if f.Priority != "" {
+				c = append(c, "priority = "+arg(args, string(f.Priority)))
+			}
+			if f.From != "" {
+				c = append(c, "date >= "+arg(args, string(f.From))+"::date")
+			}
+			if f.To != "" {
+				c = append(c, "date <= "+arg(args, string(f.To))+"::date")
+			}
+			return c
+		},
+	}
+}
+
+// hasTeam returns ENOTFOUND if the team does not exist.
+func hasTeam(ctx context.Context, q sqlx.QueryerContext, team string) error {
+	var one int
+	err := sqlx.GetContext(ctx, q, &one, `SELECT 1 FROM teams WHERE id = $1`, team)
+	return translate(err, "team "+team)
+}
+
+// Create stores a new record and audits it in one transaction.
+func (t *table[T]) Create(ctx context.Context, team string, v *T) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	id := t.id(v)
+	args := append([]any{team, id, body}, t.values(v)...)
+	marks := make([]string, len(args))
+	for i := range args {
+		marks[i] = fmt.Sprintf("$%d", i+1)
+	}
+	q := fmt.Sprintf(`INSERT INTO %s (team_id, id, body, %s) VALUES (%s)`, t.name, strings.Join(t.columns, ", "), strings.Join(marks, ", "))
+	return t.s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := hasTeam(ctx, tx, team); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return translate(err, t.entity+" "+id)
+		}
+		return audit(ctx, tx, team, rounds.AuditCreate, t.entity, id, nil, v)
+	})
+}
+
+// Get returns one record.
+func (t *table[T]) Get(ctx context.Context, team, id string) (*T, error) {
+	var body []byte
+	err := t.s.db.GetContext(ctx, &body, `SELECT body FROM `+t.name+` WHERE team_id = $1 AND id = $2`, team, id)
+	if err != nil {
+		return nil, translate(err, t.entity+" "+id)
+	}
+	var v T
+	return &v, json.Unmarshal(body, &v)
+}
+
+// List returns a page of the team's records ordered by ID.
+func (t *table[T]) List(ctx context.Context, team string, f rounds.Filter) (*rounds.Page[T], error) {
+	args := []any{team}
+	conds := append([]string{"team_id = $1"}, t.where(f, &args)...)
+	where := strings.Join(conds, " AND ")
+	q := fmt.Sprintf(`SELECT body, count(*) OVER () AS total FROM %s WHERE %s ORDER BY id LIMIT %d OFFSET %d`,
+		t.name, where, f.PageLimit(), max(f.Offset, 0))
+	var rows []struct {
+		Body  []byte `db:"body"`
+		Total int    `db:"total"`
+	}
+	if err := t.s.db.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, translate(err, "list "+t.name)
+	}
+	items := make([]T, len(rows))
+	for i, r := range rows {
+		if err := json.Unmarshal(r.Body, &items[i]); err != nil {
+			return nil, err
+		}
+	}
+	total := 0
+	if len(rows) > 0 {
+		total = rows[0].Total
+	} else if f.Offset > 0 {
+		if err := t.s.db.GetContext(ctx, &total, `SELECT count(*) FROM `+t.name+` WHERE `+where, args...); err != nil {
+			return nil, translate(err, "count "+t.name)
+		}
+	}
+	return newPage(items, total, f), nil
+}
+
+// Update replaces a record and audits the change in one transaction.
+func (t *table[T]) Update(ctx context.Context, team string, v *T) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	id := t.id(v)
+	args := append([]any{team, id, body}, t.values(v)...)
+	sets := []string{"body = $3"}
+	for i, c := range t.columns {
+		sets = append(sets, fmt.Sprintf("%s = $%d", c, i+4))
+	}
+	q := fmt.Sprintf(`UPDATE %s SET %s WHERE team_id = $1 AND id = $2`, t.name, strings.Join(sets, ", "))
+	return t.s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var before []byte
+		err := tx.GetContext(ctx, &before, `SELECT body FROM `+t.name+` WHERE team_id = $1 AND id = $2 FOR UPDATE`, team, id)
+		if err != nil {
+			return translate(err, t.entity+" "+id)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return translate(err, t.entity+" "+id)
+		}
+		return audit(ctx, tx, team, rounds.AuditUpdate, t.entity, id, json.RawMessage(before), v)
+	})
+}
+
+// Delete removes a record and audits it in one transaction.
+func (t *table[T]) Delete(ctx context.Context, team, id string) error {
+	return t.s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var before []byte
+		err := tx.GetContext(ctx, &before, `DELETE FROM `+t.name+` WHERE team_id = $1 AND id = $2 RETURNING body`, team, id)
+		if err != nil {
+			return translate(err, t.entity+" "+id)
+		}
+		return audit(ctx, tx, team, rounds.AuditDelete, t.entity, id, json.RawMessage(before), nil)
+	})
+}

@@ -1,0 +1,350 @@
+package postgres_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/memory"
+	"github.com/roundsdev/rounds/postgres/pgtest"
+)
+
+// stores are the implementations the contract runs against.
+var stores = []struct {
+	name string
+	new  func(testing.TB) rounds.Store
+}{
+	{"memory", func(testing.TB) rounds.Store { return memory.NewStore() }},
+	{"postgres", func(tb testing.TB) rounds.Store { s, _ := pgtest.New(tb); return s }},
+}
+
+// TestStoreContract runs the rounds.Store contract against every store.
+func TestStoreContract(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			t.Parallel()
+			s := st.new(t)
+			ctx := actorContext(t)
+			t.Run("teams", func(t *testing.T) { testTeams(t, ctx, s) })
+			t.Run("records", func(t *testing.T) { testRecords(t, ctx, s) })
+			t.Run("keys", func(t *testing.T) { testKeys(t, ctx, s) })
+			t.Run("rosters", func(t *testing.T) { testRosters(t, ctx, s) })
+			t.Run("jobs", func(t *testing.T) { testJobs(t, ctx, s) })
+			t.Run("audit", func(t *testing.T) { testAudit(t, ctx, s) })
+		})
+	}
+}
+
+func actorContext(tb testing.TB) context.Context {
+	tb.Helper()
+	k, _, err := rounds.NewAPIKey("contract", rounds.AccessAdmin, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return rounds.NewContextWithKey(context.Background(), k)
+}
+
+func wantCode(tb testing.TB, what string, err error, code string) {
+	tb.Helper()
+	if got := rounds.ErrorCode(err); got != code {
+		tb.Fatalf("%s: error code %q (%v), want %q", what, got, err, code)
+	}
+}
+
+func mustTeam(tb testing.TB, ctx context.Context, s rounds.Store, id string) {
+	tb.Helper()
+	wantCode(tb, "create team "+id, s.CreateTeam(ctx, &rounds.Team{ID: id, Name: "Team " + id}), "")
+}
+
+func testTeams(t *testing.T, ctx context.Context, s rounds.Store) {
+	tm := &rounds.Team{ID: "hf", Name: "Hammersmith", Skills: []rounds.Skill{"hoist"}}
+	wantCode(t, "create", s.CreateTeam(ctx, tm), "")
+	if tm.CreatedAt.IsZero() {
+		t.Error("CreateTeam did not set CreatedAt")
+	}
+	wantCode(t, "duplicate", s.CreateTeam(ctx, &rounds.Team{ID: "hf", Name: "x"}), rounds.ECONFLICT)
+	got, err := s.Team(ctx, "hf")
+	wantCode(t, "get", err, "")
+	if got.Name != "Hammersmith" || len(got.Skills) != 1 || got.Skills[0] != "hoist" {
+		t.Errorf("Team = %+v", got)
+	}
+	_, err = s.Team(ctx, "nope")
+	wantCode(t, "get missing", err, rounds.ENOTFOUND)
+	tm.Name = "H&F"
+	wantCode(t, "update", s.UpdateTeam(ctx, tm), "")
+	wantCode(t, "update missing", s.UpdateTeam(ctx, &rounds.Team{ID: "nope", Name: "x"}), rounds.ENOTFOUND)
+	mustTeam(t, ctx, s, "kc")
+	mustTeam(t, ctx, s, "zz")
+	p, err := s.Teams(ctx, rounds.Filter{Offset: 1, Limit: 1})
+	wantCode(t, "list", err, "")
+	if p.Total != 3 || len(p.Items) != 1 || p.Items[0].ID != "kc" {
+		t.Errorf("Teams page = %+v, want kc of 3", p)
+	}
+	wantCode(t, "delete", s.DeleteTeam(ctx, "zz"), "")
+	wantCode(t, "delete again", s.DeleteTeam(ctx, "zz"), rounds.ENOTFOUND)
+}
+
+func testRecords(t *testing.T, ctx context.Context, s rounds.Store) {
+	mustTeam(t, ctx, s, "rec")
+	mustTeam(t, ctx, s, "other")
+	loc := rounds.Location{Lat: 51.49, Lon: -0.22}
+	workers := []rounds.Worker{
+		{ID: "w1", Role: rounds.Nurse, Network: "north", Start: loc, TravelMode: "drive", Shifts: []rounds.Shift{{Date: "2025-03-03", Start: rounds.At(8, 0), End: rounds.At(16, 0)}}},
+		{ID: "w2", Role: rounds.CareWorker, Network: "south", Start: loc, TravelMode: "walk", Shifts: []rounds.Shift{{Date: "2025-03-04", Start: rounds.At(8, 0), End: rounds.At(16, 0)}}},
+	}
+	for i := range workers {
+		wantCode(t, "create worker", s.Workers().Create(ctx, "rec", &workers[i]), "")
+	}
+	wantCode(t, "duplicate worker", s.Workers().Create(ctx, "rec", &workers[0]), rounds.ECONFLICT)
+	wantCode(t, "worker in missing team", s.Workers().Create(ctx, "nope", &workers[0]), rounds.ENOTFOUND)
+	wantCode(t, "same id, other team", s.Workers().Create(ctx, "other", &workers[0]), "")
+
+	c := rounds.Client{ID: "c1", Name: "A. Person", Location: loc, Consent: true, PreferredWorkers: []string{"w1"}}
+	wantCode(t, "create client", s.Clients().Create(ctx, "rec", &c), "")
+	ep := rounds.Episode{ID: "e1", ClientID: "c1", Pathway: rounds.Reablement, Start: "2025-03-01", End: "2025-03-20"}
+	wantCode(t, "create episode", s.Episodes().Create(ctx, "rec", &ep), "")
+	bad := rounds.Episode{ID: "e2", ClientID: "ghost", Pathway: rounds.Reablement, Start: "2025-03-01", End: "2025-03-02"}
+	wantCode(t, "episode of missing client", s.Episodes().Create(ctx, "rec", &bad), rounds.ECONFLICT)
+	visits := []rounds.Visit{
+		{ID: "v1", ClientID: "c1", Date: "2025-03-03", DurationMinutes: 30, Priority: rounds.Reablement, Episode: "e1"},
+		{ID: "v2", ClientID: "c1", Date: "2025-03-04", DurationMinutes: 45, Priority: rounds.Routine},
+		{ID: "v3", ClientID: "c1", Date: "2025-03-05", DurationMinutes: 20, Priority: rounds.Routine},
+	}
+	for i := range visits {
+		wantCode(t, "create visit", s.Visits().Create(ctx, "rec", &visits[i]), "")
+	}
+	ghost := rounds.Visit{ID: "v9", ClientID: "ghost", Date: "2025-03-03", DurationMinutes: 30, Priority: rounds.Routine}
+	wantCode(t, "visit of missing client", s.Visits().Create(ctx, "rec", &ghost), rounds.ECONFLICT)
+	noEp := rounds.Visit{ID: "v9", ClientID: "c1", Date: "2025-03-03", DurationMinutes: 30, Priority: rounds.Routine, Episode: "ghost"}
+	wantCode(t, "visit of missing episode", s.Visits().Create(ctx, "rec", &noEp), rounds.ECONFLICT)
+
+	got, err := s.Clients().Get(ctx, "rec", "c1")
+	wantCode(t, "get client", err, "")
+	if got.Name != c.Name || !got.Consent || len(got.PreferredWorkers) != 1 {
+		t.Errorf("client = %+v, want %+v", got, c)
+	}
+	_, err = s.Clients().Get(ctx, "other", "c1")
+	wantCode(t, "client of another team", err, rounds.ENOTFOUND)
+
+	lists := []struct {
+		name string
+		list func() (int, []string, error)
+		want []string
+		tot  int
+	}{
+		{"workers by role", listIDs(ctx, s.Workers(), "rec", rounds.Filter{Role: rounds.CareWorker}, func(w rounds.Worker) string { return w.ID }), []string{"w2"}, 1},
+		{"workers on a date", listIDs(ctx, s.Workers(), "rec", rounds.Filter{From: "2025-03-03", To: "2025-03-03"}, func(w rounds.Worker) string { return w.ID }), []string{"w1"}, 1},
+		{"workers by network", listIDs(ctx, s.Workers(), "rec", rounds.Filter{Network: "south"}, func(w rounds.Worker) string { return w.ID }), []string{"w2"}, 1},
+		{"visits in range", listIDs(ctx, s.Visits(), "rec", rounds.Filter{From: "2025-03-04", To: "2025-03-05"}, func(v rounds.Visit) string { return v.ID }), []string{"v2", "v3"}, 2},
+		{"visits page 2", listIDs(ctx, s.Visits(), "rec", rounds.Filter{Offset: 1, Limit: 1}, func(v rounds.Visit) string { return v.ID }), []string{"v2"}, 3},
+		{"visits by priority", listIDs(ctx, s.Visits(), "rec", rounds.Filter{Priority: rounds.Reablement}, func(v rounds.Visit) string { return v.ID }), []string{"v1"}, 1},
+		{"visits by episode", listIDs(ctx, s.Visits(), "rec", rounds.Filter{Episode: "e1"}, func(v rounds.Visit) string { return v.ID }), []string{"v1"}, 1},
+		{"episodes overlapping", listIDs(ctx, s.Episodes(), "rec", rounds.Filter{From: "2025-03-19", To: "2025-04-01"}, func(e rounds.Episode) string { return e.ID }), []string{"e1"}, 1},
+		{"episodes after", listIDs(ctx, s.Episodes(), "rec", rounds.Filter{From: "2025-03-21"}, func(e rounds.Episode) string { return e.ID }), []string{}, 0},
+		{"other team's visits", listIDs(ctx, s.Visits(), "other", rounds.Filter{}, func(v rounds.Visit) string { return v.ID }), []string{}, 0},
+	}
+	for _, tc := range lists {
+		t.Run(tc.name, func(t *testing.T) {
+			total, ids, err := tc.list()
+			wantCode(t, "list", err, "")
+			if total != tc.tot || !equal(ids, tc.want) {
+				t.Errorf("got %v of %d, want %v of %d", ids, total, tc.want, tc.tot)
+			}
+		})
+	}
+
+	visits[1].DurationMinutes = 60
+	visits[1].Date = "2025-03-06"
+	wantCode(t, "update visit", s.Visits().Update(ctx, "rec", &visits[1]), "")
+	v2, err := s.Visits().Get(ctx, "rec", "v2")
+	wantCode(t, "get visit", err, "")
+	if v2.DurationMinutes != 60 || v2.Date != "2025-03-06" {
+		t.Errorf("updated visit = %+v", v2)
+	}
+	total, _, _ := listIDs(ctx, s.Visits(), "rec", rounds.Filter{From: "2025-03-06"}, func(v rounds.Visit) string { return v.ID })()
+	if total != 1 {
+		t.Errorf("visits from 2025-03-06 = %d after update, want 1 (filter columns follow updates)", total)
+	}
+	wantCode(t, "update missing", s.Visits().Update(ctx, "rec", &ghost), rounds.ENOTFOUND)
+	wantCode(t, "delete referenced client", s.Clients().Delete(ctx, "rec", "c1"), rounds.ECONFLICT)
+	wantCode(t, "delete referenced episode", s.Episodes().Delete(ctx, "rec", "e1"), rounds.ECONFLICT)
+	wantCode(t, "delete visit", s.Visits().Delete(ctx, "rec", "v1"), "")
+	wantCode(t, "delete visit again", s.Visits().Delete(ctx, "rec", "v1"), rounds.ENOTFOUND)
+	wantCode(t, "delete episode", s.Episodes().Delete(ctx, "rec", "e1"), "")
+	wantCode(t, "delete team", s.DeleteTeam(ctx, "other"), "")
+	_, err = s.Workers().Get(ctx, "other", "w1")
+	wantCode(t, "worker of deleted team", err, rounds.ENOTFOUND)
+}
+
+func listIDs[T any](ctx context.Context, c rounds.Collection[T], team string, f rounds.Filter, id func(T) string) func() (int, []string, error) {
+	return func() (int, []string, error) {
+		p, err := c.List(ctx, team, f)
+		if err != nil {
+			return 0, nil, err
+		}
+		ids := []string{}
+		for _, v := range p.Items {
+			ids = append(ids, id(v))
+		}
+		return p.Total, ids, nil
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func testKeys(t *testing.T, ctx context.Context, s rounds.Store) {
+	k, token, err := rounds.NewAPIKey("dispatch desk", rounds.AccessDispatcher, []string{"hf"})
+	wantCode(t, "new key", err, "")
+	wantCode(t, "create key", s.CreateKey(ctx, k), "")
+	wantCode(t, "duplicate key", s.CreateKey(ctx, k), rounds.ECONFLICT)
+	id, secret, ok := rounds.ParseToken(token)
+	if !ok || id != k.ID {
+		t.Fatalf("ParseToken(%q) = %q, ok %v", token, id, ok)
+	}
+	got, err := s.Key(ctx, id)
+	wantCode(t, "get key", err, "")
+	if !got.Verify(secret) || got.Verify(secret+"x") || got.Role != rounds.AccessDispatcher || !got.CanTouch("hf") || got.CanTouch("kc") {
+		t.Errorf("stored key %+v does not verify its secret or checks teams wrongly", got)
+	}
+	all, err := s.Keys(ctx)
+	wantCode(t, "list keys", err, "")
+	if len(all) != 1 || all[0].Hash != "" {
+		t.Errorf("Keys = %+v, want one key without its hash", all)
+	}
+	wantCode(t, "delete key", s.DeleteKey(ctx, id), "")
+	_, err = s.Key(ctx, id)
+	wantCode(t, "deleted key", err, rounds.ENOTFOUND)
+}
+
+func testRosters(t *testing.T, ctx context.Context, s rounds.Store) {
+	mustTeam(t, ctx, s, "ros")
+	req := &rounds.Request{Team: "ros", Workers: []rounds.Worker{{ID: "w1"}}}
+	v1 := &rounds.RosterVersion{Team: "ros", From: "2025-03-03", To: "2025-03-03", JobID: "job-a", Note: "planned", Request: req,
+		Roster: &rounds.Roster{Routes: []rounds.Route{{WorkerID: "w1", Date: "2025-03-03"}}}}
+	wantCode(t, "create", s.CreateRoster(ctx, v1), "")
+	if v1.RosterID == "" || v1.Version != 1 || v1.Status != rounds.RosterDraft {
+		t.Fatalf("created roster %+v", v1)
+	}
+	again := &rounds.RosterVersion{Team: "ros", From: "2025-03-03", To: "2025-03-03", JobID: "job-a", Request: req, Roster: &rounds.Roster{}}
+	wantCode(t, "second roster for a job", s.CreateRoster(ctx, again), rounds.ECONFLICT)
+	v2 := &rounds.RosterVersion{Team: "ros", RosterID: v1.RosterID, Version: 2, Note: "move", Request: req, Roster: &rounds.Roster{}}
+	wantCode(t, "add version", s.AddRosterVersion(ctx, v2), "")
+	stale := &rounds.RosterVersion{Team: "ros", RosterID: v1.RosterID, Version: 2, Request: req, Roster: &rounds.Roster{}}
+	wantCode(t, "stale version", s.AddRosterVersion(ctx, stale), rounds.ECONFLICT)
+	missing := &rounds.RosterVersion{Team: "ros", RosterID: "nope", Version: 2, Request: req, Roster: &rounds.Roster{}}
+	wantCode(t, "missing roster", s.AddRosterVersion(ctx, missing), rounds.ENOTFOUND)
+
+	latest, err := s.RosterVersion(ctx, "ros", v1.RosterID, 0)
+	wantCode(t, "latest", err, "")
+	if latest.Version != 2 || latest.From != "2025-03-03" || latest.Note != "move" || latest.Request == nil || latest.JobID != "job-a" {
+		t.Errorf("latest = %+v", latest)
+	}
+	first, err := s.RosterVersion(ctx, "ros", v1.RosterID, 1)
+	wantCode(t, "version 1", err, "")
+	if len(first.Roster.Routes) != 1 || first.Roster.Routes[0].WorkerID != "w1" {
+		t.Errorf("version 1 roster = %+v", first.Roster)
+	}
+	_, err = s.RosterVersion(ctx, "ros", v1.RosterID, 3)
+	wantCode(t, "version 3", err, rounds.ENOTFOUND)
+
+	pub, err := s.PublishRoster(ctx, "ros", v1.RosterID, 1)
+	wantCode(t, "publish 1", err, "")
+	if pub.Status != rounds.RosterPublished {
+		t.Errorf("published = %+v", pub)
+	}
+	_, err = s.PublishRoster(ctx, "ros", v1.RosterID, 2)
+	wantCode(t, "publish 2", err, "")
+	for v, want := range map[int]rounds.RosterStatus{1: rounds.RosterSuperseded, 2: rounds.RosterPublished} {
+		got, err := s.RosterVersion(ctx, "ros", v1.RosterID, v)
+		wantCode(t, "get", err, "")
+		if got.Status != want {
+			t.Errorf("version %d status %s, want %s", v, got.Status, want)
+		}
+	}
+	_, err = s.PublishRoster(ctx, "ros", v1.RosterID, 9)
+	wantCode(t, "publish missing", err, rounds.ENOTFOUND)
+	list, err := s.Rosters(ctx, "ros", rounds.Filter{From: "2025-03-01", To: "2025-03-05"})
+	wantCode(t, "list", err, "")
+	if list.Total != 1 || list.Items[0].Version != 2 || list.Items[0].Roster != nil {
+		t.Errorf("Rosters = %+v, want the latest version without its body", list)
+	}
+	none, _ := s.Rosters(ctx, "ros", rounds.Filter{From: "2025-04-01"})
+	if none.Total != 0 {
+		t.Errorf("Rosters after April = %d, want 0", none.Total)
+	}
+}
+
+func testJobs(t *testing.T, ctx context.Context, s rounds.Store) {
+	mustTeam(t, ctx, s, "job")
+	j := &rounds.Job{Team: "job", Kind: rounds.JobSolve, From: "2025-03-03", To: "2025-03-03", Request: &rounds.Request{Team: "job"}}
+	wantCode(t, "submit", s.SubmitJob(ctx, j), "")
+	if j.ID == "" || j.State != rounds.JobQueued {
+		t.Fatalf("submitted %+v", j)
+	}
+	wantCode(t, "submit to missing team", s.SubmitJob(ctx, &rounds.Job{Team: "nope", Kind: rounds.JobSolve, From: "2025-03-03", To: "2025-03-03", Request: &rounds.Request{}}), rounds.ENOTFOUND)
+	got, err := s.Job(ctx, "job", j.ID)
+	wantCode(t, "get", err, "")
+	if got.Request != nil || got.State != rounds.JobQueued || got.From != "2025-03-03" {
+		t.Errorf("Job = %+v, want queued without request", got)
+	}
+	_, err = s.Job(ctx, "ros", j.ID)
+	wantCode(t, "job of another team", err, rounds.ENOTFOUND)
+	if n, err := s.QueueDepth(ctx); err != nil || n != 1 {
+		t.Errorf("QueueDepth = %d, %v; want 1", n, err)
+	}
+	c, err := s.CancelJob(ctx, "job", j.ID)
+	wantCode(t, "cancel", err, "")
+	if c.State != rounds.JobCancelled {
+		t.Errorf("cancelled job state %s", c.State)
+	}
+	_, err = s.CancelJob(ctx, "job", j.ID)
+	wantCode(t, "cancel twice", err, rounds.ECONFLICT)
+	if n, _ := s.QueueDepth(ctx); n != 0 {
+		t.Errorf("QueueDepth after cancel = %d", n)
+	}
+}
+
+func testAudit(t *testing.T, ctx context.Context, s rounds.Store) {
+	p, err := s.Audit(ctx, "rec", rounds.Filter{Limit: 1000})
+	wantCode(t, "audit", err, "")
+	actor := rounds.ActorFromContext(ctx)
+	var sawUpdate bool
+	for i, e := range p.Items {
+		if e.Team != "rec" || e.Actor != actor || e.At.IsZero() {
+			t.Fatalf("entry %+v: want team rec, actor %s", e, actor)
+		}
+		if i > 0 && e.ID >= p.Items[i-1].ID {
+			t.Fatalf("entries not newest first: %d after %d", e.ID, p.Items[i-1].ID)
+		}
+		if e.Entity == "visit" && e.EntityID == "v2" && e.Action == rounds.AuditUpdate {
+			sawUpdate = true
+			var before, after rounds.Visit
+			if json.Unmarshal(e.Before, &before) != nil || json.Unmarshal(e.After, &after) != nil || before.DurationMinutes != 45 || after.DurationMinutes != 60 {
+				t.Errorf("update entry before %s after %s", e.Before, e.After)
+			}
+		}
+	}
+	if !sawUpdate {
+		t.Error("no audit entry for the update of visit v2")
+	}
+	// The team, 2 workers, a client, an episode, 3 visits, an update, 2 deletes.
+	if p.Total != 11 {
+		t.Errorf("team rec has %d audit entries, want 11", p.Total)
+	}
+	all, err := s.Audit(ctx, "", rounds.Filter{})
+	wantCode(t, "audit all", err, "")
+	if all.Total <= p.Total {
+		t.Errorf("audit of every team has %d entries, team rec alone %d", all.Total, p.Total)
+	}
+}

@@ -1,0 +1,178 @@
+// Package postgres is the PostgreSQL Store of rounds (jmoiron/sqlx over
+// lib/pq), its embedded schema migrations (pressly/goose) and its durable
+// job queue (riverqueue/river on database/sql): several processes on
+// several machines share one database and its jobs.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/roundsdev/rounds"
+)
+
+// Store is a rounds.Store in PostgreSQL. It is safe for concurrent use.
+type Store struct {
+	db *sqlx.DB
+	// queue inserts jobs in the same transaction as their rows; it works
+	// none (see Runner).
+	queue    *river.Client[*sql.Tx]
+	workers  *table[rounds.Worker]
+	clients  *table[rounds.Client]
+	episodes *table[rounds.Episode]
+	visits   *table[rounds.Visit]
+}
+
+var _ rounds.Store = (*Store)(nil)
+
+// Open connects to the database at url (a lib/pq URL or key=value string)
+// and checks that it answers. It does not migrate; see Migrate.
+func Open(ctx context.Context, url string) (*Store, error) {
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	s, err := New(db)
+	if err != nil {
+		db.Close()
+	}
+	return s, err
+}
+
+// New returns a Store over an open database.
+func New(db *sqlx.DB) (*Store, error) {
+	queue, err := river.NewClient(riverdatabasesql.New(db.DB), &river.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	s := &Store{db: db, queue: queue}
+	s.workers = workerTable(s)
+	s.clients = clientTable(s)
+	s.episodes = episodeTable(s)
+	s.visits = visitTable(s)
+	return s, nil
+}
+
+// DB returns the database handle, for Migrate and health checks.
+func (s *Store) DB() *sql.DB { return s.db.DB }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping returns an error if the database does not answer.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Workers returns the team-owned workers.
+func (s *Store) Workers() rounds.Collection[rounds.Worker] { return s.workers }
+
+// Clients returns the team-owned clients.
+func (s *Store) Clients() rounds.Collection[rounds.Client] { return s.clients }
+
+// Episodes returns the team-owned episodes.
+func (s *Store) Episodes() rounds.Collection[rounds.Episode] { return s.episodes }
+
+// Visits returns the team-owned visits.
+func (s *Store) Visits() rounds.Collection[rounds.Visit] { return s.visits }
+
+// inTx runs fn in a transaction, committing if it returns nil and rolling
+// back otherwise, so a failed change leaves nothing half-written.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// audit appends an entry to the audit log in tx.
+func audit(ctx context.Context, tx *sqlx.Tx, team, action, entity, id string, before, after any) error {
+	e, err := rounds.NewAuditEntry(ctx, team, action, entity, id, before, after)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (team_id, actor, action, entity, entity_id, before, after)
+		VALUES (NULLIF($1, ''), $2, $3, $4, $5, $6, $7)`, e.Team, e.Actor, e.Action, e.Entity, e.EntityID, []byte(e.Before), []byte(e.After))
+	if err != nil {
+		return fmt.Errorf("audit %s %s: %w", entity, id, err)
+	}
+	return nil
+}
+
+// PostgreSQL error codes the store translates.
+const (
+	pqForeignKey = "23503"
+	pqUnique     = "23505"
+	pqCheck      = "23514"
+)
+
+// translate turns driver errors into domain errors: no rows is ENOTFOUND,
+// a unique violation is ECONFLICT, a foreign key violation is ECONFLICT
+// (a missing or still-used record), a check violation is EINVALID. Others
+// are wrapped with what was being done.
+func translate(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var re *rounds.Error
+	if errors.As(err, &re) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return rounds.Errorf(rounds.ENOTFOUND, "%s not found", what)
+	}
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		switch string(pe.Code) {
+		case pqUnique:
+			return rounds.Errorf(rounds.ECONFLICT, "%s already exists", what)
+		case pqForeignKey:
+			return rounds.Errorf(rounds.ECONFLICT, "%s: a record it refers to is missing, or other records still refer to it", what)
+		case pqCheck:
+			return rounds.Errorf(rounds.EINVALID, "%s: breaks the rule %s", what, pe.Constraint)
+		}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// jsonb encodes v for a jsonb column; nil encodes as SQL NULL.
+func jsonb(v any) ([]byte, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return json.Marshal(v)
+}
+
+// dateArg returns d as a date argument, or NULL if empty.
+func dateArg(d rounds.Date) any {
+	if d == "" {
+		return nil
+	}
+	return string(d)
+}
+
+// page returns a page of items with the filter's offset and limit.
+func newPage[T any](items []T, total int, f rounds.Filter) *rounds.Page[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return &rounds.Page[T]{Items: items, Total: total, Offset: max(f.Offset, 0), Limit: f.PageLimit()}
+}

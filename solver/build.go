@@ -1,0 +1,326 @@
+package solver
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/geo"
+)
+
+// day is the length of a day on the time axis of a care roster.
+const day = 86400
+
+// requestMeta links a Problem built from a request back to it.
+type requestMeta struct {
+	req  *rounds.Request
+	base rounds.Date // day 0 of the time axis
+	// per vehicle: the worker (index in req.Workers), shift and day
+	vehWorker []int
+	vehShift  []int
+	vehDay    []int
+	// per visit: a reason and sentence fixed at build time, if any
+	reason []string
+	detail []string
+	// location of each index of the matrices
+	points []rounds.Location
+}
+
+// Build turns a request into a Problem. It runs req.Validate, then rejects
+// with an EINVALID *rounds.Error anything the solver cannot honour yet
+// (double-handed visits, links between visits, preferred workers) or a pin
+// that contradicts its visit. Times are seconds from midnight of the
+// earliest date; day d adds d·86400. Each worker shift is one vehicle;
+// one travel matrix is fetched from src per travel mode in use, over the
+// unique locations. Visits that no worker can ever serve stay in the
+// Problem with no allowed vehicle and a reason for the roster.
+func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	if err := unsupported(req); err != nil {
+		return nil, err
+	}
+	b := &builder{req: req, locIndex: make(map[rounds.Location]int), skillBit: make(map[rounds.Skill]uint64)}
+	b.meta.req = req
+	b.meta.base = baseDate(req)
+	if err := b.vehicles(); err != nil {
+		return nil, err
+	}
+	if err := b.visits(); err != nil {
+		return nil, err
+	}
+	travel, err := b.matrices(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	p, err := NewProblem(travel, b.vehs, b.viss)
+	if err != nil {
+		return nil, rounds.Errorf(rounds.EINTERNAL, "build problem: %v", err)
+	}
+	p.meta = &b.meta
+	return p, nil
+}
+
+// unsupported rejects the rules that come in a later release.
+func unsupported(req *rounds.Request) error {
+	for i, v := range req.Visits {
+		if v.Workers() == 2 {
+			return rounds.Invalid(fmt.Sprintf("visits[%d].workersNeeded", i), v.WorkersNeeded,
+				"double-handed visits are not supported by the solver yet; they come in a later release")
+		}
+		if len(v.Links) > 0 {
+			return rounds.Invalid(fmt.Sprintf("visits[%d].links", i), v.Links[0].VisitID,
+				"links between visits are not supported by the solver yet; they come in a later release")
+		}
+	}
+	for i, c := range req.Clients {
+		if len(c.PreferredWorkers) > 0 {
+			return rounds.Invalid(fmt.Sprintf("clients[%d].preferredWorkers", i), strings.Join(c.PreferredWorkers, ","),
+				"preferred workers are not supported by the solver yet; they come in a later release")
+		}
+	}
+	return nil
+}
+
+// baseDate returns the earliest date of any shift or visit.
+func baseDate(req *rounds.Request) rounds.Date {
+	var base rounds.Date
+	for _, w := range req.Workers {
+		for _, s := range w.Shifts {
+			if base == "" || s.Date < base {
+				base = s.Date
+			}
+		}
+	}
+	for _, v := range req.Visits {
+		if base == "" || v.Date < base {
+			base = v.Date
+		}
+	}
+	return base
+}
+
+type builder struct {
+	req      *rounds.Request
+	meta     requestMeta
+	locIndex map[rounds.Location]int
+	skillBit map[rounds.Skill]uint64
+	modes    []geo.Mode // profile index -> mode
+	vehs     []Vehicle
+	viss     []Visit
+}
+
+func (b *builder) location(l rounds.Location) int {
+	if i, ok := b.locIndex[l]; ok {
+		return i
+	}
+	b.locIndex[l] = len(b.meta.points)
+	b.meta.points = append(b.meta.points, l)
+	return len(b.meta.points) - 1
+}
+
+func (b *builder) skills(list []rounds.Skill) uint64 {
+	var mask uint64
+	for _, s := range list {
+		bit, ok := b.skillBit[s]
+		if !ok {
+			bit = 1 << len(b.skillBit)
+			b.skillBit[s] = bit
+		}
+		mask |= bit
+	}
+	return mask
+}
+
+func (b *builder) profile(m geo.Mode) int {
+	if i := slices.Index(b.modes, m); i >= 0 {
+		return i
+	}
+	b.modes = append(b.modes, m)
+	return len(b.modes) - 1
+}
+
+// vehicles makes one vehicle per worker shift.
+func (b *builder) vehicles() error {
+	for wi := range b.req.Workers {
+		w := &b.req.Workers[wi]
+		for si, s := range w.Shifts {
+			d := s.Date.DaysSince(b.meta.base)
+			maxWork := s.MaxWorkMinutes
+			if maxWork == 0 {
+				maxWork = w.MaxWorkMinutes
+			}
+			if maxWork > 7*24*60 {
+				return rounds.Invalid(fmt.Sprintf("workers[%d].shifts[%d].maxWorkMinutes", wi, si), maxWork, "must be at most a week")
+			}
+			b.vehs = append(b.vehs, Vehicle{
+				Start:    b.location(w.Start),
+				End:      b.location(w.EndLocation()),
+				Profile:  b.profile(w.TravelMode),
+				Earliest: int32(d*day) + int32(s.Start),
+				Latest:   int32(d*day) + int32(s.End),
+				MaxWork:  int32(maxWork * 60),
+				Skills:   b.skills(w.Skills),
+			})
+			b.meta.vehWorker = append(b.meta.vehWorker, wi)
+			b.meta.vehShift = append(b.meta.vehShift, si)
+			b.meta.vehDay = append(b.meta.vehDay, d)
+		}
+	}
+	if len(b.vehs) == 0 {
+		return rounds.Invalid("workers", len(b.req.Workers), "no worker has a shift: nothing can be planned")
+	}
+	return nil
+}
+
+// visits converts every visit: windows clipped to the service hours and
+// the rapid-response deadline, pins, and the vehicles allowed.
+func (b *builder) visits() error {
+	clients := make(map[string]*rounds.Client, len(b.req.Clients))
+	for i := range b.req.Clients {
+		clients[b.req.Clients[i].ID] = &b.req.Clients[i]
+	}
+	workers := make(map[string]int, len(b.req.Workers))
+	for i, w := range b.req.Workers {
+		workers[w.ID] = i
+	}
+	n := len(b.req.Visits)
+	b.meta.reason = make([]string, n)
+	b.meta.detail = make([]string, n)
+	for i := range b.req.Visits {
+		v := &b.req.Visits[i]
+		c := clients[v.ClientID]
+		windows, err := b.windows(i, v)
+		if err != nil {
+			return err
+		}
+		vis := Visit{
+			Location: b.location(c.Location),
+			Duration: int32(v.DurationMinutes * 60),
+			Windows:  windows,
+			Skills:   b.skills(v.Skills),
+			Penalty:  b.req.Options.Penalty(v.Priority),
+			Vehicles: []int{},
+		}
+		qualified := false
+		for k, veh := range b.vehs {
+			w := &b.req.Workers[b.meta.vehWorker[k]]
+			if veh.Skills&vis.Skills != vis.Skills || slices.Contains(c.DeclinedWorkers, w.ID) ||
+				(c.GenderPreference != "" && w.Gender != c.GenderPreference) ||
+				(v.Pin != nil && workers[v.Pin.WorkerID] != b.meta.vehWorker[k]) {
+				continue
+			}
+			qualified = true
+			if b.req.Workers[b.meta.vehWorker[k]].Shifts[b.meta.vehShift[k]].Date == v.Date {
+				vis.Vehicles = append(vis.Vehicles, k)
+			}
+		}
+		switch {
+		case !qualified:
+			b.meta.reason[i] = rounds.ReasonNoQualifiedWorker
+			b.meta.detail[i] = noQualified(v, c)
+		case len(vis.Vehicles) == 0:
+			b.meta.reason[i] = rounds.ReasonNoWorkerOnShift
+			b.meta.detail[i] = fmt.Sprintf("No worker who could make this visit is on shift on %s.", v.Date)
+		case len(windows) == 0:
+			b.meta.reason[i] = rounds.ReasonUnreachable
+			b.meta.detail[i] = fmt.Sprintf("A %d-minute visit cannot start within its window%s and finish by %s.",
+				v.DurationMinutes, deadlineNote(v), rounds.ServiceHours.End)
+		}
+		b.viss = append(b.viss, vis)
+	}
+	return nil
+}
+
+// windows returns the allowed starts of visit i on the time axis: each
+// window clipped so the visit starts and ends within the service hours and
+// starts by its deadline, empty ones dropped; a pinned start replaces them.
+func (b *builder) windows(i int, v *rounds.Visit) ([]Window, error) {
+	raw := v.Windows
+	if len(raw) == 0 {
+		raw = []rounds.Window{rounds.ServiceHours}
+	}
+	latest := rounds.ServiceHours.End - rounds.Clock(v.DurationMinutes*60)
+	if dl, ok := v.LatestStart(); ok && dl < latest {
+		latest = dl
+	}
+	offset := int32(v.Date.DaysSince(b.meta.base) * day)
+	if v.Pin != nil && v.Pin.Start != nil {
+		at := *v.Pin.Start
+		inside := slices.ContainsFunc(raw, func(w rounds.Window) bool { return w.Contains(at) })
+		if !inside || at > latest || at < rounds.ServiceHours.Start {
+			return nil, rounds.Invalid(fmt.Sprintf("visits[%d].pin.start", i), at,
+				"pinned start must lie within the visit's windows, by its deadline, and let it finish by %s", rounds.ServiceHours.End)
+		}
+		return []Window{{offset + int32(at), offset + int32(at)}}, nil
+	}
+	var out []Window
+	for _, w := range raw {
+		start := max(w.Start, rounds.ServiceHours.Start)
+		end := min(w.End, latest)
+		if end >= start {
+			out = append(out, Window{offset + int32(start), offset + int32(end)})
+		}
+	}
+	return out, nil
+}
+
+func deadlineNote(v *rounds.Visit) string {
+	if dl, ok := v.LatestStart(); ok {
+		return " and by its deadline " + dl.String()
+	}
+	return ""
+}
+
+func noQualified(v *rounds.Visit, c *rounds.Client) string {
+	var rules []string
+	if len(v.Skills) > 0 {
+		names := make([]string, len(v.Skills))
+		for i, s := range v.Skills {
+			names[i] = string(s)
+		}
+		rules = append(rules, "has the skills "+strings.Join(names, ", "))
+	}
+	if v.Pin != nil {
+		rules = append(rules, "is the pinned worker "+v.Pin.WorkerID)
+	}
+	if c.GenderPreference != "" {
+		rules = append(rules, "is "+c.GenderPreference+" as the client asked")
+	}
+	if len(c.DeclinedWorkers) > 0 {
+		rules = append(rules, "is not declined by the client")
+	}
+	if len(rules) == 0 {
+		return "No worker is available for this visit."
+	}
+	return "No worker " + strings.Join(rules, " and ") + "."
+}
+
+// matrices fetches one travel matrix per travel mode in use.
+func (b *builder) matrices(ctx context.Context, src geo.Source) ([]geo.Matrix, error) {
+	points := make([]geo.Point, len(b.meta.points))
+	for i, l := range b.meta.points {
+		points[i] = l.Point()
+	}
+	out := make([]geo.Matrix, len(b.modes))
+	for i, mode := range b.modes {
+		m, err := src.Matrix(ctx, points, mode)
+		if err != nil {
+			return nil, fmt.Errorf("travel matrix for %s: %w", mode, err)
+		}
+		if err := m.Check(len(points)); err != nil {
+			return nil, fmt.Errorf("travel matrix for %s: %w", mode, err)
+		}
+		for _, t := range m.Values {
+			if t > math.MaxInt32/64 {
+				return nil, rounds.Errorf(rounds.EINVALID, "travel matrix for %s holds a time of %d s: points cannot be routed", mode, t)
+			}
+		}
+		out[i] = m
+	}
+	return out, nil
+}

@@ -1,0 +1,91 @@
+package solver
+
+import "fmt"
+
+// Check verifies a solution from scratch, without the search's cached
+// data: every visit is on exactly one route or listed unassigned once,
+// each vehicle may carry its visits, every start lies in a window, every
+// vehicle is back in time, within its working time and capacity, and Cost
+// and Travel match. It returns the first broken rule. O(V + K).
+func (p *Problem) Check(sol *Solution) error {
+	if len(sol.Routes) != len(p.Vehicles) {
+		return fmt.Errorf("solution has %d routes for %d vehicles", len(sol.Routes), len(p.Vehicles))
+	}
+	seen := make([]int, len(p.Visits))
+	var travel, pen int64
+	for k, r := range sol.Routes {
+		if len(r) == 0 {
+			continue
+		}
+		c, err := p.checkRoute(k, r, seen)
+		if err != nil {
+			return fmt.Errorf("route %d: %w", k, err)
+		}
+		travel += c
+	}
+	for _, v := range sol.Unassigned {
+		if v < 0 || v >= len(p.Visits) {
+			return fmt.Errorf("unassigned visit %d does not exist", v)
+		}
+		seen[v]++
+		pen += p.Visits[v].Penalty
+	}
+	for v, n := range seen {
+		if n != 1 {
+			return fmt.Errorf("visit %d appears %d times", v, n)
+		}
+	}
+	if travel != sol.Travel || travel+pen != sol.Cost {
+		return fmt.Errorf("cost %d (travel %d) reported, %d (travel %d) computed", sol.Cost, sol.Travel, travel+pen, travel)
+	}
+	return nil
+}
+
+// checkRoute returns the cost of vehicle k serving visits r in order.
+func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, error) {
+	veh := &p.Vehicles[k]
+	m := p.Travel[veh.Profile]
+	t := int64(veh.Earliest)
+	at := veh.Start
+	var travel, work, load int64
+	for _, v := range r {
+		if v < 0 || v >= len(p.Visits) {
+			return 0, fmt.Errorf("visit %d does not exist", v)
+		}
+		seen[v]++
+		vis := &p.Visits[v]
+		if !p.Allowed(v, k) {
+			return 0, fmt.Errorf("visit %d may not ride vehicle %d", v, k)
+		}
+		d := int64(m.At(at, vis.Location))
+		t += d
+		start := int64(-1)
+		for _, w := range vis.Windows {
+			if t <= int64(w.End) {
+				start = max(t, int64(w.Start))
+				break
+			}
+		}
+		if start < 0 {
+			return 0, fmt.Errorf("visit %d: arrival %d after its last window", v, t)
+		}
+		t = start + int64(vis.Duration)
+		travel += d
+		work += d + int64(vis.Duration)
+		load += int64(vis.Demand)
+		at = vis.Location
+	}
+	d := int64(m.At(at, veh.End))
+	t += d
+	travel += d
+	work += d
+	switch {
+	case t > int64(veh.Latest):
+		return 0, fmt.Errorf("returns at %d after %d", t, veh.Latest)
+	case veh.MaxWork > 0 && work > int64(veh.MaxWork):
+		return 0, fmt.Errorf("works %d over %d", work, veh.MaxWork)
+	case veh.Capacity > 0 && load > int64(veh.Capacity):
+		return 0, fmt.Errorf("load %d over %d", load, veh.Capacity)
+	}
+	return travel + veh.FixedCost, nil
+}

@@ -1,0 +1,142 @@
+package solver
+
+import "math"
+
+const infCost = math.MaxInt64 / 4
+
+// candidates returns the vehicles a visit may be inserted into during
+// construction: every allowed vehicle on small fleets, else the nearest
+// allowed ones.
+func (p *Problem) candidates(v int) []int32 {
+	if len(p.Vehicles) > 64 {
+		return p.nearVeh[v]
+	}
+	var out []int32
+	for k := range p.Vehicles {
+		if p.Allowed(v, k) {
+			out = append(out, int32(k))
+		}
+	}
+	return out
+}
+
+// bestInsertion returns the cheapest feasible position of v in route r.
+func (s *state) bestInsertion(v int32, r *route) (int64, int) {
+	best, at := int64(infCost), -1
+	for pos := 0; pos <= r.size(); pos++ {
+		if c, ok := r.insertCost(s.p, v, pos); ok && c < best {
+			best, at = c, pos+1
+		}
+	}
+	return best, at
+}
+
+// regret inserts unassigned visits by regret-3 insertion: at each step the
+// visit whose best insertion beats its second and third best by the most
+// (a missing option counts as the visit's unassigned penalty, and the
+// penalty itself is added so rapid-response visits go first) takes its
+// best place. Visits that fit nowhere stay unassigned. Each step costs
+// O(V + R·C) for V visits, R visits whose candidate route changed and C
+// candidates per visit.
+func (s *state) regret() {
+	p := s.p
+	nv := p.NumVisits()
+	cand := make([][]int32, nv)
+	cost := make([][]int64, nv)
+	at := make([][]int32, nv)
+	rev := make([][]int32, p.NumVehicles())
+	open := make([]bool, nv)
+	score := make([]int64, nv)
+	for v := 0; v < nv; v++ {
+		if s.routeOf[v] >= 0 {
+			continue
+		}
+		cand[v] = p.candidates(v)
+		cost[v] = make([]int64, len(cand[v]))
+		at[v] = make([]int32, len(cand[v]))
+		for i, k := range cand[v] {
+			rev[k] = append(rev[k], int32(v))
+			c, pos := s.bestInsertion(int32(v), &s.routes[k])
+			cost[v][i], at[v][i] = c, int32(pos)
+		}
+		open[v] = true
+	}
+	seenClass := make([]int64, len(p.Vehicles))
+	stamp := int64(0)
+	summarise := func(v int) {
+		stamp++
+		c1, c2, c3 := int64(infCost), int64(infCost), int64(infCost)
+		for i, k := range cand[v] {
+			c := cost[v][i]
+			if c >= infCost {
+				continue
+			}
+			if s.routes[k].size() == 0 {
+				cl := p.class[k]
+				if seenClass[cl] == stamp {
+					continue
+				}
+				seenClass[cl] = stamp
+			}
+			switch {
+			case c < c1:
+				c1, c2, c3 = c, c1, c2
+			case c < c2:
+				c2, c3 = c, c2
+			case c < c3:
+				c3 = c
+			}
+		}
+		if c1 >= infCost {
+			open[v] = false
+			return
+		}
+		pen := p.penalty[v]
+		if c2 >= infCost {
+			c2 = pen
+		}
+		if c3 >= infCost {
+			c3 = pen
+		}
+		score[v] = c2 - c1 + c3 - c1 + pen
+	}
+	for v := 0; v < nv; v++ {
+		if open[v] {
+			summarise(v)
+		}
+	}
+	for {
+		best := -1
+		for v := 0; v < nv; v++ {
+			if open[v] && (best < 0 || score[v] > score[best]) {
+				best = v
+			}
+		}
+		if best < 0 {
+			return
+		}
+		bi := -1
+		for i, k := range cand[best] {
+			if cost[best][i] < infCost && (bi < 0 || cost[best][i] < cost[best][bi] ||
+				cost[best][i] == cost[best][bi] && k < cand[best][bi]) {
+				bi = i
+			}
+		}
+		k := cand[best][bi]
+		open[best] = false
+		s.insert(int32(best), k, int(at[best][bi]))
+		r := &s.routes[k]
+		for _, u := range rev[k] {
+			if !open[u] {
+				continue
+			}
+			for i, kk := range cand[u] {
+				if kk == k {
+					c, pos := s.bestInsertion(u, r)
+					cost[u][i], at[u][i] = c, int32(pos)
+				}
+			}
+			summarise(int(u))
+		}
+	}
+}

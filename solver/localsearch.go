@@ -1,0 +1,217 @@
+package solver
+
+import "math/rand"
+
+// granK is how many nearest neighbours of each visit the local search
+// tries moves with.
+const granK = 20
+
+// localSearch applies improving moves (relocate, swap, or-opt of 2 and 3
+// visits with or without reversal, 2-opt* between routes, 2-opt and
+// relocations inside a route) between each visit and its granK nearest
+// neighbours, first improvement, in a random visit order, until no move
+// improves. A pass costs O(V·granK) move evaluations, each O(1) between
+// interchangeable vehicles (O(route length) otherwise or inside a route).
+// It does not allocate once its buffers have grown.
+func (s *state) localSearch(rng *rand.Rand, order []int32) {
+	order = order[:0]
+	for v := range s.routeOf {
+		order = append(order, int32(v))
+	}
+	for improved := true; improved; {
+		improved = false
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, u := range order {
+			if s.routeOf[u] < 0 {
+				continue
+			}
+			near := s.p.near[u]
+			if len(near) > granK {
+				near = near[:granK]
+			}
+			for _, v := range near {
+				if s.routeOf[v] < 0 || s.routeOf[u] < 0 {
+					continue
+				}
+				if s.tryPair(u, v) {
+					improved = true
+				}
+			}
+		}
+	}
+}
+
+// tryPair tries every move type that brings u next to v and applies the
+// first that improves the objective.
+func (s *state) tryPair(u, v int32) bool {
+	if s.routeOf[u] == s.routeOf[v] {
+		return s.tryIntra(u, v)
+	}
+	return s.tryRelocate(u, v, 1, false) || s.tryRelocate(u, v, 2, false) ||
+		s.tryRelocate(u, v, 2, true) || s.tryRelocate(u, v, 3, false) ||
+		s.trySwap(u, v) || s.tryTwoOptStar(u, v)
+}
+
+// tryRelocate moves the segment of length seg starting at u (reversed if
+// rev) next to v in v's route, after or before v.
+func (s *state) tryRelocate(u, v int32, seg int, rev bool) bool {
+	p := s.p
+	ku, kv := s.routeOf[u], s.routeOf[v]
+	ru, rv := &s.routes[ku], &s.routes[kv]
+	i, j := int(s.posOf[u]), int(s.posOf[v])
+	if i+seg-1 > ru.size() {
+		return false
+	}
+	s.bufA = append(s.bufA[:0], ru.visits[i-1:i-1+seg]...)
+	if rev {
+		reverse(s.bufA)
+	}
+	newU, ok := p.chain(ru, i-1, nil, ru, i+seg)
+	if !ok {
+		return false
+	}
+	old := ru.cost + rv.cost
+	for _, after := range [2]bool{true, false} {
+		at := j
+		if !after {
+			at = j - 1
+		}
+		newV, ok := p.chain(rv, at, s.bufA, rv, at+1)
+		if ok && newU+newV < old {
+			s.bufB = append(append(append(s.bufB[:0], rv.visits[:at]...), s.bufA...), rv.visits[at:]...)
+			s.bufC = append(append(s.bufC[:0], ru.visits[:i-1]...), ru.visits[i-1+seg:]...)
+			s.replace(kv, s.bufB)
+			s.replace(ku, s.bufC)
+			return true
+		}
+	}
+	return false
+}
+
+// trySwap exchanges u and v between their routes.
+func (s *state) trySwap(u, v int32) bool {
+	p := s.p
+	ku, kv := s.routeOf[u], s.routeOf[v]
+	ru, rv := &s.routes[ku], &s.routes[kv]
+	i, j := int(s.posOf[u]), int(s.posOf[v])
+	s.bufA = append(s.bufA[:0], v)
+	newU, ok := p.chain(ru, i-1, s.bufA, ru, i+1)
+	if !ok {
+		return false
+	}
+	old := ru.cost + rv.cost
+	if newU+p.lowerSwap(rv, j, u) >= old {
+		return false
+	}
+	s.bufA[0] = u
+	newV, ok := p.chain(rv, j-1, s.bufA, rv, j+1)
+	if !ok || newU+newV >= old {
+		return false
+	}
+	s.bufB = append(s.bufB[:0], rv.visits...)
+	s.bufB[j-1] = u
+	s.bufC = append(s.bufC[:0], ru.visits...)
+	s.bufC[i-1] = v
+	s.replace(kv, s.bufB)
+	s.replace(ku, s.bufC)
+	return true
+}
+
+// lowerSwap is a cheap lower bound on the cost of r with position j
+// replaced by visit u: the route cost minus the arcs removed plus the arcs
+// added, ignoring time feasibility.
+func (p *Problem) lowerSwap(r *route, j int, u int32) int64 {
+	k := int(r.veh)
+	lu := p.loc[u]
+	d := p.travel(k, r.lc[j-1], lu) + p.travel(k, lu, r.lc[j+1]) -
+		p.travel(k, r.lc[j-1], r.lc[j]) - p.travel(k, r.lc[j], r.lc[j+1])
+	return r.cost + int64(d)
+}
+
+// tryTwoOptStar exchanges route tails so that u is followed by v: u's
+// route keeps its head up to u and takes v's tail from v; v's route keeps
+// its head before v and takes the tail after u.
+func (s *state) tryTwoOptStar(u, v int32) bool {
+	p := s.p
+	ku, kv := s.routeOf[u], s.routeOf[v]
+	ru, rv := &s.routes[ku], &s.routes[kv]
+	i, j := int(s.posOf[u]), int(s.posOf[v])
+	old := ru.cost + rv.cost
+	newU, ok := p.chain(ru, i, nil, rv, j)
+	if !ok || newU >= old {
+		return false
+	}
+	newV, ok := p.chain(rv, j-1, nil, ru, i+1)
+	if !ok || newU+newV >= old {
+		return false
+	}
+	s.bufB = append(append(s.bufB[:0], ru.visits[:i]...), rv.visits[j-1:]...)
+	s.bufC = append(append(s.bufC[:0], rv.visits[:j-1]...), ru.visits[i:]...)
+	s.replace(ku, s.bufB)
+	s.replace(kv, s.bufC)
+	return true
+}
+
+// tryIntra tries, inside one route, moving u (alone or as the head of a
+// segment of 2 or 3) right after or before v, and reversing the stretch
+// that makes u and v adjacent (2-opt).
+func (s *state) tryIntra(u, v int32) bool {
+	k := s.routeOf[u]
+	r := &s.routes[k]
+	i, j := int(s.posOf[u]), int(s.posOf[v])
+	for seg := 1; seg <= 3; seg++ {
+		if i+seg-1 > r.size() || (j >= i && j < i+seg) {
+			break
+		}
+		for _, at := range [2]int{j, j - 1} { // insert after position at
+			if at >= i-1 && at < i+seg {
+				continue
+			}
+			s.bufA = moveSegment(s.bufA[:0], r.visits, i, seg, at)
+			if s.tryOrder(k, min(i, at+1), max(i+seg-1, at)) {
+				return true
+			}
+		}
+	}
+	lo, hi := i+1, j // reverse lo..hi so that u precedes v
+	if j < i {
+		lo, hi = j, i-1
+	}
+	if hi <= lo {
+		return false
+	}
+	s.bufA = append(s.bufA[:0], r.visits[lo-1:hi]...)
+	reverse(s.bufA)
+	return s.tryOrder(k, lo, hi)
+}
+
+// tryOrder evaluates route k with positions lo..hi replaced by the visits
+// in bufA, and applies it if cheaper.
+func (s *state) tryOrder(k int32, lo, hi int) bool {
+	r := &s.routes[k]
+	c, ok := s.p.chain(r, lo-1, s.bufA, r, hi+1)
+	if !ok || c >= r.cost {
+		return false
+	}
+	s.bufB = append(append(append(s.bufB[:0], r.visits[:lo-1]...), s.bufA...), r.visits[hi:]...)
+	s.replace(k, s.bufB)
+	return true
+}
+
+// moveSegment writes the visits of positions min(i,at+1)..max(i+seg-1,at)
+// after moving the segment i..i+seg-1 to just after position at.
+func moveSegment(out, visits []int32, i, seg, at int) []int32 {
+	segment := visits[i-1 : i-1+seg]
+	if at < i {
+		out = append(out, segment...)
+		return append(out, visits[at:i-1]...)
+	}
+	out = append(out, visits[i-1+seg:at]...)
+	return append(out, segment...)
+}
+
+func reverse(s []int32) {
+	for a, b := 0, len(s)-1; a < b; a, b = a+1, b-1 {
+		s[a], s[b] = s[b], s[a]
+	}
+}

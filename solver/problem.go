@@ -1,0 +1,414 @@
+// Package solver plans routes: a dense, index-based Problem built once from
+// a request (or from a benchmark file), a regret-insertion construction, a
+// granular local search, and a ruin-and-recreate metaheuristic with
+// simulated annealing that runs one search per core. Every visit, vehicle
+// and location is a dense int; travel times live in one flat []int32 per
+// travel profile.
+package solver
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"sort"
+
+	"github.com/roundsdev/rounds/geo"
+)
+
+// Window is an interval of allowed start times on the problem's time axis,
+// both ends included.
+type Window struct {
+	Start, End int32
+}
+
+// Vehicle is one route to fill: a worker on one shift date, or one truck
+// of a benchmark fleet. Times are on the problem's absolute axis.
+type Vehicle struct {
+	// Start and End are location indices into the travel matrices.
+	Start, End int
+	// Profile indexes Problem.Travel: the matrix this vehicle travels by.
+	Profile int
+	// Earliest is the earliest departure; Latest the latest return.
+	Earliest, Latest int32
+	// MaxWork caps travel plus service time (waiting excluded); 0 means
+	// no cap beyond the shift.
+	MaxWork int32
+	// Skills is the set of skills the vehicle's worker has.
+	Skills uint64
+	// Capacity caps the summed demand of the route; 0 means no cap.
+	Capacity int32
+	// FixedCost is added to the objective when the route is used.
+	FixedCost int64
+}
+
+// Visit is one stop to serve at most once.
+type Visit struct {
+	// Location is an index into the travel matrices.
+	Location int
+	// Duration is the service time.
+	Duration int32
+	// Windows are the allowed start times: sorted, disjoint, non-empty
+	// intervals. An empty list means the visit cannot be served.
+	Windows []Window
+	// Skills must all be held by the vehicle.
+	Skills uint64
+	// Demand counts against vehicle capacity.
+	Demand int32
+	// Penalty is the cost of leaving the visit unassigned.
+	Penalty int64
+	// Vehicles lists the vehicles allowed to serve the visit (pins,
+	// declined workers, dates, ...); nil allows every vehicle. The skills
+	// rule applies on top.
+	Vehicles []int
+}
+
+// Problem is the dense form of a routing problem. It is immutable once
+// NewProblem returns: solvers share it between goroutines.
+type Problem struct {
+	// Travel holds one travel matrix per profile, indexed by location.
+	Travel []geo.Matrix
+	// Vehicles and Visits are the inputs, as given to NewProblem.
+	Vehicles []Vehicle
+	Visits   []Visit
+
+	// Struct-of-arrays copies for the hot loop.
+	loc      []int32
+	dur      []int32
+	demand   []int32
+	penalty  []int64
+	winOff   []int32 // windows of visit v are win[winOff[v]:winOff[v+1]]
+	win      []Window
+	allowed  []uint64 // visit-major bitset: bit k of row v = v may ride vehicle k
+	words    int      // uint64 words per row of allowed
+	maxWork  []int32  // math.MaxInt32 when uncapped
+	capacity []int32  // math.MaxInt32 when uncapped
+	class    []int32  // vehicles with equal class are interchangeable
+	// near[v] lists up to nearK visits closest to v (by the first travel
+	// profile, symmetrised) that may share a vehicle with v.
+	near [][]int32
+	// nearVeh[v] lists up to nearVehK allowed vehicles whose start is
+	// closest to v.
+	nearVeh [][]int32
+	// allAllowed is true when every visit may ride every vehicle.
+	allAllowed bool
+	// far is the travel time to the visit from the start of its nearest
+	// vehicle; width the summed length of its windows.
+	far, width []int32
+
+	meta *requestMeta // set by Build; nil for problems made directly
+}
+
+const (
+	nearK    = 40
+	nearVehK = 12
+)
+
+// NewProblem checks and freezes a problem. It returns an error naming the
+// field and value of the first bad input: a location outside the matrices,
+// an unknown profile, windows out of order, a negative time. It takes
+// O(V·N + V·K + V·nearK·log) time for V visits, N locations and K vehicles.
+func NewProblem(travel []geo.Matrix, vehicles []Vehicle, visits []Visit) (*Problem, error) {
+	if len(travel) == 0 {
+		return nil, fmt.Errorf("travel: at least one matrix is required")
+	}
+	n := travel[0].N
+	for i, m := range travel {
+		if err := m.Check(n); err != nil {
+			return nil, fmt.Errorf("travel[%d]: %w", i, err)
+		}
+	}
+	if len(vehicles) == 0 {
+		return nil, fmt.Errorf("vehicles: at least one vehicle is required")
+	}
+	for k, veh := range vehicles {
+		if err := checkVehicle(k, veh, n, len(travel)); err != nil {
+			return nil, err
+		}
+	}
+	for v, vis := range visits {
+		if err := checkVisit(v, vis, n, len(vehicles)); err != nil {
+			return nil, err
+		}
+	}
+	p := &Problem{Travel: travel, Vehicles: vehicles, Visits: visits}
+	p.freeze()
+	return p, nil
+}
+
+func checkVehicle(k int, veh Vehicle, n, profiles int) error {
+	f := fmt.Sprintf("vehicles[%d]", k)
+	switch {
+	case veh.Start < 0 || veh.Start >= n:
+		return fmt.Errorf("%s.start = %d: location outside the %d×%d matrix", f, veh.Start, n, n)
+	case veh.End < 0 || veh.End >= n:
+		return fmt.Errorf("%s.end = %d: location outside the %d×%d matrix", f, veh.End, n, n)
+	case veh.Profile < 0 || veh.Profile >= profiles:
+		return fmt.Errorf("%s.profile = %d: no such travel matrix", f, veh.Profile)
+	case veh.Latest < veh.Earliest:
+		return fmt.Errorf("%s.latest = %d: before earliest %d", f, veh.Latest, veh.Earliest)
+	case veh.MaxWork < 0:
+		return fmt.Errorf("%s.maxWork = %d: must not be negative", f, veh.MaxWork)
+	case veh.Capacity < 0:
+		return fmt.Errorf("%s.capacity = %d: must not be negative", f, veh.Capacity)
+	case veh.FixedCost < 0:
+		return fmt.Errorf("%s.fixedCost = %d: must not be negative", f, veh.FixedCost)
+	}
+	return nil
+}
+
+func checkVisit(v int, vis Visit, n, vehicles int) error {
+	f := fmt.Sprintf("visits[%d]", v)
+	switch {
+	case vis.Location < 0 || vis.Location >= n:
+		return fmt.Errorf("%s.location = %d: location outside the %d×%d matrix", f, vis.Location, n, n)
+	case vis.Duration < 0:
+		return fmt.Errorf("%s.duration = %d: must not be negative", f, vis.Duration)
+	case vis.Demand < 0:
+		return fmt.Errorf("%s.demand = %d: must not be negative", f, vis.Demand)
+	case vis.Penalty < 0:
+		return fmt.Errorf("%s.penalty = %d: must not be negative", f, vis.Penalty)
+	}
+	for j, w := range vis.Windows {
+		if w.End < w.Start {
+			return fmt.Errorf("%s.windows[%d] = %d-%d: ends before it starts", f, j, w.Start, w.End)
+		}
+		if j > 0 && w.Start <= vis.Windows[j-1].End {
+			return fmt.Errorf("%s.windows[%d] = %d-%d: windows must be sorted and disjoint", f, j, w.Start, w.End)
+		}
+	}
+	for j, k := range vis.Vehicles {
+		if k < 0 || k >= vehicles {
+			return fmt.Errorf("%s.vehicles[%d] = %d: no such vehicle", f, j, k)
+		}
+	}
+	return nil
+}
+
+// freeze fills the struct-of-arrays copies, the compatibility bitset, the
+// vehicle classes and the neighbour lists.
+func (p *Problem) freeze() {
+	nv, nk := len(p.Visits), len(p.Vehicles)
+	p.loc = make([]int32, nv)
+	p.dur = make([]int32, nv)
+	p.demand = make([]int32, nv)
+	p.penalty = make([]int64, nv)
+	p.winOff = make([]int32, nv+1)
+	for v, vis := range p.Visits {
+		p.loc[v] = int32(vis.Location)
+		p.dur[v] = vis.Duration
+		p.demand[v] = vis.Demand
+		p.penalty[v] = vis.Penalty
+		p.win = append(p.win, vis.Windows...)
+		p.winOff[v+1] = int32(len(p.win))
+	}
+	p.maxWork = make([]int32, nk)
+	p.capacity = make([]int32, nk)
+	for k, veh := range p.Vehicles {
+		p.maxWork[k], p.capacity[k] = veh.MaxWork, veh.Capacity
+		if veh.MaxWork == 0 {
+			p.maxWork[k] = math.MaxInt32
+		}
+		if veh.Capacity == 0 {
+			p.capacity[k] = math.MaxInt32
+		}
+	}
+	p.words = (nk + 63) / 64
+	p.allowed = make([]uint64, nv*p.words)
+	p.allAllowed = true
+	for v, vis := range p.Visits {
+		row := p.allowed[v*p.words : (v+1)*p.words]
+		set := func(k int) {
+			if p.Vehicles[k].Skills&vis.Skills == vis.Skills {
+				row[k>>6] |= 1 << (k & 63)
+			}
+		}
+		if vis.Vehicles == nil {
+			for k := range p.Vehicles {
+				set(k)
+			}
+		} else {
+			for _, k := range vis.Vehicles {
+				set(k)
+			}
+		}
+		cnt := 0
+		for _, w := range row {
+			cnt += bits.OnesCount64(w)
+		}
+		if cnt != nk || len(vis.Windows) == 0 {
+			p.allAllowed = false
+		}
+	}
+	p.classify()
+	p.neighbours()
+	p.far = make([]int32, nv)
+	p.width = make([]int32, nv)
+	m := p.Travel[0]
+	for v := range p.Visits {
+		if len(p.nearVeh[v]) > 0 {
+			p.far[v] = m.At(p.Vehicles[p.nearVeh[v][0]].Start, int(p.loc[v]))
+		}
+		for _, w := range p.Visits[v].Windows {
+			p.width[v] += w.End - w.Start
+		}
+	}
+}
+
+// classify gives interchangeable vehicles (same places, times, limits and
+// compatible visits) the same class.
+func (p *Problem) classify() {
+	type key struct {
+		veh Vehicle
+		col string
+	}
+	p.class = make([]int32, len(p.Vehicles))
+	seen := make(map[key]int32)
+	col := make([]byte, (len(p.Visits)+7)/8)
+	for k, veh := range p.Vehicles {
+		for i := range col {
+			col[i] = 0
+		}
+		if !p.allAllowed {
+			for v := range p.Visits {
+				if p.Allowed(v, k) {
+					col[v>>3] |= 1 << (v & 7)
+				}
+			}
+		}
+		veh.Skills = 0
+		kk := key{veh, string(col)}
+		c, ok := seen[kk]
+		if !ok {
+			c = int32(len(seen))
+			seen[kk] = c
+		}
+		p.class[k] = c
+	}
+}
+
+// neighbours fills near and nearVeh. Two visits are neighbours only if
+// some vehicle may carry both. O(V² + V·K) with a bounded selection.
+func (p *Problem) neighbours() {
+	nv := len(p.Visits)
+	m := p.Travel[0]
+	p.near = make([][]int32, nv)
+	p.nearVeh = make([][]int32, nv)
+	var top topK
+	for v := 0; v < nv; v++ {
+		top.reset(nearK)
+		lv := int(p.loc[v])
+		for u := 0; u < nv; u++ {
+			if u == v {
+				continue
+			}
+			lu := int(p.loc[u])
+			d := m.Values[lv*m.N+lu] + m.Values[lu*m.N+lv]
+			if top.wants(d) && p.shareVehicle(u, v) {
+				top.add(d, int32(u))
+			}
+		}
+		p.near[v] = top.indices()
+		top.reset(nearVehK)
+		for k, veh := range p.Vehicles {
+			d := m.Values[veh.Start*m.N+lv] + m.Values[lv*m.N+veh.End]
+			if top.wants(d) && p.Allowed(v, k) {
+				top.add(d, int32(k))
+			}
+		}
+		p.nearVeh[v] = top.indices()
+	}
+}
+
+// topK keeps the k smallest (distance, index) pairs seen, sorted; ties
+// keep the earlier index.
+type topK struct {
+	k    int
+	dist []int32
+	idx  []int32
+}
+
+func (t *topK) reset(k int) {
+	t.k, t.dist, t.idx = k, t.dist[:0], t.idx[:0]
+}
+
+// wants reports whether a candidate at distance d would be kept.
+func (t *topK) wants(d int32) bool {
+	return len(t.dist) < t.k || d < t.dist[len(t.dist)-1]
+}
+
+func (t *topK) add(d, i int32) {
+	if len(t.dist) == t.k {
+		t.dist, t.idx = t.dist[:t.k-1], t.idx[:t.k-1]
+	}
+	pos := sort.Search(len(t.dist), func(j int) bool { return t.dist[j] > d })
+	t.dist = append(t.dist, 0)
+	t.idx = append(t.idx, 0)
+	copy(t.dist[pos+1:], t.dist[pos:])
+	copy(t.idx[pos+1:], t.idx[pos:])
+	t.dist[pos], t.idx[pos] = d, i
+}
+
+func (t *topK) indices() []int32 {
+	return append([]int32(nil), t.idx...)
+}
+
+func (p *Problem) shareVehicle(u, v int) bool {
+	if p.allAllowed {
+		return true
+	}
+	ru, rv := p.allowed[u*p.words:(u+1)*p.words], p.allowed[v*p.words:(v+1)*p.words]
+	for i := range ru {
+		if ru[i]&rv[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Allowed reports whether visit v may ride vehicle k: the vehicle is in
+// the visit's list and has all its skills. O(1).
+func (p *Problem) Allowed(v, k int) bool {
+	return p.allowed[v*p.words+k>>6]&(1<<(k&63)) != 0
+}
+
+// NumVisits returns the number of visits.
+func (p *Problem) NumVisits() int { return len(p.Visits) }
+
+// NumVehicles returns the number of vehicles.
+func (p *Problem) NumVehicles() int { return len(p.Vehicles) }
+
+// travel returns the time from location a to b for vehicle k's profile.
+func (p *Problem) travel(k int, a, b int32) int32 {
+	m := &p.Travel[p.Vehicles[k].Profile]
+	return m.Values[int(a)*m.N+int(b)]
+}
+
+// earliestStart returns the first allowed start of v at or after t, and
+// false if every window closes before t.
+func (p *Problem) earliestStart(v int32, t int32) (int32, bool) {
+	for i := p.winOff[v]; i < p.winOff[v+1]; i++ {
+		w := p.win[i]
+		if t <= w.End {
+			if t < w.Start {
+				return w.Start, true
+			}
+			return t, true
+		}
+	}
+	return 0, false
+}
+
+// latestStart returns the last allowed start of v at or before t, and
+// false if every window opens after t.
+func (p *Problem) latestStart(v int32, t int32) (int32, bool) {
+	for i := p.winOff[v+1] - 1; i >= p.winOff[v]; i-- {
+		w := p.win[i]
+		if t >= w.Start {
+			if t > w.End {
+				return w.End, true
+			}
+			return t, true
+		}
+	}
+	return 0, false
+}

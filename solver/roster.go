@@ -1,0 +1,188 @@
+package solver
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/geo"
+)
+
+// Planner plans rosters with this package: Build, Solve, Roster. It
+// implements rounds.Planner.
+type Planner struct {
+	// Source gives the travel times.
+	Source geo.Source
+	// Progress, if set, receives the progress of every solve.
+	Progress func(Progress)
+}
+
+var _ rounds.Planner = (*Planner)(nil)
+
+// Plan builds the request's Problem, solves it within the request's
+// options and returns the roster. It returns the errors of Build, and a
+// roster (the best found) if ctx ends after the first solution exists.
+func (pl *Planner) Plan(ctx context.Context, req *rounds.Request) (*rounds.Roster, error) {
+	p, err := Build(ctx, req, pl.Source)
+	if err != nil {
+		return nil, err
+	}
+	opt := Options{
+		TimeLimit:  time.Duration(req.Options.TimeLimitSeconds * float64(time.Second)),
+		Iterations: req.Options.Iterations,
+		Seed:       req.Options.Seed,
+		Threads:    req.Options.Threads,
+		Progress:   pl.Progress,
+	}
+	sol, err := Solve(ctx, p, opt)
+	if err != nil {
+		return nil, err
+	}
+	return Roster(p, sol)
+}
+
+// Roster turns a solution of a Problem made by Build into the roster of
+// its request: a route for every worker shift (empty ones included), each
+// leaving as late as it can without waiting before its first visit, the
+// times of every stop, the unassigned visits with a reason and a sentence,
+// and the totals. It returns an EINVALID error if p was not made by Build
+// or sol does not fit p.
+func Roster(p *Problem, sol *Solution) (*rounds.Roster, error) {
+	meta := p.meta
+	if meta == nil {
+		return nil, rounds.Errorf(rounds.EINVALID, "the problem was not built from a request")
+	}
+	if err := p.Check(sol); err != nil {
+		return nil, rounds.Errorf(rounds.EINTERNAL, "solution breaks a rule: %v", err)
+	}
+	req := meta.req
+	ro := &rounds.Roster{
+		Team:       req.Team,
+		Routes:     make([]rounds.Route, 0, p.NumVehicles()),
+		Unassigned: []rounds.Unassigned{},
+		Totals: rounds.Totals{
+			Visits:               len(req.Visits),
+			AssignedByPriority:   map[rounds.Priority]int{},
+			UnassignedByPriority: map[rounds.Priority]int{},
+			Cost:                 sol.Cost,
+		},
+	}
+	for _, pr := range rounds.Priorities {
+		ro.Totals.AssignedByPriority[pr] = 0
+		ro.Totals.UnassignedByPriority[pr] = 0
+	}
+	used := make(map[int]bool)
+	for k := range p.Vehicles {
+		rt := p.route(k, sol.Routes[k])
+		t := &ro.Totals
+		t.TravelSeconds += rt.TravelSeconds
+		t.WorkSeconds += rt.WorkSeconds
+		t.WaitSeconds += rt.WaitSeconds
+		t.Assigned += len(rt.Stops)
+		for _, st := range rt.Stops {
+			t.AssignedByPriority[st.Priority]++
+		}
+		if len(rt.Stops) > 0 {
+			used[meta.vehWorker[k]] = true
+		}
+		ro.Routes = append(ro.Routes, rt)
+	}
+	ro.Totals.WorkersUsed = len(used)
+	for _, v := range sol.Unassigned {
+		rv := &req.Visits[v]
+		reason, detail := p.why(v)
+		ro.Unassigned = append(ro.Unassigned, rounds.Unassigned{
+			VisitID: rv.ID, ClientID: rv.ClientID, Priority: rv.Priority, Reason: reason, Detail: detail,
+		})
+		ro.Totals.Unassigned++
+		ro.Totals.UnassignedByPriority[rv.Priority]++
+	}
+	return ro, nil
+}
+
+// route writes vehicle k's route with its times.
+func (p *Problem) route(k int, visits []int) rounds.Route {
+	meta := p.meta
+	w := &meta.req.Workers[meta.vehWorker[k]]
+	veh := &p.Vehicles[k]
+	offset := int32(meta.vehDay[k] * day)
+	rt := rounds.Route{
+		WorkerID:   w.ID,
+		Date:       w.Shifts[meta.vehShift[k]].Date,
+		TravelMode: w.TravelMode,
+		Start:      w.Start,
+		End:        w.EndLocation(),
+		Depart:     rounds.Clock(veh.Earliest - offset),
+		Return:     rounds.Clock(veh.Earliest - offset),
+		Stops:      make([]rounds.Stop, 0, len(visits)),
+	}
+	if len(visits) == 0 {
+		return rt
+	}
+	at := int32(veh.Start)
+	first := p.travel(k, at, p.loc[visits[0]])
+	s0, _ := p.earliestStart(int32(visits[0]), veh.Earliest+first)
+	t := s0 - first // leave as late as the first visit allows
+	rt.Depart = rounds.Clock(t - offset)
+	for _, v := range visits {
+		d := p.travel(k, at, p.loc[v])
+		arrive := t + d
+		start, _ := p.earliestStart(int32(v), arrive)
+		end := start + p.dur[v]
+		rv := &meta.req.Visits[v]
+		rt.Stops = append(rt.Stops, rounds.Stop{
+			VisitID:       rv.ID,
+			ClientID:      rv.ClientID,
+			Location:      meta.points[p.loc[v]],
+			Arrival:       rounds.Clock(arrive - offset),
+			Start:         rounds.Clock(start - offset),
+			End:           rounds.Clock(end - offset),
+			TravelSeconds: int(d),
+			WaitSeconds:   int(start - arrive),
+			Priority:      rv.Priority,
+		})
+		rt.TravelSeconds += int(d)
+		rt.WorkSeconds += int(d + p.dur[v])
+		rt.WaitSeconds += int(start - arrive)
+		t, at = end, p.loc[v]
+	}
+	home := p.travel(k, at, int32(veh.End))
+	rt.TravelSeconds += int(home)
+	rt.WorkSeconds += int(home)
+	rt.Return = rounds.Clock(t + home - offset)
+	return rt
+}
+
+// why explains why visit v is unassigned: the reason fixed at build time,
+// else whether any allowed worker could reach it in time on an empty
+// round, within their working time.
+func (p *Problem) why(v int) (string, string) {
+	if r := p.meta.reason[v]; r != "" {
+		return r, p.meta.detail[v]
+	}
+	reachable, inTime := false, false
+	for k := range p.Vehicles {
+		if !p.Allowed(v, k) {
+			continue
+		}
+		veh := &p.Vehicles[k]
+		there := p.travel(k, int32(veh.Start), p.loc[v])
+		back := p.travel(k, p.loc[v], int32(veh.End))
+		s, ok := p.earliestStart(int32(v), veh.Earliest+there)
+		if !ok || s+p.dur[v]+back > veh.Latest {
+			continue
+		}
+		reachable = true
+		if there+p.dur[v]+back <= p.maxWork[k] {
+			inTime = true
+		}
+	}
+	switch {
+	case !reachable:
+		return rounds.ReasonUnreachable, "No worker on shift can reach the client within the visit's window and be back by the end of their shift."
+	case !inTime:
+		return rounds.ReasonWorkingTime, "Every worker who could make this visit would go over their working-time limit."
+	}
+	return rounds.ReasonNoCapacity, fmt.Sprintf("Every worker who could make this visit has no room left in their rounds at that time; %s.", "add a worker or widen the visit's window")
+}

@@ -1,0 +1,212 @@
+package solver
+
+import "math"
+
+// route is one vehicle's sequence of visits with cached forward and
+// backward data, so that inserting a visit or joining a prefix to a suffix
+// is checked in O(1). Position 0 is the start depot, position m+1 the end
+// depot and position p in 1..m holds visits[p-1].
+type route struct {
+	veh    int32
+	visits []int32
+	lc     []int32 // location per position
+	du     []int32 // service duration per position (0 at depots)
+	es     []int32 // earliest service start per position (arrival at the end depot)
+	ls     []int32 // latest service start per position keeping the rest feasible
+	trav   []int32 // travel from the start up to arriving at the position
+	sv     []int32 // service time of positions 0..p inclusive
+	ld     []int32 // demand of positions 0..p inclusive
+	cost   int64   // travel plus fixed cost; 0 when empty
+	// counted is whether the route is in state.used
+	counted bool
+}
+
+// size returns the number of visits.
+func (r *route) size() int { return len(r.visits) }
+
+// last returns the end depot position.
+func (r *route) last() int { return len(r.visits) + 1 }
+
+// work returns travel plus service time of the route.
+func (r *route) work() int32 { m := r.last(); return r.trav[m] + r.sv[m] }
+
+// load returns the summed demand of the route.
+func (r *route) load() int32 { return r.ld[r.last()] }
+
+// update recomputes every cached array from visits. It reports whether the
+// route is feasible; callers only keep feasible routes. O(m).
+func (r *route) update(p *Problem) bool {
+	k := int(r.veh)
+	veh := &p.Vehicles[k]
+	m := len(r.visits)
+	n := m + 2
+	r.lc = resize(r.lc, n)
+	r.du = resize(r.du, n)
+	r.es = resize(r.es, n)
+	r.ls = resize(r.ls, n)
+	r.trav = resize(r.trav, n)
+	r.sv = resize(r.sv, n)
+	r.ld = resize(r.ld, n)
+	r.lc[0], r.du[0], r.lc[n-1], r.du[n-1] = int32(veh.Start), 0, int32(veh.End), 0
+	for i, v := range r.visits {
+		r.lc[i+1], r.du[i+1] = p.loc[v], p.dur[v]
+	}
+	mat := &p.Travel[veh.Profile]
+	ok := true
+	r.es[0], r.trav[0], r.sv[0], r.ld[0] = veh.Earliest, 0, 0, 0
+	for q := 1; q < n; q++ {
+		t := mat.Values[int(r.lc[q-1])*mat.N+int(r.lc[q])]
+		a := r.es[q-1] + r.du[q-1] + t
+		r.trav[q] = r.trav[q-1] + t
+		r.sv[q] = r.sv[q-1] + r.du[q]
+		r.ld[q] = r.ld[q-1]
+		if q < n-1 {
+			v := r.visits[q-1]
+			r.ld[q] += p.demand[v]
+			s, fits := p.earliestStart(v, a)
+			if !fits {
+				ok, s = false, a
+			}
+			r.es[q] = s
+		} else {
+			r.es[q] = a
+		}
+	}
+	r.ls[n-1] = veh.Latest
+	for q := n - 2; q >= 0; q-- {
+		t := mat.Values[int(r.lc[q])*mat.N+int(r.lc[q+1])]
+		b := r.ls[q+1] - t - r.du[q]
+		if q == 0 {
+			r.ls[0] = b
+			break
+		}
+		s, fits := p.latestStart(r.visits[q-1], b)
+		if !fits {
+			ok, s = false, math.MinInt32/2
+		}
+		r.ls[q] = s
+	}
+	if m == 0 {
+		r.cost = 0
+		return true
+	}
+	r.cost = int64(r.trav[n-1]) + veh.FixedCost
+	return ok && r.es[n-1] <= veh.Latest && r.es[0] <= r.ls[0] &&
+		r.work() <= p.maxWork[k] && r.load() <= p.capacity[k]
+}
+
+func resize(s []int32, n int) []int32 {
+	if cap(s) < n {
+		return make([]int32, n, n+n/2+4)
+	}
+	return s[:n]
+}
+
+// insertDelta returns the change in travel from inserting visit v between
+// positions pos and pos+1 of r, and false if that is infeasible. O(windows).
+func (r *route) insertDelta(p *Problem, v int32, pos int) (int32, bool) {
+	k := int(r.veh)
+	mat := &p.Travel[p.Vehicles[k].Profile]
+	lv := int(p.loc[v])
+	a, b := int(r.lc[pos]), int(r.lc[pos+1])
+	tav := mat.Values[a*mat.N+lv]
+	tvb := mat.Values[lv*mat.N+b]
+	s, ok := p.earliestStart(v, r.es[pos]+r.du[pos]+tav)
+	if !ok || s+p.dur[v]+tvb > r.ls[pos+1] {
+		return 0, false
+	}
+	d := tav + tvb - mat.Values[a*mat.N+b]
+	m := r.last()
+	if r.trav[m]+r.sv[m]+d+p.dur[v] > p.maxWork[k] || r.ld[m]+p.demand[v] > p.capacity[k] {
+		return 0, false
+	}
+	return d, true
+}
+
+// insertCost returns the change in route cost from inserting v at pos
+// (including the fixed cost when the route was empty).
+func (r *route) insertCost(p *Problem, v int32, pos int) (int64, bool) {
+	d, ok := r.insertDelta(p, v, pos)
+	if !ok {
+		return 0, false
+	}
+	if len(r.visits) == 0 {
+		return int64(d) + int64(p.travel(int(r.veh), r.lc[0], r.lc[1])) + p.Vehicles[r.veh].FixedCost, true
+	}
+	return int64(d), true
+}
+
+// chain evaluates a route built by joining the prefix of a (positions
+// 0..i, a's own vehicle), explicit visits mid, and the suffix of b from
+// position j (j >= 1; j = b.last() means just b's end depot). The result
+// runs on a's vehicle. It returns the new route cost and whether the route
+// is feasible. It does not allocate; it is O(1) plus O(len(mid)), plus the
+// suffix length when b's vehicle is not interchangeable with a's.
+func (p *Problem) chain(a *route, i int, mid []int32, b *route, j int) (int64, bool) {
+	k := int(a.veh)
+	veh := &p.Vehicles[k]
+	mat := &p.Travel[veh.Profile]
+	t := a.es[i] + a.du[i]
+	at := a.lc[i]
+	trav := a.trav[i]
+	work := a.trav[i] + a.sv[i]
+	load := a.ld[i]
+	n := i + len(mid)
+	for _, v := range mid {
+		if !p.Allowed(int(v), k) {
+			return 0, false
+		}
+		lv := p.loc[v]
+		d := mat.Values[int(at)*mat.N+int(lv)]
+		s, ok := p.earliestStart(v, t+d)
+		if !ok {
+			return 0, false
+		}
+		t, at = s+p.dur[v], lv
+		trav += d
+		work += d + p.dur[v]
+		load += p.demand[v]
+	}
+	bl := b.last()
+	if b.veh == a.veh || p.class[b.veh] == p.class[a.veh] {
+		n += bl - j
+		d := mat.Values[int(at)*mat.N+int(b.lc[j])]
+		if t+d > b.ls[j] {
+			return 0, false
+		}
+		trav += d + b.trav[bl] - b.trav[j]
+		work += d + b.trav[bl] - b.trav[j] + b.sv[bl] - b.sv[j-1]
+		load += b.ld[bl] - b.ld[j-1]
+	} else {
+		for q := j; q < bl; q++ {
+			v := b.visits[q-1]
+			if !p.Allowed(int(v), k) {
+				return 0, false
+			}
+			lv := p.loc[v]
+			d := mat.Values[int(at)*mat.N+int(lv)]
+			s, ok := p.earliestStart(v, t+d)
+			if !ok {
+				return 0, false
+			}
+			t, at = s+p.dur[v], lv
+			trav += d
+			work += d + p.dur[v]
+			load += p.demand[v]
+			n++
+		}
+		d := mat.Values[int(at)*mat.N+veh.End]
+		if t+d > veh.Latest {
+			return 0, false
+		}
+		trav += d
+		work += d
+	}
+	if work > p.maxWork[k] || load > p.capacity[k] {
+		return 0, false
+	}
+	if n == 0 {
+		return 0, true
+	}
+	return int64(trav) + veh.FixedCost, true
+}

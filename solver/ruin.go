@@ -1,0 +1,283 @@
+package solver
+
+import (
+	"math"
+	"math/rand"
+	"slices"
+)
+
+// Ruin-and-recreate in the manner of SISR (Christiaens & Vanden Berghe,
+// "Slack induction by string removals", Transp. Sci. 2020): remove a few
+// strings of consecutive visits from routes near a random seed visit, then
+// reinsert every removed visit greedily with "blinks" (each position is
+// skipped with a small probability).
+const (
+	avgRemoved = 10   // c̄: average number of visits removed
+	maxString  = 10   // L_max: longest string removed from one route
+	blinkRate  = 0.01 // probability of skipping an insertion position
+)
+
+// ruinRecreate performs one step on s and leaves it journaled: the caller
+// accepts it or calls s.rollback. It does not allocate once buffers grow.
+func (s *state) ruinRecreate(rng *rand.Rand, w *scratch) {
+	s.begin()
+	s.ruin(rng, w)
+	s.settle()
+	s.recreate(rng, w)
+}
+
+// scratch holds the buffers of one search thread.
+type scratch struct {
+	removed  []int32
+	ruinedAt []int64 // step at which a route was ruined
+	stampV   []int64 // per vehicle, for candidate deduplication
+	stampC   []int64 // per class, for empty-route deduplication
+	stampU   []int64 // per visit, for the recreate list
+	stamp    int64
+	keys     []int64
+	order    []int32
+	// best insertion found by insertBest
+	best    int64
+	bestK   int32
+	bestPos int
+}
+
+func newScratch(p *Problem) *scratch {
+	return &scratch{
+		ruinedAt: make([]int64, p.NumVehicles()),
+		stampV:   make([]int64, p.NumVehicles()),
+		stampC:   make([]int64, p.NumVehicles()),
+		stampU:   make([]int64, p.NumVisits()),
+	}
+}
+
+// ruin removes strings of visits from up to a few routes near a seed.
+func (s *state) ruin(rng *rand.Rand, w *scratch) {
+	w.removed = w.removed[:0]
+	assigned := len(s.routeOf) - s.missing
+	if assigned == 0 {
+		return
+	}
+	avgSize := float64(assigned) / float64(max(s.used, 1))
+	lsMax := math.Min(maxString, avgSize)
+	ksMax := 4*avgRemoved/(1+lsMax) - 1
+	ks := int(rng.Float64()*ksMax) + 1
+	seed := int32(rng.Intn(len(s.routeOf)))
+	for s.routeOf[seed] < 0 {
+		seed = int32(rng.Intn(len(s.routeOf)))
+	}
+	ruined := 0
+	for n := -1; n < len(s.p.near[seed]) && ruined < ks; n++ {
+		c := seed
+		if n >= 0 {
+			c = s.p.near[seed][n]
+		}
+		k := s.routeOf[c]
+		if k < 0 || w.ruinedAt[k] == s.step {
+			continue
+		}
+		w.ruinedAt[k] = s.step
+		ruined++
+		size := s.routes[k].size()
+		lMax := int(math.Min(float64(size), lsMax))
+		l := rng.Intn(lMax) + 1
+		if rng.Intn(2) == 0 || l == size {
+			s.removeString(rng, w, c, l)
+		} else {
+			s.removeSplitString(rng, w, c, l)
+		}
+	}
+}
+
+// removeString removes l consecutive visits including c.
+func (s *state) removeString(rng *rand.Rand, w *scratch, c int32, l int) {
+	r := &s.routes[s.routeOf[c]]
+	i := int(s.posOf[c])
+	lo := max(1, i-l+1)
+	hi := min(i, r.size()-l+1)
+	start := lo + rng.Intn(hi-lo+1)
+	for q := 0; q < l; q++ {
+		v := r.visits[start-1]
+		w.removed = append(w.removed, v)
+		s.detach(v)
+	}
+}
+
+// removeSplitString removes l visits from a string of l+m including c,
+// keeping m consecutive ones in it.
+func (s *state) removeSplitString(rng *rand.Rand, w *scratch, c int32, l int) {
+	r := &s.routes[s.routeOf[c]]
+	size := r.size()
+	m := 1
+	for m < size-l && rng.Float64() < 0.5 {
+		m++
+	}
+	span := l + m
+	i := int(s.posOf[c])
+	lo := max(1, i-span+1)
+	hi := min(i, size-span+1)
+	start := lo + rng.Intn(hi-lo+1)
+	keep := start + rng.Intn(l+1) // first kept position
+	for q := start + span - 1; q >= start; q-- {
+		if q >= keep && q < keep+m {
+			continue
+		}
+		v := r.visits[q-1]
+		w.removed = append(w.removed, v)
+		s.detach(v)
+	}
+}
+
+// recreate reinserts the removed visits, plus unassigned visits near them,
+// each at its cheapest position (with blinks), in an order drawn at
+// random: random, largest demand, farthest, or tightest window first;
+// higher penalties always first.
+func (s *state) recreate(rng *rand.Rand, w *scratch) {
+	p := s.p
+	w.stamp++
+	w.order = append(w.order[:0], w.removed...)
+	for _, v := range w.removed {
+		w.stampU[v] = w.stamp
+	}
+	if s.missing > len(w.removed) {
+		for _, v := range w.removed {
+			for _, u := range p.near[v] {
+				if s.routeOf[u] < 0 && w.stampU[u] != w.stamp {
+					w.stampU[u] = w.stamp
+					w.order = append(w.order, u)
+				}
+			}
+		}
+	}
+	rng.Shuffle(len(w.order), func(i, j int) { w.order[i], w.order[j] = w.order[j], w.order[i] })
+	w.keys = w.keys[:0]
+	pick := rng.Intn(11)
+	for _, v := range w.order {
+		var key int64
+		switch {
+		case pick < 4:
+			key = 0
+		case pick < 8:
+			key = -int64(p.demand[v])
+		case pick < 10:
+			key = -int64(p.far[v])
+		default:
+			key = int64(p.width[v])
+		}
+		w.keys = append(w.keys, key)
+	}
+	sortByKeys(w.order, w.keys, p.penalty)
+	for _, v := range w.order {
+		s.insertBest(rng, w, v)
+	}
+}
+
+// sortByKeys sorts visits by penalty (highest first) then key, stably.
+func sortByKeys(order []int32, keys []int64, penalty []int64) {
+	for i := 1; i < len(order); i++ {
+		for j := i; j > 0; j-- {
+			a, b := j-1, j
+			pa, pb := penalty[order[a]], penalty[order[b]]
+			if pa > pb || pa == pb && keys[a] <= keys[b] {
+				break
+			}
+			order[a], order[b] = order[b], order[a]
+			keys[a], keys[b] = keys[b], keys[a]
+		}
+	}
+}
+
+// insertBest puts v at its cheapest feasible position among its candidate
+// routes, skipping each would-be improvement with probability blinkRate;
+// v stays unassigned if no position fits or the best costs more than its
+// penalty.
+func (s *state) insertBest(rng *rand.Rand, w *scratch, v int32) {
+	p := s.p
+	w.best, w.bestK, w.bestPos = p.penalty[v], -1, 0
+	w.stamp++
+	if len(p.Vehicles) <= 64 {
+		for k := range s.routes {
+			s.scanRoute(rng, w, v, int32(k))
+		}
+	} else {
+		for _, k := range p.nearVeh[v] {
+			s.scanRoute(rng, w, v, k)
+		}
+		for _, u := range p.near[v] {
+			if k := s.routeOf[u]; k >= 0 {
+				s.scanRoute(rng, w, v, k)
+			}
+		}
+	}
+	if w.bestK >= 0 {
+		s.insert(v, w.bestK, w.bestPos)
+	}
+}
+
+// scanRoute updates w's best insertion of v with the positions of route
+// k. Travel deltas are pruned before the time windows are checked, and the
+// scan stops once the route's schedule passes v's last window.
+func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
+	p := s.p
+	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) {
+		return
+	}
+	w.stampV[k] = w.stamp
+	r := &s.routes[k]
+	m := r.size()
+	var fixed int64
+	if m == 0 {
+		cl := p.class[k]
+		if w.stampC[cl] == w.stamp {
+			return
+		}
+		w.stampC[cl] = w.stamp
+		fixed = p.Vehicles[k].FixedCost
+	}
+	mat := &p.Travel[p.Vehicles[k].Profile]
+	vals, n := mat.Values, mat.N
+	lv := int(p.loc[v])
+	dv := p.dur[v]
+	lastEnd := p.win[p.winOff[v+1]-1].End
+	if r.ld[m+1]+p.demand[v] > p.capacity[k] {
+		return
+	}
+	room := p.maxWork[k] - dv
+	if m > 0 {
+		room -= r.work()
+	}
+	for pos := 0; pos <= m; pos++ {
+		ready := r.es[pos] + r.du[pos]
+		if ready > lastEnd {
+			return
+		}
+		a, b := int(r.lc[pos]), int(r.lc[pos+1])
+		tav, tvb := vals[a*n+lv], vals[lv*n+b]
+		d := tav + tvb
+		if m > 0 {
+			d -= vals[a*n+b]
+		}
+		c := int64(d) + fixed
+		if c >= w.best || d > room {
+			continue
+		}
+		st, ok := p.earliestStart(v, ready+tav)
+		if !ok || st+dv+tvb > r.ls[pos+1] {
+			continue
+		}
+		if rng.Float64() < blinkRate {
+			continue
+		}
+		w.best, w.bestK, w.bestPos = c, k, pos+1
+	}
+}
+
+// shuffled returns 0..n-1 in a random order.
+func shuffled(rng *rand.Rand, n int) []int32 {
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = int32(i)
+	}
+	rng.Shuffle(n, func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return slices.Clip(out)
+}

@@ -1,0 +1,260 @@
+package solver
+
+import (
+	"context"
+	"math"
+	"math/rand"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultTimeLimit bounds a solve given neither a time nor an iteration
+// limit.
+const DefaultTimeLimit = 10 * time.Second
+
+// Options tune Solve. Zero values take the defaults.
+type Options struct {
+	// TimeLimit bounds the search; 0 with Iterations 0 means
+	// DefaultTimeLimit, 0 with Iterations > 0 means no time bound.
+	TimeLimit time.Duration
+	// Iterations bounds the number of ruin-and-recreate steps of each
+	// thread; 0 means no bound. A run bounded by iterations alone is
+	// deterministic for a given Seed and Threads.
+	Iterations int
+	// Seed seeds every random choice.
+	Seed int64
+	// Threads is the number of parallel searches; 0 means runtime.NumCPU().
+	Threads int
+	// Progress, if set, is called from the calling goroutine's search
+	// loop whenever the best solution improves.
+	Progress func(Progress)
+}
+
+// Progress reports the state of a running search.
+type Progress struct {
+	Elapsed    time.Duration
+	Iterations int64
+	Cost       int64
+	Unassigned int
+}
+
+// Solution is a set of routes for a Problem.
+type Solution struct {
+	// Routes[k] lists the visits of vehicle k in order.
+	Routes [][]int
+	// Unassigned lists the visits on no route, in index order.
+	Unassigned []int
+	// Cost is the objective: route travel and fixed costs plus the
+	// penalties of unassigned visits. Travel is the route part alone.
+	Cost   int64
+	Travel int64
+	// Iterations is the number of ruin-and-recreate steps made, summed
+	// over threads.
+	Iterations int64
+}
+
+// syncEvery is how many steps each thread makes between synchronisations.
+const syncEvery = 500
+
+// Solve builds a first solution by regret insertion and local search,
+// then improves it by ruin and recreate with simulated-annealing
+// acceptance on Threads parallel searches. The searches meet every
+// syncEvery steps; a search whose best is worse than the overall best
+// continues from the overall best. Solve stops at the time limit, the
+// iteration limit or when ctx is done, and returns the best solution
+// found. It returns an error only if ctx is done before it starts.
+func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	begin := time.Now()
+	threads := opt.Threads
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	limit := opt.TimeLimit
+	if limit <= 0 && opt.Iterations <= 0 {
+		limit = DefaultTimeLimit
+	}
+	var stop atomic.Bool
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		var timeout <-chan time.Time
+		if limit > 0 {
+			t := time.NewTimer(limit - time.Since(begin))
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case <-ctx.Done():
+		case <-timeout:
+		case <-done:
+		}
+		stop.Store(true)
+	}()
+
+	first := newState(p)
+	first.regret()
+	rng := rand.New(rand.NewSource(opt.Seed))
+	first.localSearch(rng, nil)
+	best := &Solution{}
+	first.snapshot(best)
+	report := func(iters int64) {
+		if opt.Progress != nil {
+			opt.Progress(Progress{Elapsed: time.Since(begin), Iterations: iters, Cost: best.Cost, Unassigned: len(best.Unassigned)})
+		}
+	}
+	report(0)
+	if p.NumVisits() == 0 {
+		return best, nil
+	}
+
+	temp := newSchedule(first)
+	workers := make([]*searcher, threads)
+	for t := range workers {
+		st := first
+		if t > 0 {
+			st = newState(p)
+			st.load(best)
+		}
+		workers[t] = newSearcher(st, opt.Seed+int64(t+1)*7919, best)
+	}
+	var total int64
+	for !stop.Load() && (opt.Iterations <= 0 || workers[0].iters < int64(opt.Iterations)) {
+		var wg sync.WaitGroup
+		for _, w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				w.run(syncEvery, opt.Iterations, limit, begin, temp, &stop)
+			}()
+		}
+		wg.Wait()
+		total = 0
+		lead := 0
+		for t, w := range workers {
+			total += w.iters
+			if w.best.Cost < workers[lead].best.Cost {
+				lead = t
+			}
+		}
+		if workers[lead].best.Cost < best.Cost {
+			copySolution(best, workers[lead].best)
+			finish(best, p.NumVisits())
+			report(total)
+		}
+		for _, w := range workers {
+			if w.best.Cost > best.Cost {
+				w.adopt(best)
+			}
+		}
+	}
+	polish(workers[0].s, best, rng)
+	best.Iterations = total
+	return best, nil
+}
+
+// schedule is the simulated-annealing temperature: it falls geometrically
+// from start to end over the run.
+type schedule struct{ start, end float64 }
+
+func newSchedule(s *state) schedule {
+	assigned := len(s.routeOf) - s.missing
+	arcs := assigned
+	for k := range s.routes {
+		if s.routes[k].size() > 0 {
+			arcs++
+		}
+	}
+	avg := 1.0
+	if arcs > 0 && s.routed > 0 {
+		avg = float64(s.routed) / float64(arcs)
+	}
+	return schedule{start: 3 * avg, end: 0.05 * avg}
+}
+
+func (c schedule) at(frac float64) float64 {
+	return c.start * math.Pow(c.end/c.start, math.Min(frac, 1))
+}
+
+// searcher is one thread of the search.
+type searcher struct {
+	s     *state
+	rng   *rand.Rand
+	w     *scratch
+	best  *Solution
+	iters int64
+	frac  float64
+}
+
+func newSearcher(s *state, seed int64, start *Solution) *searcher {
+	b := &Solution{}
+	copySolution(b, start)
+	return &searcher{s: s, rng: rand.New(rand.NewSource(seed)), w: newScratch(s.p), best: b}
+}
+
+// adopt makes sol the searcher's current and best solution.
+func (r *searcher) adopt(sol *Solution) {
+	r.s.load(sol)
+	copySolution(r.best, sol)
+}
+
+// run makes up to n steps, fewer if stop is set or the iteration limit is
+// reached.
+func (r *searcher) run(n int, iterLimit int, limit time.Duration, begin time.Time, temp schedule, stop *atomic.Bool) {
+	s := r.s
+	for i := 0; i < n; i++ {
+		if iterLimit > 0 && r.iters >= int64(iterLimit) {
+			return
+		}
+		if r.iters&31 == 0 {
+			if stop.Load() {
+				return
+			}
+			r.frac = 0
+			if iterLimit > 0 {
+				r.frac = float64(r.iters) / float64(iterLimit)
+			}
+			if limit > 0 {
+				r.frac = math.Max(r.frac, float64(time.Since(begin))/float64(limit))
+			}
+		}
+		r.iters++
+		before := s.cost()
+		s.ruinRecreate(r.rng, r.w)
+		after := s.cost()
+		t := temp.at(r.frac)
+		if after < before || float64(after) < float64(before)-t*math.Log(r.rng.Float64()) {
+			if after < r.best.Cost {
+				s.saveBest(r.best)
+			}
+			continue
+		}
+		s.rollback()
+	}
+}
+
+// copySolution copies src into dst, reusing dst's memory.
+func copySolution(dst, src *Solution) {
+	if len(dst.Routes) != len(src.Routes) {
+		dst.Routes = make([][]int, len(src.Routes))
+	}
+	for k := range src.Routes {
+		dst.Routes[k] = append(dst.Routes[k][:0], src.Routes[k]...)
+	}
+	dst.Unassigned = append(dst.Unassigned[:0], src.Unassigned...)
+	dst.Cost, dst.Travel, dst.Iterations = src.Cost, src.Travel, src.Iterations
+}
+
+// polish runs the local search on best (using s as scratch) and keeps the
+// result if it is cheaper.
+func polish(s *state, best *Solution, rng *rand.Rand) {
+	s.load(best)
+	s.localSearch(rng, nil)
+	if s.cost() < best.Cost {
+		s.snapshot(best)
+	}
+}

@@ -1,0 +1,217 @@
+package solver
+
+import (
+	"context"
+	"math/rand"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// TestInsertCostMatchesCheck compares the O(1) insertion test and delta
+// with a from-scratch evaluation of the route with the visit inserted.
+func TestInsertCostMatchesCheck(t *testing.T) {
+	for seed := int64(1); seed <= 5; seed++ {
+		p := randomProblem(t, seed, 40, 6)
+		s := newState(p)
+		s.regret()
+		sol := solutionOf(s)
+		checked := 0
+		for v := 0; v < p.NumVisits(); v++ {
+			if s.routeOf[v] >= 0 {
+				continue
+			}
+			for k := range s.routes {
+				r := &s.routes[k]
+				for pos := 0; pos <= r.size(); pos++ {
+					c, ok := r.insertCost(p, int32(v), pos)
+					trial := append(append(append([]int{}, sol.Routes[k][:pos]...), v), sol.Routes[k][pos:]...)
+					seen := make([]int, p.NumVisits())
+					want, err := p.checkRoute(k, trial, seen)
+					feasible := err == nil && p.Allowed(v, k)
+					if ok != feasible && p.Allowed(v, k) {
+						t.Fatalf("seed %d visit %d vehicle %d pos %d: insertCost ok=%v, check err=%v", seed, v, k, pos, ok, err)
+					}
+					if ok && feasible && c != want-r.cost {
+						t.Fatalf("seed %d visit %d vehicle %d pos %d: delta %d, want %d", seed, v, k, pos, c, want-r.cost)
+					}
+					checked++
+				}
+			}
+		}
+		if checked == 0 {
+			t.Fatalf("seed %d: regret left nothing unassigned to test with", seed)
+		}
+	}
+}
+
+// TestChainMatchesCheck compares the tail-exchange evaluation (2-opt*)
+// with a from-scratch evaluation, across vehicles of different profiles
+// and depots.
+func TestChainMatchesCheck(t *testing.T) {
+	p := randomProblem(t, 9, 60, 6)
+	s := newState(p)
+	s.regret()
+	sol := solutionOf(s)
+	tried := 0
+	for a := range s.routes {
+		for b := range s.routes {
+			ra, rb := &s.routes[a], &s.routes[b]
+			if a == b {
+				continue
+			}
+			for i := 0; i <= ra.size(); i++ {
+				for j := 1; j <= rb.last(); j++ {
+					c, ok := p.chain(ra, i, nil, rb, j)
+					trial := append(append([]int{}, sol.Routes[a][:i]...), sol.Routes[b][j-1:]...)
+					allowed := true
+					for _, v := range trial {
+						allowed = allowed && p.Allowed(v, a)
+					}
+					want, err := p.checkRoute(a, trial, make([]int, p.NumVisits()))
+					if len(trial) == 0 {
+						want, err = 0, nil
+					}
+					if ok != (err == nil && allowed) {
+						t.Fatalf("routes %d,%d at %d,%d: chain ok=%v, check err=%v allowed=%v", a, b, i, j, ok, err, allowed)
+					}
+					if ok && c != want {
+						t.Fatalf("routes %d,%d at %d,%d: cost %d, want %d", a, b, i, j, c, want)
+					}
+					tried++
+				}
+			}
+		}
+	}
+	if tried < 100 {
+		t.Fatalf("only %d cases tried", tried)
+	}
+}
+
+func TestSolveIsFeasible(t *testing.T) {
+	for seed := int64(1); seed <= 8; seed++ {
+		p := randomProblem(t, seed, 60, 5)
+		for _, threads := range []int{1, 2} {
+			sol, err := Solve(context.Background(), p, Options{Iterations: 300, Seed: seed, Threads: threads})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Check(sol); err != nil {
+				t.Fatalf("seed %d threads %d: %v", seed, threads, err)
+			}
+		}
+	}
+}
+
+func TestSolveImprovesOnConstruction(t *testing.T) {
+	p := randomProblem(t, 3, 80, 6)
+	s := newState(p)
+	s.regret()
+	sol, err := Solve(context.Background(), p, Options{Iterations: 2000, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sol.Cost >= s.cost() {
+		t.Fatalf("search cost %d, construction %d: no improvement", sol.Cost, s.cost())
+	}
+}
+
+func TestSolveIsDeterministic(t *testing.T) {
+	p := randomProblem(t, 4, 70, 5)
+	opt := Options{Iterations: 1200, Seed: 42, Threads: 2}
+	a, err := Solve(context.Background(), p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Solve(context.Background(), p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a.Routes, b.Routes) || a.Cost != b.Cost {
+		t.Fatalf("two runs differ: cost %d vs %d", a.Cost, b.Cost)
+	}
+}
+
+func TestSolveStopsOnContext(t *testing.T) {
+	p := randomProblem(t, 5, 60, 5)
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Solve(done, p, Options{}); err == nil {
+		t.Fatal("Solve on a cancelled context returned no error")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	sol, err := Solve(ctx, p, Options{TimeLimit: time.Hour, Threads: 1})
+	if err != nil || sol == nil {
+		t.Fatalf("Solve stopped by its context: %v, %v", sol, err)
+	}
+	if err := p.Check(sol); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMoveLoopDoesNotAllocate(t *testing.T) {
+	p := randomProblem(t, 6, 80, 6)
+	s := newState(p)
+	s.regret()
+	rng := rand.New(rand.NewSource(1))
+	w := newScratch(p)
+	order := make([]int32, 0, p.NumVisits())
+	for i := 0; i < 50; i++ { // let the buffers grow
+		s.ruinRecreate(rng, w)
+		s.rollback()
+	}
+	s.localSearch(rng, order)
+	if n := testing.AllocsPerRun(200, func() {
+		s.ruinRecreate(rng, w)
+		s.rollback()
+	}); n != 0 {
+		t.Errorf("ruin and recreate: %v allocations per step", n)
+	}
+	if n := testing.AllocsPerRun(20, func() { s.localSearch(rng, order) }); n != 0 {
+		t.Errorf("local search: %v allocations per pass", n)
+	}
+}
+
+func TestStateBookkeepingSurvivesStepsAndRollbacks(t *testing.T) {
+	p := randomProblem(t, 8, 70, 6)
+	s := newState(p)
+	s.regret()
+	rng := rand.New(rand.NewSource(3))
+	w := newScratch(p)
+	best := solutionOf(s)
+	for i := 0; i < 400; i++ {
+		s.ruinRecreate(rng, w)
+		if rng.Intn(2) == 0 {
+			s.rollback()
+		} else if s.cost() < best.Cost {
+			s.saveBest(best)
+		}
+		used, missing := 0, 0
+		var routed int64
+		for k := range s.routes {
+			r := &s.routes[k]
+			if r.size() > 0 {
+				used++
+			}
+			routed += r.cost
+			for i, v := range r.visits {
+				if s.routeOf[v] != int32(k) || s.posOf[v] != int32(i+1) {
+					t.Fatalf("step %d: visit %d indexed at %d/%d, is on %d/%d", i, v, s.routeOf[v], s.posOf[v], k, i+1)
+				}
+			}
+		}
+		for _, k := range s.routeOf {
+			if k < 0 {
+				missing++
+			}
+		}
+		if used != s.used || routed != s.routed || missing != s.missing {
+			t.Fatalf("step %d: used %d routed %d missing %d; state says %d %d %d", i, used, routed, missing, s.used, s.routed, s.missing)
+		}
+	}
+	finish(best, p.NumVisits())
+	if err := p.Check(best); err != nil {
+		t.Fatalf("incrementally saved best: %v", err)
+	}
+}

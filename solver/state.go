@@ -1,0 +1,268 @@
+package solver
+
+// state is a working solution: one route per vehicle, where each visit is,
+// and the objective kept up to date. A journal of touched routes lets a
+// rejected ruin-and-recreate step be undone in time proportional to what
+// it touched.
+type state struct {
+	p       *Problem
+	routes  []route
+	routeOf []int32 // vehicle serving the visit, -1 if unassigned
+	posOf   []int32 // position of the visit in its route (1-based)
+	routed  int64   // sum of route costs (travel plus fixed)
+	penalty int64   // sum of penalties of unassigned visits
+	missing int     // number of unassigned visits
+	used    int     // number of routes with visits
+
+	// routes changed since the last saveBest
+	dirty     []int32
+	dirtyMark []bool
+
+	// journal
+	saved     [][]int32 // saved[k]: visits of route k before this step
+	savedStep []int64
+	step      int64
+	touched   []int32
+	moved     []int32 // visits whose vehicle changed this step
+	oldRouted int64
+	oldPen    int64
+	oldMiss   int
+
+	bufA, bufB, bufC []int32 // scratch for moves
+}
+
+func newState(p *Problem) *state {
+	nk, nv := p.NumVehicles(), p.NumVisits()
+	s := &state{
+		p:         p,
+		routes:    make([]route, nk),
+		routeOf:   make([]int32, nv),
+		posOf:     make([]int32, nv),
+		saved:     make([][]int32, nk),
+		dirtyMark: make([]bool, nk),
+		savedStep: make([]int64, nk),
+		step:      1,
+	}
+	for k := range s.routes {
+		s.routes[k].veh = int32(k)
+		s.routes[k].update(p)
+	}
+	for v := range s.routeOf {
+		s.routeOf[v] = -1
+		s.penalty += p.penalty[v]
+	}
+	s.missing = nv
+	return s
+}
+
+// cost returns the objective: route costs plus unassigned penalties.
+func (s *state) cost() int64 { return s.routed + s.penalty }
+
+// begin starts a journaled step.
+func (s *state) begin() {
+	s.step++
+	s.touched = s.touched[:0]
+	s.moved = s.moved[:0]
+	s.oldRouted, s.oldPen, s.oldMiss = s.routed, s.penalty, s.missing
+}
+
+// touch saves route k's visits the first time it changes in a step.
+func (s *state) touch(k int32) {
+	if s.savedStep[k] == s.step {
+		return
+	}
+	s.savedStep[k] = s.step
+	s.saved[k] = append(s.saved[k][:0], s.routes[k].visits...)
+	s.touched = append(s.touched, k)
+	if !s.dirtyMark[k] {
+		s.dirtyMark[k] = true
+		s.dirty = append(s.dirty, k)
+	}
+}
+
+// rollback undoes every change since begin.
+func (s *state) rollback() {
+	for _, v := range s.moved {
+		s.routeOf[v] = -1
+	}
+	for _, k := range s.touched {
+		r := &s.routes[k]
+		r.visits = append(r.visits[:0], s.saved[k]...)
+		r.update(s.p)
+		s.index(k)
+		s.count(r)
+	}
+	s.routed, s.penalty, s.missing = s.oldRouted, s.oldPen, s.oldMiss
+	s.step++
+}
+
+// index refreshes routeOf and posOf for the visits of route k.
+func (s *state) index(k int32) {
+	for i, v := range s.routes[k].visits {
+		s.routeOf[v] = k
+		s.posOf[v] = int32(i + 1)
+	}
+}
+
+// refresh recomputes route k after its visits changed and keeps the
+// objective current.
+func (s *state) refresh(k int32) {
+	r := &s.routes[k]
+	old := r.cost
+	r.update(s.p)
+	s.routed += r.cost - old
+	s.index(k)
+	s.count(r)
+}
+
+// count keeps s.used current after route r changed.
+func (s *state) count(r *route) {
+	now := r.size() > 0
+	s.used += b2i(now) - b2i(r.counted)
+	r.counted = now
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// insert puts unassigned visit v at position pos (1-based) of route k.
+func (s *state) insert(v int32, k int32, pos int) {
+	s.touch(k)
+	r := &s.routes[k]
+	r.visits = append(r.visits, 0)
+	copy(r.visits[pos:], r.visits[pos-1:])
+	r.visits[pos-1] = v
+	s.penalty -= s.p.penalty[v]
+	s.missing--
+	s.moved = append(s.moved, v)
+	s.refresh(k)
+}
+
+// detach removes visit v from its route without refreshing the route's
+// caches; call settle on the touched routes afterwards.
+func (s *state) detach(v int32) {
+	k := s.routeOf[v]
+	s.touch(k)
+	r := &s.routes[k]
+	pos := s.posOf[v]
+	copy(r.visits[pos-1:], r.visits[pos:])
+	r.visits = r.visits[:len(r.visits)-1]
+	for i := int(pos) - 1; i < len(r.visits); i++ {
+		s.posOf[r.visits[i]] = int32(i + 1)
+	}
+	s.routeOf[v] = -1
+	s.penalty += s.p.penalty[v]
+	s.missing++
+	s.moved = append(s.moved, v)
+}
+
+// settle refreshes every route touched in this step.
+func (s *state) settle() {
+	for _, k := range s.touched {
+		s.refresh(k)
+	}
+}
+
+// replace sets route k's visits (used by local search moves) and
+// refreshes it. The caller guarantees feasibility.
+func (s *state) replace(k int32, visits []int32) {
+	s.touch(k)
+	r := &s.routes[k]
+	r.visits = append(r.visits[:0], visits...)
+	s.refresh(k)
+}
+
+// saveBest copies into sol, the state's last snapshot, the routes changed
+// since then, and the objective. sol.Unassigned is left stale: call
+// finish before handing sol out. O(size of the changed routes).
+func (s *state) saveBest(sol *Solution) {
+	for _, k := range s.dirty {
+		s.dirtyMark[k] = false
+		r := sol.Routes[k][:0]
+		for _, v := range s.routes[k].visits {
+			r = append(r, int(v))
+		}
+		sol.Routes[k] = r
+	}
+	s.dirty = s.dirty[:0]
+	sol.Cost = s.cost()
+	sol.Travel = s.routed
+}
+
+// snapshot copies the routes into sol (reusing its memory).
+func (s *state) snapshot(sol *Solution) {
+	for _, k := range s.dirty {
+		s.dirtyMark[k] = false
+	}
+	s.dirty = s.dirty[:0]
+	if len(sol.Routes) != len(s.routes) {
+		sol.Routes = make([][]int, len(s.routes))
+	}
+	for k := range s.routes {
+		vs := s.routes[k].visits
+		r := sol.Routes[k][:0]
+		for _, v := range vs {
+			r = append(r, int(v))
+		}
+		sol.Routes[k] = r
+	}
+	sol.Unassigned = sol.Unassigned[:0]
+	for v, k := range s.routeOf {
+		if k < 0 {
+			sol.Unassigned = append(sol.Unassigned, v)
+		}
+	}
+	sol.Cost = s.cost()
+	sol.Travel = s.routed
+}
+
+// load replaces the state's routes with sol's.
+func (s *state) load(sol *Solution) {
+	s.routed, s.penalty, s.missing, s.used = 0, 0, 0, 0
+	for v := range s.routeOf {
+		s.routeOf[v] = -1
+	}
+	for k := range s.routes {
+		r := &s.routes[k]
+		r.visits = r.visits[:0]
+		for _, v := range sol.Routes[k] {
+			r.visits = append(r.visits, int32(v))
+		}
+		r.update(s.p)
+		s.routed += r.cost
+		r.counted = false
+		s.count(r)
+		s.index(int32(k))
+	}
+	for _, k := range s.dirty {
+		s.dirtyMark[k] = false
+	}
+	s.dirty = s.dirty[:0]
+	for v, k := range s.routeOf {
+		if k < 0 {
+			s.penalty += s.p.penalty[v]
+			s.missing++
+		}
+	}
+	s.step++
+}
+
+// finish fills sol.Unassigned from its routes.
+func finish(sol *Solution, visits int) {
+	on := make([]bool, visits)
+	for _, r := range sol.Routes {
+		for _, v := range r {
+			on[v] = true
+		}
+	}
+	sol.Unassigned = sol.Unassigned[:0]
+	for v, ok := range on {
+		if !ok {
+			sol.Unassigned = append(sol.Unassigned, v)
+		}
+	}
+}
