@@ -21,6 +21,9 @@ Usage:
   rounds generate [flags]                  write a realistic generated day as a request
   rounds validate REQUEST.json ROSTER.json check a roster against every hard rule
   rounds bench solomon DIR [flags]         solve the Solomon VRPTW benchmark
+  rounds serve [-addr HOST:PORT]           serve the HTTP API (PostgreSQL with DATABASE_URL, else memory)
+  rounds worker                            run queued solve jobs from PostgreSQL (DATABASE_URL)
+  rounds migrate                           apply the database migrations (DATABASE_URL)
 
 Run "rounds COMMAND -h" for the flags of a command.
 `
@@ -33,6 +36,9 @@ var commands = map[string]command{
 	"generate": runGenerate,
 	"validate": runValidate,
 	"bench":    runBench,
+	"serve":    runServe,
+	"worker":   runWorker,
+	"migrate":  runMigrate,
 }
 
 func main() {
