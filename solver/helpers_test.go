@@ -37,6 +37,9 @@ func randomProblem(tb testing.TB, seed int64, visits, vehicles int) *Problem {
 		if k%3 == 0 {
 			vs[k].MaxWork = 4000
 		}
+		if seed%2 == 0 {
+			vs[k].FixedCost = int64(rng.Intn(3000))
+		}
 	}
 	vis := make([]Visit, visits)
 	for v := range vis {

@@ -12,13 +12,14 @@ const granK = 20
 // neighbours, first improvement, in a random visit order, until no move
 // improves. A pass costs O(V·granK) move evaluations, each O(1) between
 // interchangeable vehicles (O(route length) otherwise or inside a route).
-// It does not allocate once its buffers have grown.
-func (s *state) localSearch(rng *rand.Rand, order []int32) {
+// It stops after maxPasses passes (0: no limit). It does not allocate
+// once its buffers have grown.
+func (s *state) localSearch(rng *rand.Rand, order []int32, maxPasses int) {
 	order = order[:0]
 	for v := range s.routeOf {
 		order = append(order, int32(v))
 	}
-	for improved := true; improved; {
+	for pass, improved := 0, true; improved && (maxPasses == 0 || pass < maxPasses); pass++ {
 		improved = false
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, u := range order {

@@ -91,6 +91,8 @@ type Problem struct {
 	nearVeh [][]int32
 	// allAllowed is true when every visit may ride every vehicle.
 	allAllowed bool
+	// fixedCosts is true when some vehicle has a fixed cost.
+	fixedCosts bool
 	// far is the travel time to the visit from the start of its nearest
 	// vehicle; width the summed length of its windows.
 	far, width []int32
@@ -211,6 +213,7 @@ func (p *Problem) freeze() {
 		if veh.Capacity == 0 {
 			p.capacity[k] = math.MaxInt32
 		}
+		p.fixedCosts = p.fixedCosts || veh.FixedCost > 0
 	}
 	p.words = (nk + 63) / 64
 	p.allowed = make([]uint64, nv*p.words)

@@ -21,15 +21,25 @@ type Planner struct {
 var _ rounds.Planner = (*Planner)(nil)
 
 // Plan builds the request's Problem, solves it within the request's
-// options and returns the roster. It returns the errors of Build, and a
-// roster (the best found) if ctx ends after the first solution exists.
+// options and returns the roster. The time limit (10 s by default unless
+// an iteration limit is set) counts from the start of Plan, travel
+// matrices included. It returns the errors of Build, and a roster (the
+// best found) if ctx ends after the first solution exists.
 func (pl *Planner) Plan(ctx context.Context, req *rounds.Request) (*rounds.Roster, error) {
+	begin := time.Now()
 	p, err := Build(ctx, req, pl.Source)
 	if err != nil {
 		return nil, err
 	}
+	limit := time.Duration(req.Options.TimeLimitSeconds * float64(time.Second))
+	if limit == 0 && req.Options.Iterations == 0 {
+		limit = DefaultTimeLimit
+	}
+	if limit > 0 {
+		limit = max(limit-time.Since(begin), time.Millisecond)
+	}
 	opt := Options{
-		TimeLimit:  time.Duration(req.Options.TimeLimitSeconds * float64(time.Second)),
+		TimeLimit:  limit,
 		Iterations: req.Options.Iterations,
 		Seed:       req.Options.Seed,
 		Threads:    req.Options.Threads,

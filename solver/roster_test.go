@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/fixtures"
+	"github.com/roundsdev/rounds/geo"
 )
 
 func TestPlanWritesAValidRoster(t *testing.T) {
@@ -69,6 +71,15 @@ func checkRoster(tb testing.TB, req *rounds.Request, ro *rounds.Roster) {
 			}
 			continue
 		}
+		maxWork := shift.MaxWorkMinutes
+		for _, w := range req.Workers {
+			if w.ID == rt.WorkerID && maxWork == 0 {
+				maxWork = w.MaxWorkMinutes
+			}
+		}
+		if maxWork > 0 && rt.WorkSeconds > maxWork*60 {
+			tb.Errorf("route of %s works %d s, over %d min", rt.WorkerID, rt.WorkSeconds, maxWork)
+		}
 		if rt.Depart < shift.Start || rt.Return > shift.End {
 			tb.Errorf("route of %s: %s-%s outside shift %s-%s", rt.WorkerID, rt.Depart, rt.Return, shift.Start, shift.End)
 		}
@@ -129,5 +140,32 @@ func checkRoster(tb testing.TB, req *rounds.Request, ro *rounds.Roster) {
 	if tt.TravelSeconds != travel || tt.WorkSeconds != work || tt.WaitSeconds != wait || tt.Assigned != assigned ||
 		tt.Unassigned != len(ro.Unassigned) || tt.Visits != len(req.Visits) {
 		tb.Errorf("totals %+v do not add up", tt)
+	}
+}
+
+func TestPlanGeneratedDaysGiveValidRosters(t *testing.T) {
+	for seed := int64(1); seed <= 3; seed++ {
+		cfg := fixtures.Small
+		cfg.Seed = seed
+		cfg.Days = int(seed)
+		req, err := fixtures.Generate(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Options.Iterations = 300
+		req.Options.Seed = seed
+		ro, err := (&Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkRoster(t, req, ro)
+		if ro.Totals.Assigned == 0 {
+			t.Fatalf("seed %d: nothing assigned", seed)
+		}
+		for _, u := range ro.Unassigned {
+			if u.Reason == "" || u.Detail == "" {
+				t.Errorf("seed %d: visit %s unassigned without a reason", seed, u.VisitID)
+			}
+		}
 	}
 }

@@ -3,7 +3,6 @@ package solver
 import (
 	"math"
 	"math/rand"
-	"slices"
 )
 
 // Ruin-and-recreate in the manner of SISR (Christiaens & Vanden Berghe,
@@ -16,6 +15,12 @@ const (
 	maxString  = 10   // L_max: longest string removed from one route
 	blinkRate  = 0.01 // probability of skipping an insertion position
 )
+
+// routeRemoval is the probability that a step also empties the seed's
+// whole route when routes have a fixed cost, so that the search can close
+// routes. Measured on Solomon (no fixed cost) it does not pay, so it is
+// off there.
+const routeRemoval = 0.05
 
 // ruinRecreate performs one step on s and leaves it journaled: the caller
 // accepts it or calls s.rollback. It does not allocate once buffers grow.
@@ -67,6 +72,17 @@ func (s *state) ruin(rng *rand.Rand, w *scratch) {
 		seed = int32(rng.Intn(len(s.routeOf)))
 	}
 	ruined := 0
+	if s.p.fixedCosts && rng.Float64() < routeRemoval {
+		k := s.routeOf[seed]
+		w.ruinedAt[k] = s.step
+		ruined++
+		r := &s.routes[k]
+		for r.size() > 0 {
+			v := r.visits[r.size()-1]
+			w.removed = append(w.removed, v)
+			s.detach(v)
+		}
+	}
 	for n := -1; n < len(s.p.near[seed]) && ruined < ks; n++ {
 		c := seed
 		if n >= 0 {
@@ -140,8 +156,13 @@ func (s *state) recreate(rng *rand.Rand, w *scratch) {
 		w.stampU[v] = w.stamp
 	}
 	if s.missing > len(w.removed) {
+		// retry at most as many unassigned neighbours as were removed
+		limit := 2 * len(w.removed)
 		for _, v := range w.removed {
 			for _, u := range p.near[v] {
+				if len(w.order) >= limit {
+					break
+				}
 				if s.routeOf[u] < 0 && w.stampU[u] != w.stamp {
 					w.stampU[u] = w.stamp
 					w.order = append(w.order, u)
@@ -270,14 +291,4 @@ func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 		}
 		w.best, w.bestK, w.bestPos = c, k, pos+1
 	}
-}
-
-// shuffled returns 0..n-1 in a random order.
-func shuffled(rng *rand.Rand, n int) []int32 {
-	out := make([]int32, n)
-	for i := range out {
-		out[i] = int32(i)
-	}
-	rng.Shuffle(n, func(i, j int) { out[i], out[j] = out[j], out[i] })
-	return slices.Clip(out)
 }

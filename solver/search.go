@@ -34,8 +34,12 @@ type Options struct {
 
 // Progress reports the state of a running search.
 type Progress struct {
-	Elapsed    time.Duration
+	// Elapsed is the time since Solve started.
+	Elapsed time.Duration
+	// Iterations is the number of ruin-and-recreate steps so far, summed
+	// over threads.
 	Iterations int64
+	// Cost and Unassigned describe the best solution so far.
 	Cost       int64
 	Unassigned int
 }
@@ -99,7 +103,11 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 	first := newState(p)
 	first.regret()
 	rng := rand.New(rand.NewSource(opt.Seed))
-	first.localSearch(rng, nil)
+	passes := 0
+	if p.NumVisits() > polishMax {
+		passes = 2
+	}
+	first.localSearch(rng, nil, passes)
 	best := &Solution{}
 	first.snapshot(best)
 	report := func(iters int64) {
@@ -152,7 +160,9 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 			}
 		}
 	}
-	polish(workers[0].s, best, rng)
+	if p.NumVisits() <= polishMax {
+		polish(workers[0].s, best, rng)
+	}
 	best.Iterations = total
 	return best, nil
 }
@@ -249,11 +259,16 @@ func copySolution(dst, src *Solution) {
 	dst.Cost, dst.Travel, dst.Iterations = src.Cost, src.Travel, src.Iterations
 }
 
+// polishMax is the largest problem whose final best gets a full local
+// search; on larger ones it would take longer than the search's last
+// steps are worth.
+const polishMax = 1000
+
 // polish runs the local search on best (using s as scratch) and keeps the
 // result if it is cheaper.
 func polish(s *state, best *Solution, rng *rand.Rand) {
 	s.load(best)
-	s.localSearch(rng, nil)
+	s.localSearch(rng, nil, 0)
 	if s.cost() < best.Cost {
 		s.snapshot(best)
 	}

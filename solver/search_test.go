@@ -161,14 +161,14 @@ func TestMoveLoopDoesNotAllocate(t *testing.T) {
 		s.ruinRecreate(rng, w)
 		s.rollback()
 	}
-	s.localSearch(rng, order)
+	s.localSearch(rng, order, 0)
 	if n := testing.AllocsPerRun(200, func() {
 		s.ruinRecreate(rng, w)
 		s.rollback()
 	}); n != 0 {
 		t.Errorf("ruin and recreate: %v allocations per step", n)
 	}
-	if n := testing.AllocsPerRun(20, func() { s.localSearch(rng, order) }); n != 0 {
+	if n := testing.AllocsPerRun(20, func() { s.localSearch(rng, order, 0) }); n != 0 {
 		t.Errorf("local search: %v allocations per pass", n)
 	}
 }
@@ -213,5 +213,20 @@ func TestStateBookkeepingSurvivesStepsAndRollbacks(t *testing.T) {
 	finish(best, p.NumVisits())
 	if err := p.Check(best); err != nil {
 		t.Fatalf("incrementally saved best: %v", err)
+	}
+}
+
+// BenchmarkStep measures one ruin-and-recreate step and its rollback.
+func BenchmarkStep(b *testing.B) {
+	p := randomProblem(b, 11, 200, 12)
+	s := newState(p)
+	s.regret()
+	rng := rand.New(rand.NewSource(1))
+	w := newScratch(p)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.ruinRecreate(rng, w)
+		s.rollback()
 	}
 }
