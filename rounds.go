@@ -145,8 +145,8 @@ type Visit struct {
 	// WorkersNeeded is 1, or 2 for a double-handed visit; 0 means 1.
 	WorkersNeeded int      `json:"workersNeeded,omitempty"`
 	Priority      Priority `json:"priority"`
-	// ReferredAt is when a rapid-response referral arrived; the visit's
-	// Deadline defaults to two hours later.
+	// ReferredAt is when a rapid-response referral arrived: the visit
+	// starts no earlier, and its Deadline defaults to two hours later.
 	ReferredAt *Clock `json:"referredAt,omitempty"`
 	// Deadline is the latest start of a rapid-response visit.
 	Deadline *Clock `json:"deadline,omitempty"`

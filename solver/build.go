@@ -237,8 +237,8 @@ func (b *builder) visits() error {
 }
 
 // windows returns the allowed starts of visit i on the time axis: each
-// window clipped so the visit starts and ends within the service hours and
-// starts by its deadline, empty ones dropped; a pinned start replaces them.
+// window clipped so the visit starts and ends within the service hours,
+// starts no earlier than its referral and by its deadline, empty ones dropped; a pinned start replaces them.
 func (b *builder) windows(i int, v *rounds.Visit) ([]Window, error) {
 	raw := v.Windows
 	if len(raw) == 0 {
@@ -252,15 +252,19 @@ func (b *builder) windows(i int, v *rounds.Visit) ([]Window, error) {
 	if v.Pin != nil && v.Pin.Start != nil {
 		at := *v.Pin.Start
 		inside := slices.ContainsFunc(raw, func(w rounds.Window) bool { return w.Contains(at) })
-		if !inside || at > latest || at < rounds.ServiceHours.Start {
+		if !inside || at > latest || at < rounds.ServiceHours.Start || (v.ReferredAt != nil && at < *v.ReferredAt) {
 			return nil, rounds.Invalid(fmt.Sprintf("visits[%d].pin.start", i), at,
-				"pinned start must lie within the visit's windows, by its deadline, and let it finish by %s", rounds.ServiceHours.End)
+				"pinned start must lie within the visit's windows, after its referral, by its deadline, and let it finish by %s", rounds.ServiceHours.End)
 		}
 		return []Window{{offset + int32(at), offset + int32(at)}}, nil
 	}
+	earliest := rounds.ServiceHours.Start
+	if v.ReferredAt != nil {
+		earliest = max(earliest, *v.ReferredAt)
+	}
 	var out []Window
 	for _, w := range raw {
-		start := max(w.Start, rounds.ServiceHours.Start)
+		start := max(w.Start, earliest)
 		end := min(w.End, latest)
 		if end >= start {
 			out = append(out, Window{offset + int32(start), offset + int32(end)})

@@ -151,7 +151,7 @@ func TestBuildHonoursRules(t *testing.T) {
 		{4, []Window{{10 * 3600, 10 * 3600}}},
 		{7, []Window{{19 * 3600, 19*3600 + 30*60}}},
 		{8, nil},
-		{9, []Window{{8 * 3600, 11 * 3600}}},
+		{9, []Window{{9 * 3600, 11 * 3600}}}, // from the referral to two hours later
 	}
 	for _, tt := range windows {
 		got := p.Visits[tt.visit].Windows

@@ -60,7 +60,7 @@ const (
 	// visit's duration.
 	RuleDuration = "duration"
 	// RuleDeadline is broken by a rapid-response visit that starts after
-	// its deadline.
+	// its deadline, or before the referral arrived.
 	RuleDeadline = "deadline"
 	// RulePin is broken by a pinned visit made by another worker or at
 	// another time.

@@ -110,6 +110,10 @@ func (c *checker) checkStop(rt *rounds.Route, s *rounds.Stop, v *rounds.Visit) {
 		c.add(RuleServiceHours, rt.WorkerID, v.ID, rt.Date, "%s ends %s on %s, after the service hours %s",
 			visitName(v), clock(end), on, rounds.ServiceHours)
 	}
+	if v.ReferredAt != nil && s.Start < *v.ReferredAt {
+		c.add(RuleDeadline, rt.WorkerID, v.ID, rt.Date, "rapid-response %s starts %s on %s, before its referral at %s",
+			visitName(v), s.Start, on, *v.ReferredAt)
+	}
 	if latest, ok := v.LatestStart(); ok && s.Start > latest {
 		c.add(RuleDeadline, rt.WorkerID, v.ID, rt.Date, "rapid-response %s starts %s on %s, after its deadline %s",
 			visitName(v), s.Start, on, latest)

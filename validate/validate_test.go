@@ -279,6 +279,11 @@ func TestRosterRules(t *testing.T) {
 			rule: RuleDeadline, says: "rapid-response visit v4 (client c4) starts 09:10 on worker w2's route of 2026-11-25, after its deadline 09:00",
 		},
 		{
+			name: "rapid response before its referral",
+			edit: func(tb testing.TB, f fixture) { f.visit(tb, "v4").ReferredAt = clockPtr(9, 30) },
+			rule: RuleDeadline, says: "rapid-response visit v4 (client c4) starts 09:10 on worker w2's route of 2026-11-25, before its referral at 09:30",
+		},
+		{
 			name: "pinned to another worker",
 			edit: func(tb testing.TB, f fixture) { f.visit(tb, "v1").Pin = &rounds.Pin{WorkerID: "w4"} },
 			rule: RulePin, says: "visit v1 (client c1) on 2026-11-25 is pinned to worker w4 but made by worker w1",
