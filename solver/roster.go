@@ -18,7 +18,7 @@ type Planner struct {
 	Progress func(Progress)
 }
 
-var _ rounds.Planner = (*Planner)(nil)
+var _ rounds.ProgressPlanner = (*Planner)(nil)
 
 // Plan builds the request's Problem, solves it within the request's
 // options and returns the roster. The time limit (10 s by default unless
@@ -26,6 +26,23 @@ var _ rounds.Planner = (*Planner)(nil)
 // matrices included. It returns the errors of Build, and a roster (the
 // best found) if ctx ends after the first solution exists.
 func (pl *Planner) Plan(ctx context.Context, req *rounds.Request) (*rounds.Roster, error) {
+	return pl.plan(ctx, req, pl.Progress)
+}
+
+// PlanProgress is Plan, also calling progress after each improvement with
+// the best cost and the visits assigned and unassigned so far. It
+// implements rounds.ProgressPlanner.
+func (pl *Planner) PlanProgress(ctx context.Context, req *rounds.Request, progress func(rounds.Progress)) (*rounds.Roster, error) {
+	visits := len(req.Visits)
+	return pl.plan(ctx, req, func(p Progress) {
+		if pl.Progress != nil {
+			pl.Progress(p)
+		}
+		progress(rounds.Progress{BestCost: p.Cost, Assigned: visits - p.Unassigned, Unassigned: p.Unassigned})
+	})
+}
+
+func (pl *Planner) plan(ctx context.Context, req *rounds.Request, progress func(Progress)) (*rounds.Roster, error) {
 	begin := time.Now()
 	p, err := Build(ctx, req, pl.Source)
 	if err != nil {
@@ -43,7 +60,7 @@ func (pl *Planner) Plan(ctx context.Context, req *rounds.Request) (*rounds.Roste
 		Iterations: req.Options.Iterations,
 		Seed:       req.Options.Seed,
 		Threads:    req.Options.Threads,
-		Progress:   pl.Progress,
+		Progress:   progress,
 	}
 	sol, err := Solve(ctx, p, opt)
 	if err != nil {

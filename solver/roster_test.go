@@ -169,3 +169,26 @@ func TestPlanGeneratedDaysGiveValidRosters(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanProgressReportsTheRosterItReturns(t *testing.T) {
+	req := careRequest()
+	req.Options.Threads = 1
+	var calls []rounds.Progress
+	pl := &Planner{Source: flatSource{}}
+	ro, err := pl.PlanProgress(context.Background(), req, func(p rounds.Progress) { calls = append(calls, p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) == 0 {
+		t.Fatal("progress was never called")
+	}
+	last := calls[len(calls)-1]
+	if last.BestCost != ro.Totals.Cost || last.Unassigned != ro.Totals.Unassigned || last.Assigned+last.Unassigned != len(req.Visits) {
+		t.Errorf("last progress %+v does not match the roster's totals %+v", last, ro.Totals)
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i].BestCost > calls[i-1].BestCost {
+			t.Errorf("progress %d cost %d rose from %d", i, calls[i].BestCost, calls[i-1].BestCost)
+		}
+	}
+}
