@@ -51,7 +51,7 @@ func BenchmarkCareScale(b *testing.B) {
 		b.Run(size.name, func(b *testing.B) {
 			req, err := fixtures.Generate(size.cfg)
 			if err != nil {
-				b.Skipf("fixture: %v", err)
+				b.Fatalf("fixture: %v", err)
 			}
 			p, err := solver.Build(context.Background(), req, geo.Haversine{})
 			if err != nil {
