@@ -3,8 +3,6 @@ package api
 import (
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/roundsdev/rounds"
@@ -89,7 +87,7 @@ func (s *Server) authenticate(c echo.Context) (*rounds.APIKey, error) {
 	if !ok {
 		return nil, errUnauthenticated
 	}
-	if k := s.keys.get(id, secret); k != nil {
+	if k, ok := s.keys.get(id); ok && k.Verify(secret) {
 		return k, nil
 	}
 	k, err := s.cfg.Store.Key(c.Request().Context(), id)
@@ -102,43 +100,8 @@ func (s *Server) authenticate(c echo.Context) (*rounds.APIKey, error) {
 	if !k.Verify(secret) {
 		return nil, errUnauthenticated
 	}
-	s.keys.put(k)
+	s.keys.put(id, k)
 	return k, nil
-}
-
-// KeyCacheTTL is how long a verified key is trusted without asking the
-// store again: a revoked key keeps working for at most this long.
-const KeyCacheTTL = 5 * time.Second
-
-// keyCache remembers recently verified keys.
-type keyCache struct {
-	mu   sync.Mutex
-	keys map[string]cachedKey
-}
-
-type cachedKey struct {
-	key     *rounds.APIKey
-	expires time.Time
-}
-
-// get returns the cached key of id if secret matches and it has not expired.
-func (kc *keyCache) get(id, secret string) *rounds.APIKey {
-	kc.mu.Lock()
-	defer kc.mu.Unlock()
-	ck, ok := kc.keys[id]
-	if !ok || time.Now().After(ck.expires) || !ck.key.Verify(secret) {
-		return nil
-	}
-	return ck.key
-}
-
-func (kc *keyCache) put(k *rounds.APIKey) {
-	kc.mu.Lock()
-	defer kc.mu.Unlock()
-	if kc.keys == nil || len(kc.keys) > 10000 {
-		kc.keys = make(map[string]cachedKey)
-	}
-	kc.keys[k.ID] = cachedKey{key: k, expires: time.Now().Add(KeyCacheTTL)}
 }
 
 // canTouch returns EUNAUTHORIZED naming the team if k may not act on it.

@@ -122,3 +122,32 @@ func TestBadInput(t *testing.T) {
 	}
 
 }
+
+// TestCachedChangesTakeEffect checks that a key revoked, or a team's
+// catalogue or the team itself changed, through this server takes effect at
+// once although keys and teams are cached.
+func TestCachedChangesTakeEffect(t *testing.T) {
+	e := newEnv(t, memory.NewStore())
+	e.must(t, "POST", "/v1/teams", e.admin, rounds.Team{ID: "hf", Name: "H&F", Skills: []rounds.Skill{"hoist", "insulin"}}, 201, nil)
+	coordinator := e.key(t, rounds.AccessCoordinator, "hf")
+	worker := func(id string) string {
+		return `{"id":"` + id + `","role":"nurse","skills":["hoist"],"start":{"lat":51.5,"lon":-0.2},"travelMode":"drive"}`
+	}
+	e.must(t, "POST", "/v1/teams/hf/workers", coordinator, worker("w1"), 201, nil)
+	steps := []struct {
+		name, method, path, token, body string
+		status                          int
+	}{
+		{"drop hoist from the catalogue", "PUT", "/v1/teams/hf", e.admin, `{"name":"H&F","skills":["insulin"]}`, 200},
+		{"hoist is now unknown", "POST", "/v1/teams/hf/workers", coordinator, worker("w2"), 422},
+		{"revoke the coordinator", "DELETE", "/v1/keys/" + strings.Split(coordinator, "_")[1], e.admin, "", 204},
+		{"the revoked key is refused", "GET", "/v1/teams/hf/workers", coordinator, "", 401},
+		{"delete the team", "DELETE", "/v1/teams/hf", e.admin, "", 204},
+		{"the team is gone", "POST", "/v1/teams/hf/workers", e.admin, worker("w3"), 404},
+	}
+	for _, s := range steps {
+		if status, body := e.call(t, s.method, s.path, s.token, s.body); status != s.status {
+			t.Fatalf("%s: status %d, want %d: %s", s.name, status, s.status, body)
+		}
+	}
+}

@@ -79,14 +79,18 @@ func (s *Server) updateTeam(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Store.UpdateTeam(c.Request().Context(), t); err != nil {
+	err = s.cfg.Store.UpdateTeam(c.Request().Context(), t)
+	s.teams.drop(t.ID)
+	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, t)
 }
 
 func (s *Server) deleteTeam(c echo.Context) error {
-	if err := s.cfg.Store.DeleteTeam(c.Request().Context(), c.Param("team")); err != nil {
+	err := s.cfg.Store.DeleteTeam(c.Request().Context(), c.Param("team"))
+	s.teams.drop(c.Param("team"))
+	if err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -129,7 +133,9 @@ func (s *Server) listKeys(c echo.Context) error {
 }
 
 func (s *Server) deleteKey(c echo.Context) error {
-	if err := s.cfg.Store.DeleteKey(c.Request().Context(), c.Param("id")); err != nil {
+	err := s.cfg.Store.DeleteKey(c.Request().Context(), c.Param("id"))
+	s.keys.drop(c.Param("id"))
+	if err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -73,7 +73,7 @@ func (r *resource[T]) decode(c echo.Context, pathID string) (*T, error) {
 		return nil, err
 	}
 	ctx := c.Request().Context()
-	team, err := r.s.cfg.Store.Team(ctx, c.Param("team"))
+	team, err := r.s.team(ctx, c.Param("team"))
 	if err != nil {
 		return nil, err
 	}

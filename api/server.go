@@ -56,7 +56,8 @@ type Server struct {
 	echo    *echo.Echo
 	log     *slog.Logger
 	metrics *metrics
-	keys    keyCache
+	keys    cache[*rounds.APIKey]
+	teams   cache[*rounds.Team]
 }
 
 // New returns a server for cfg; serve it with Handler, or Start and Shutdown.
@@ -110,6 +111,20 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.echo.Shutdown(ct
 // the job runner the planner it returns.
 func (s *Server) InstrumentPlanner(p rounds.Planner) rounds.Planner {
 	return timedPlanner{p: p, m: s.metrics}
+}
+
+// team returns a team from the cache, or from the store. The team is
+// shared: do not modify it.
+func (s *Server) team(ctx context.Context, id string) (*rounds.Team, error) {
+	if t, ok := s.teams.get(id); ok {
+		return t, nil
+	}
+	t, err := s.cfg.Store.Team(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.teams.put(id, t)
+	return t, nil
 }
 
 // EnsureAdminKey stores the admin key of token if no key with its ID

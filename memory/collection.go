@@ -3,7 +3,7 @@ package memory
 import (
 	"context"
 	"slices"
-	"sort"
+	"strings"
 
 	"github.com/roundsdev/rounds"
 )
@@ -115,14 +115,19 @@ func (c *collection[T]) Get(_ context.Context, team, id string) (*T, error) {
 func (c *collection[T]) List(_ context.Context, team string, f rounds.Filter) (*rounds.Page[T], error) {
 	c.s.mu.RLock()
 	defer c.s.mu.RUnlock()
-	var all []T
+	var all []*T
 	for _, v := range c.byTeam[team] {
 		if c.matches(v, f) {
-			all = append(all, *clone(v))
+			all = append(all, v)
 		}
 	}
-	sort.Slice(all, func(i, j int) bool { return c.id(&all[i]) < c.id(&all[j]) })
-	return page(all, f), nil
+	slices.SortFunc(all, func(a, b *T) int { return strings.Compare(c.id(a), c.id(b)) })
+	p := page(all, f)
+	items := make([]T, len(p.Items))
+	for i, v := range p.Items {
+		items[i] = *clone(v)
+	}
+	return &rounds.Page[T]{Items: items, Total: p.Total, Offset: p.Offset, Limit: p.Limit}, nil
 }
 
 // Update replaces a record.

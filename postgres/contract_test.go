@@ -3,6 +3,8 @@ package postgres_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/roundsdev/rounds"
@@ -32,6 +34,7 @@ func TestStoreContract(t *testing.T) {
 			t.Run("rosters", func(t *testing.T) { testRosters(t, ctx, s) })
 			t.Run("jobs", func(t *testing.T) { testJobs(t, ctx, s) })
 			t.Run("audit", func(t *testing.T) { testAudit(t, ctx, s) })
+			t.Run("concurrent updates", func(t *testing.T) { testConcurrentUpdates(t, ctx, s) })
 		})
 	}
 }
@@ -346,5 +349,61 @@ func testAudit(t *testing.T, ctx context.Context, s rounds.Store) {
 	wantCode(t, "audit all", err, "")
 	if all.Total <= p.Total {
 		t.Errorf("audit of every team has %d entries, team rec alone %d", all.Total, p.Total)
+	}
+}
+
+// testConcurrentUpdates updates one visit from several goroutines at once:
+// every update is audited with the body it replaced, so the entries chain
+// from the created visit to the stored one.
+func testConcurrentUpdates(t *testing.T, ctx context.Context, s rounds.Store) {
+	mustTeam(t, ctx, s, "conc")
+	c := rounds.Client{ID: "c1", Location: rounds.Location{Lat: 51.49, Lon: -0.22}, Consent: true}
+	wantCode(t, "create client", s.Clients().Create(ctx, "conc", &c), "")
+	v := rounds.Visit{ID: "v1", ClientID: "c1", Date: "2025-03-03", DurationMinutes: 10, Priority: rounds.Routine}
+	wantCode(t, "create visit", s.Visits().Create(ctx, "conc", &v), "")
+	const goroutines, each = 6, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines*each)
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range each {
+				u := v
+				u.DurationMinutes = 100 + g*each + i
+				errs <- s.Visits().Update(ctx, "conc", &u)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		wantCode(t, "update", err, "")
+	}
+	p, err := s.Audit(ctx, "conc", rounds.Filter{Limit: 1000})
+	wantCode(t, "audit", err, "")
+	var updates []rounds.AuditEntry
+	for _, e := range p.Items {
+		if e.Entity == "visit" && e.Action == rounds.AuditUpdate {
+			updates = append(updates, e)
+		}
+	}
+	slices.Reverse(updates)
+	if len(updates) != goroutines*each {
+		t.Fatalf("%d update entries, want %d", len(updates), goroutines*each)
+	}
+	last := v.DurationMinutes
+	for i, e := range updates {
+		var before, after rounds.Visit
+		if json.Unmarshal(e.Before, &before) != nil || json.Unmarshal(e.After, &after) != nil {
+			t.Fatalf("entry %d: before %s after %s", i, e.Before, e.After)
+		}
+		if before.DurationMinutes != last {
+			t.Fatalf("entry %d replaced duration %d, but the one before set %d", i, before.DurationMinutes, last)
+		}
+		last = after.DurationMinutes
+	}
+	got, err := s.Visits().Get(ctx, "conc", "v1")
+	wantCode(t, "get", err, "")
+	if got.DurationMinutes != last {
+		t.Errorf("stored duration %d, the last audited update set %d", got.DurationMinutes, last)
 	}
 }

@@ -43,7 +43,7 @@ func (s *Store) CreateKey(ctx context.Context, k *rounds.APIKey) error {
 // Key returns a key with its hash.
 func (s *Store) Key(ctx context.Context, id string) (*rounds.APIKey, error) {
 	var r keyRow
-	if err := s.db.GetContext(ctx, &r, `SELECT * FROM api_keys WHERE id = $1`, id); err != nil {
+	if err := s.getHot(ctx, &r, `SELECT id, name, role, teams, hash, created_at FROM api_keys WHERE id = $1`, id); err != nil {
 		return nil, translate(err, "key "+id)
 	}
 	k := toKey(r)

@@ -49,7 +49,7 @@ func (s *Store) CreateTeam(ctx context.Context, t *rounds.Team) error {
 // Team returns a team.
 func (s *Store) Team(ctx context.Context, id string) (*rounds.Team, error) {
 	var r teamRow
-	if err := s.db.GetContext(ctx, &r, `SELECT * FROM teams WHERE id = $1`, id); err != nil {
+	if err := s.getHot(ctx, &r, `SELECT id, name, skills, created_at FROM teams WHERE id = $1`, id); err != nil {
 		return nil, translate(err, "team "+id)
 	}
 	t := toTeam(r)

@@ -1,12 +1,25 @@
 // Command loadtest drives a rounds API served on the loopback interface
 // with a mix of reads, writes and small solves from concurrent clients, and
-// reports throughput, latency percentiles and errors per kind. It is
-// bounded by a request count and a duration.
+// prints a table of throughput, latency percentiles (p50, p95, p99, max)
+// and errors per kind of request. It is bounded by a request count and a
+// duration. The load generator shares the machine's cores with the server
+// (and the database, if local): that is part of the test.
 //
-//	go run ./api/loadtest -db postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+//	go build -o /tmp/loadtest ./api/loadtest
+//	/tmp/loadtest -db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable' -clients 50 -requests 20000
+//	/tmp/loadtest -clients 50 -requests 20000     # the memory store
 //
 // Without -db it uses the memory store. With -db it migrates into a fresh
 // schema, which it drops at the end.
+//
+// The store holds -teams care teams, each a generated borough team of 10
+// workers and 80 visits with its own coordinator key; client c works for
+// team c mod -teams, as a service's coordinators and dispatchers each work
+// for their own team. Of each client's requests about 2% are small solves
+// (3 workers, 12 visits), 28% are visit updates and the rest are reads:
+// half a page of one day's visits, half one worker. -teams 1 puts every
+// client on the same 80 visits. -cpuprofile profiles the whole run, load
+// generator included.
 package main
 
 import (
@@ -24,6 +37,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -42,17 +57,31 @@ import (
 func main() {
 	db := flag.String("db", "", "PostgreSQL URL; empty uses the memory store")
 	clients := flag.Int("clients", 50, "concurrent clients")
+	teams := flag.Int("teams", 5, "care teams; client c works for team c mod teams")
 	requests := flag.Int("requests", 20000, "total requests")
 	duration := flag.Duration("duration", 60*time.Second, "longest run")
 	solveShare := flag.Float64("solves", 0.02, "share of requests that are small solves")
 	writeShare := flag.Float64("writes", 0.28, "share of requests that are writes")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
-	if err := run(*db, *clients, *requests, *duration, *solveShare, *writeShare); err != nil {
-		log.Fatal(err)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	if *clients < 1 || *teams < 1 || *teams > *clients {
+		log.Fatalf("want 1 <= -teams <= -clients, got -teams %d -clients %d", *teams, *clients)
+	}
+	if err := run(*db, *clients, *teams, *requests, *duration, *solveShare, *writeShare); err != nil {
+		log.Print(err)
+		os.Exit(1)
 	}
 }
 
-func run(db string, clients, requests int, duration time.Duration, solveShare, writeShare float64) error {
+func run(db string, clients, teams, requests int, duration time.Duration, solveShare, writeShare float64) error {
 	ctx := context.Background()
 	st, cleanup, err := openStore(ctx, db)
 	if err != nil {
@@ -72,11 +101,12 @@ func run(db string, clients, requests int, duration time.Duration, solveShare, w
 	defer hs.Shutdown(ctx)
 	base := "http://" + ln.Addr().String()
 
-	day, token, err := seed(ctx, st)
-	if err != nil {
-		return err
+	seeded := make([]team, teams)
+	for i := range seeded {
+		if seeded[i], err = seed(ctx, st, i); err != nil {
+			return err
+		}
 	}
-	small := smallRequest(day)
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	stats := map[string]*kindStats{"read": {}, "write": {}, "solve": {}}
 	var next atomic.Int64
@@ -84,15 +114,16 @@ func run(db string, clients, requests int, duration time.Duration, solveShare, w
 	start := time.Now()
 	var wg sync.WaitGroup
 	for c := range clients {
+		tm := seeded[c%teams]
 		wg.Go(func() {
 			for {
 				n := int(next.Add(1))
 				if n > requests || time.Now().After(deadline) {
 					return
 				}
-				kind, method, path, body := pick(n, c, day, small, solveShare, writeShare)
+				kind, method, path, body := pick(n, c, tm, solveShare, writeShare)
 				t0 := time.Now()
-				ok := call(hc, method, base+path, token, body)
+				ok := call(hc, method, base+path, tm.token, body)
 				stats[kind].add(time.Since(t0), ok)
 			}
 		})
@@ -103,9 +134,11 @@ func run(db string, clients, requests int, duration time.Duration, solveShare, w
 	for _, s := range stats {
 		total += len(s.lat)
 	}
-	fmt.Printf("store %s, %d clients, %d requests in %s: %.0f req/s\n", storeName(db), clients, total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
+	fmt.Printf("store %s, %d clients, %d teams, %d requests in %s: %.0f req/s\n\n", storeName(db), clients, teams, total,
+		elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
+	fmt.Printf("%-5s %7s %6s %9s %9s %9s %9s\n", "kind", "n", "errors", "p50", "p95", "p99", "max")
 	for _, k := range []string{"read", "write", "solve"} {
-		fmt.Println(stats[k].report(k))
+		fmt.Println(stats[k].row(k))
 	}
 	return nil
 }
@@ -152,43 +185,53 @@ func openStore(ctx context.Context, db string) (rounds.Store, func(), error) {
 	return s, func() { s.Close(); drop() }, nil
 }
 
-// seed stores a generated borough team and returns it with a
-// coordinator's token.
-func seed(ctx context.Context, st rounds.Store) (*rounds.Request, string, error) {
+// team is one seeded care team: its records, its coordinator's token and
+// the body of its small solve.
+type team struct {
+	id    string
+	day   *rounds.Request
+	token string
+	solve []byte
+}
+
+// seed stores the i-th generated borough team with a coordinator's key.
+func seed(ctx context.Context, st rounds.Store, i int) (team, error) {
 	cfg := fixtures.Small
-	cfg.Seed = 3
+	cfg.Seed = 3 + int64(i)
 	day, err := fixtures.Generate(cfg)
 	if err != nil {
-		return nil, "", err
+		return team{}, err
 	}
-	k, token, err := rounds.NewAPIKey("load", rounds.AccessCoordinator, []string{"lt"})
+	id := fmt.Sprintf("lt%d", i+1)
+	k, token, err := rounds.NewAPIKey("load", rounds.AccessCoordinator, []string{id})
 	if err != nil {
-		return nil, "", err
+		return team{}, err
 	}
 	ctx = rounds.NewContextWithKey(ctx, k)
-	steps := []error{st.CreateTeam(ctx, &rounds.Team{ID: "lt", Name: "Load test"}), st.CreateKey(ctx, k)}
+	steps := []error{st.CreateTeam(ctx, &rounds.Team{ID: id, Name: "Load test " + id}), st.CreateKey(ctx, k)}
 	for i := range day.Workers {
-		steps = append(steps, st.Workers().Create(ctx, "lt", &day.Workers[i]))
+		steps = append(steps, st.Workers().Create(ctx, id, &day.Workers[i]))
 	}
 	for i := range day.Clients {
 		day.Clients[i].Consent = true
-		steps = append(steps, st.Clients().Create(ctx, "lt", &day.Clients[i]))
+		steps = append(steps, st.Clients().Create(ctx, id, &day.Clients[i]))
 	}
 	for i := range day.Visits {
 		day.Visits[i].Episode = ""
-		steps = append(steps, st.Visits().Create(ctx, "lt", &day.Visits[i]))
+		steps = append(steps, st.Visits().Create(ctx, id, &day.Visits[i]))
 	}
 	for _, err := range steps {
 		if err != nil {
-			return nil, "", err
+			return team{}, err
 		}
 	}
-	return day, token, nil
+	day.Team = id
+	return team{id: id, day: day, token: token, solve: smallRequest(day)}, nil
 }
 
 // smallRequest is a dispatcher-sized solve: 3 workers, 12 visits.
 func smallRequest(day *rounds.Request) []byte {
-	req := rounds.Request{Team: "lt", Workers: day.Workers[:3], Options: rounds.Options{Iterations: 300, TimeLimitSeconds: 1, Seed: 1, Threads: 1}}
+	req := rounds.Request{Team: day.Team, Workers: day.Workers[:3], Options: rounds.Options{Iterations: 300, TimeLimitSeconds: 1, Seed: 1, Threads: 1}}
 	clients := map[string]bool{}
 	for _, v := range day.Visits {
 		if len(req.Visits) == 12 {
@@ -210,22 +253,24 @@ func smallRequest(day *rounds.Request) []byte {
 	return b
 }
 
-// pick chooses the n-th request of client c: mostly reads, some writes
-// (visit updates), a few small solves.
-func pick(n, c int, day *rounds.Request, small []byte, solveShare, writeShare float64) (kind, method, path string, body []byte) {
+// pick chooses the n-th request, made by client c of team tm: mostly
+// reads, some writes (visit updates), a few small solves.
+func pick(n, c int, tm team, solveShare, writeShare float64) (kind, method, path string, body []byte) {
 	r := float64((n*7919)%1000) / 1000
+	day := tm.day
 	v := day.Visits[(n+c)%len(day.Visits)]
+	prefix := "/v1/teams/" + tm.id
 	switch {
 	case r < solveShare:
-		return "solve", "POST", "/v1/solve", small
+		return "solve", "POST", "/v1/solve", tm.solve
 	case r < solveShare+writeShare:
 		v.DurationMinutes = 15 + n%60
 		b, _ := json.Marshal(v)
-		return "write", "PUT", "/v1/teams/lt/visits/" + v.ID, b
+		return "write", "PUT", prefix + "/visits/" + v.ID, b
 	case n%2 == 0:
-		return "read", "GET", "/v1/teams/lt/visits?limit=20&from=" + string(v.Date), nil
+		return "read", "GET", prefix + "/visits?limit=20&from=" + string(v.Date), nil
 	default:
-		return "read", "GET", "/v1/teams/lt/workers/" + day.Workers[n%len(day.Workers)].ID, nil
+		return "read", "GET", prefix + "/workers/" + day.Workers[n%len(day.Workers)].ID, nil
 	}
 }
 
@@ -260,12 +305,19 @@ func (s *kindStats) add(d time.Duration, ok bool) {
 	}
 }
 
-func (s *kindStats) report(kind string) string {
+// row returns the kind's line of the table.
+func (s *kindStats) row(kind string) string {
 	if len(s.lat) == 0 {
-		return kind + ": none"
+		return fmt.Sprintf("%-5s %7d", kind, 0)
 	}
 	slices.Sort(s.lat)
-	q := func(p float64) time.Duration { return s.lat[int(math.Ceil(p*float64(len(s.lat))))-1] }
-	return fmt.Sprintf("%-5s n=%6d errors=%d p50=%s p99=%s max=%s", kind, len(s.lat), s.errors,
-		q(0.50).Round(10*time.Microsecond), q(0.99).Round(10*time.Microsecond), s.lat[len(s.lat)-1].Round(10*time.Microsecond))
+	q := func(p float64) string {
+		return ms(s.lat[int(math.Ceil(p*float64(len(s.lat))))-1])
+	}
+	return fmt.Sprintf("%-5s %7d %6d %9s %9s %9s %9s", kind, len(s.lat), s.errors, q(0.50), q(0.95), q(0.99), ms(s.lat[len(s.lat)-1]))
+}
+
+// ms formats d in milliseconds.
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000)
 }
