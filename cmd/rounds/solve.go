@@ -51,9 +51,11 @@ func runSolve(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	planner := solver.Planner{Source: src, Progress: progressPrinter(stderr)}
+	progress, endProgress := progressPrinter(stderr)
+	planner := solver.Planner{Source: src, Progress: progress}
 	start := time.Now()
 	roster, err := planner.Plan(ctx, req)
+	endProgress()
 	if err != nil {
 		return err
 	}
@@ -78,20 +80,26 @@ func runSolve(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // progressPrinter returns a solver progress callback that rewrites one
 // status line on stderr, once the solve has run for a second, when stderr
-// is a terminal; otherwise nil.
-func progressPrinter(stderr io.Writer) func(solver.Progress) {
+// is a terminal (otherwise nil), and a function that ends that line.
+func progressPrinter(stderr io.Writer) (progress func(solver.Progress), end func()) {
 	f, ok := stderr.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
+		return nil, func() {}
 	}
 	var last time.Duration
-	return func(p solver.Progress) {
+	progress = func(p solver.Progress) {
 		if p.Elapsed < time.Second || p.Elapsed-last < 200*time.Millisecond {
 			return
 		}
 		last = p.Elapsed
 		fmt.Fprintf(f, "\r%5.1fs  best cost %d  unassigned %d  iterations %d   ", p.Elapsed.Seconds(), p.Cost, p.Unassigned, p.Iterations)
 	}
+	end = func() {
+		if last > 0 {
+			fmt.Fprintln(f)
+		}
+	}
+	return progress, end
 }
 
 func readRequest(path string) (*rounds.Request, error) {
