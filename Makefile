@@ -19,10 +19,12 @@ run: build
 test: db
 	$(GO) test -count=1 ./...
 
-# bench prints the benchmark tables: Solomon at 1 s per instance and the
-# care fixtures.
+# bench prints the benchmark tables: Solomon at 1 s per instance (gap to
+# the best known per family), the borough fixture over 5 solver seeds, and
+# the Go benchmarks (per-size time per iteration).
 bench: build
 	$(BIN) bench solomon ../shared/benchdata/solomon -time 1s -out bin/bench/solomon
+	$(BIN) bench care -size borough -seeds 1,2,3,4,5 -time 10s
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./benchmarks/
 
 lint:

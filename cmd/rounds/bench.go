@@ -14,13 +14,15 @@ import (
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usagef("want a benchmark set: solomon")
+		return usagef("want a benchmark set: solomon or care")
 	}
 	switch args[0] {
 	case "solomon":
 		return benchSolomon(ctx, args[1:], stdout, stderr)
+	case "care":
+		return benchCare(ctx, args[1:], stdout, stderr)
 	}
-	return usagef("unknown benchmark set %q: want solomon", args[0])
+	return usagef("unknown benchmark set %q: want solomon or care", args[0])
 }
 
 func benchSolomon(ctx context.Context, args []string, stdout, stderr io.Writer) error {
