@@ -155,6 +155,13 @@ type Visit struct {
 	// Episode is the ID of the rapid-response or reablement episode the
 	// visit belongs to, if any.
 	Episode string `json:"episode,omitempty"`
+	// SoftEnd, if set, is when the visit should have started: a later
+	// start (still within Windows) is allowed but costs LatenessCost per
+	// second late.
+	SoftEnd *Clock `json:"softEnd,omitempty"`
+	// LatenessCost is the cost, in seconds of travel, of each second the
+	// visit starts after SoftEnd; 0 means 1.
+	LatenessCost int64 `json:"latenessCost,omitempty"`
 }
 
 // Workers returns how many workers the visit needs (1 or 2).
@@ -195,6 +202,9 @@ type Options struct {
 	// UnassignedPenalty is the cost, in travel seconds, of leaving one
 	// visit of each priority unassigned; missing entries take defaults.
 	UnassignedPenalty map[Priority]int64 `json:"unassignedPenalty,omitempty"`
+	// SyncToleranceMinutes is how far apart the two workers of a
+	// double-handed visit may start (0 to 60); 0 means together.
+	SyncToleranceMinutes int `json:"syncToleranceMinutes,omitempty"`
 }
 
 // DefaultUnassignedPenalty is the cost, in seconds of travel, of leaving a
@@ -256,6 +266,9 @@ const (
 	ReasonUnreachable       = "unreachable_in_window"
 	ReasonWorkingTime       = "working_time_limit"
 	ReasonNoCapacity        = "no_room_in_rounds"
+	// ReasonNoPartner: a double-handed visit fits one worker's round, but
+	// no second worker can start it with them.
+	ReasonNoPartner = "no_partner"
 )
 
 // Unassigned is a visit the roster does not serve, and why.
@@ -265,6 +278,50 @@ type Unassigned struct {
 	Priority Priority `json:"priority"`
 	Reason   string   `json:"reason"`
 	Detail   string   `json:"detail"`
+	// Suggestion is the smallest single change to the request that would
+	// let one worker take the visit, if the planner found one.
+	Suggestion *Suggestion `json:"suggestion,omitempty"`
+}
+
+// Suggestion kinds: what to change so that an unassigned visit fits.
+const (
+	// SuggestAssign: the visit fits the worker's round as it is.
+	SuggestAssign = "assign"
+	// SuggestExtendShift: the worker's shift ends Minutes later.
+	SuggestExtendShift = "extend_shift"
+	// SuggestOpenWindowEarlier: the visit's window opens Minutes earlier.
+	SuggestOpenWindowEarlier = "open_window_earlier"
+	// SuggestCloseWindowLater: the visit's window closes Minutes later.
+	SuggestCloseWindowLater = "close_window_later"
+	// SuggestRaiseWorkCap: the worker's working-time limit for the day is
+	// Minutes higher.
+	SuggestRaiseWorkCap = "raise_work_cap"
+	// SuggestDropVisit: VisitID comes off the worker's round.
+	SuggestDropVisit = "drop_visit"
+)
+
+// Suggestion is one change to a request after which a worker could take
+// an unassigned visit without breaking any rule of their round.
+type Suggestion struct {
+	// Kind is one of the Suggest* codes.
+	Kind string `json:"kind"`
+	// WorkerID and Date name the worker and shift that could then take it.
+	WorkerID string `json:"workerId"`
+	Date     Date   `json:"date"`
+	// PartnerID is the second worker of a double-handed visit who makes
+	// it with WorkerID (assign only).
+	PartnerID string `json:"partnerId,omitempty"`
+	// VisitID is the visit to change: the unassigned one for a window,
+	// the one to take off the round for drop_visit; empty otherwise.
+	VisitID string `json:"visitId,omitempty"`
+	// Window indexes the visit's windows for the window kinds; a visit
+	// with no windows has the service hours as window 0.
+	Window int `json:"window,omitempty"`
+	// Minutes is how much longer, earlier or later; 0 for assign and
+	// drop_visit.
+	Minutes int `json:"minutes,omitempty"`
+	// Text says it in a sentence.
+	Text string `json:"text"`
 }
 
 // Totals sum a roster.
@@ -282,7 +339,22 @@ type Totals struct {
 	// Cost is the objective the solver minimised: travel seconds plus the
 	// penalties of unassigned visits.
 	Cost int64 `json:"cost"`
+	// Score breaks Cost down by rule; its values sum to Cost. Keys are
+	// ScoreTravel, ScoreLateness and UnassignedScoreKey of each priority.
+	Score map[string]int64 `json:"score,omitempty"`
 }
+
+// Totals.Score keys besides the unassigned penalties.
+const (
+	// ScoreTravel is the travel seconds of all routes.
+	ScoreTravel = "travel"
+	// ScoreLateness is the cost of visits starting after their SoftEnd.
+	ScoreLateness = "lateness"
+)
+
+// UnassignedScoreKey returns the Totals.Score key of the penalties of the
+// unassigned visits of priority p: "unassigned_" and the priority.
+func UnassignedScoreKey(p Priority) string { return "unassigned_" + string(p) }
 
 // Planner turns a request into a roster.
 type Planner interface {

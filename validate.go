@@ -174,6 +174,12 @@ func (r *Request) validateVisit(i int, seen, clients, workers map[string]int) er
 	if v.Priority != RapidResponse && (v.ReferredAt != nil || v.Deadline != nil) {
 		return Invalid(f+".priority", v.Priority, "only rapid_response visits have a referral time or deadline")
 	}
+	if v.SoftEnd != nil && (*v.SoftEnd < ServiceHours.Start || *v.SoftEnd > ServiceHours.End) {
+		return Invalid(f+".softEnd", *v.SoftEnd, "soft end is outside the service hours %s", ServiceHours)
+	}
+	if v.LatenessCost < 0 || (v.LatenessCost > 0 && v.SoftEnd == nil) {
+		return Invalid(f+".latenessCost", v.LatenessCost, "must not be negative, and needs a softEnd")
+	}
 	if v.Pin != nil {
 		if _, ok := workers[v.Pin.WorkerID]; !ok {
 			return Invalid(f+".pin.workerId", v.Pin.WorkerID, "no worker has this id")
@@ -203,6 +209,9 @@ func (o *Options) validate() error {
 	}
 	if o.Iterations < 0 {
 		return Invalid("options.iterations", o.Iterations, "must not be negative")
+	}
+	if o.SyncToleranceMinutes < 0 || o.SyncToleranceMinutes > 60 {
+		return Invalid("options.syncToleranceMinutes", o.SyncToleranceMinutes, "must be between 0 and 60")
 	}
 	if o.Threads < 0 || o.Threads > 256 {
 		return Invalid("options.threads", o.Threads, "must be between 0 and 256")

@@ -49,6 +49,10 @@ func TestValidate(t *testing.T) {
 		{"pin after hours", func(r *Request) { r.Visits[0].Pin = &Pin{WorkerID: "w1", Start: &late} }, "visits[0].pin.start"},
 		{"link to itself", func(r *Request) { r.Visits[0].Links = []Link{{VisitID: "v1"}} }, "visits[0].links[0].visitId"},
 		{"negative time limit", func(r *Request) { r.Options.TimeLimitSeconds = -1 }, "options.timeLimitSeconds"},
+		{"soft end", func(r *Request) { soft := At(9, 30); r.Visits[0].SoftEnd = &soft; r.Visits[0].LatenessCost = 2 }, ""},
+		{"soft end after hours", func(r *Request) { r.Visits[0].SoftEnd = &late }, "visits[0].softEnd"},
+		{"lateness cost without soft end", func(r *Request) { r.Visits[0].LatenessCost = 2 }, "visits[0].latenessCost"},
+		{"sync tolerance too long", func(r *Request) { r.Options.SyncToleranceMinutes = 61 }, "options.syncToleranceMinutes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

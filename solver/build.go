@@ -16,8 +16,13 @@ const day = 86400
 
 // requestMeta links a Problem built from a request back to it.
 type requestMeta struct {
-	req  *rounds.Request
-	base rounds.Date // day 0 of the time axis
+	// req is the request with, after its own visits, a copy of each
+	// double-handed visit for its second half, so that req.Visits[v] is
+	// the request visit of problem visit v; visits is the number of the
+	// request's own visits.
+	req    *rounds.Request
+	visits int
+	base   rounds.Date // day 0 of the time axis
 	// per vehicle: the worker (index in req.Workers), shift and day
 	vehWorker []int
 	vehShift  []int
@@ -31,11 +36,16 @@ type requestMeta struct {
 
 // Build turns a request into a Problem. It runs req.Validate, then rejects
 // with an EINVALID *rounds.Error anything the solver cannot honour yet
-// (double-handed visits, links between visits, preferred workers) or a pin
-// that contradicts its visit. Times are seconds from midnight of the
-// earliest date; day d adds d·86400. Each worker shift is one vehicle;
-// one travel matrix is fetched from src per travel mode in use, over the
-// unique locations. Visits that no worker can ever serve stay in the
+// (preferred workers) or a pin that contradicts its visit. Times are
+// seconds from midnight of the earliest date; day d adds d·86400. Each
+// worker shift is one vehicle; one travel matrix is fetched from src per
+// travel mode in use, over the unique locations. Visit i of the request is
+// problem visit i; a double-handed visit also gets a second half, appended
+// after the request's visits, paired with the first (both served or
+// neither, by two workers who each have its skills, starting within
+// Options.SyncToleranceMinutes). A link becomes a Link from each half of
+// the earlier visit to each half of the later one; a soft end becomes
+// SoftEnd and Lateness. Visits that no worker can ever serve stay in the
 // Problem with no allowed vehicle and a reason for the roster.
 func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, error) {
 	if err := req.Validate(); err != nil {
@@ -44,8 +54,9 @@ func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, 
 	if err := unsupported(req); err != nil {
 		return nil, err
 	}
-	b := &builder{req: req, locIndex: make(map[rounds.Location]int), skillBit: make(map[rounds.Skill]uint64)}
-	b.meta.req = req
+	b := &builder{req: halves(req), locIndex: make(map[rounds.Location]int), skillBit: make(map[rounds.Skill]uint64)}
+	b.meta.req = b.req
+	b.meta.visits = len(req.Visits)
 	b.meta.base = baseDate(req)
 	if err := b.vehicles(); err != nil {
 		return nil, err
@@ -57,7 +68,7 @@ func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, 
 	if err != nil {
 		return nil, err
 	}
-	p, err := NewProblem(travel, b.vehs, b.viss)
+	p, err := NewProblem(travel, b.vehs, b.viss, WithLinks(b.links()))
 	if err != nil {
 		return nil, rounds.Errorf(rounds.EINTERNAL, "build problem: %v", err)
 	}
@@ -67,16 +78,6 @@ func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, 
 
 // unsupported rejects the rules that come in a later release.
 func unsupported(req *rounds.Request) error {
-	for i, v := range req.Visits {
-		if v.Workers() == 2 {
-			return rounds.Invalid(fmt.Sprintf("visits[%d].workersNeeded", i), v.WorkersNeeded,
-				"double-handed visits are not supported by the solver yet; they come in a later release")
-		}
-		if len(v.Links) > 0 {
-			return rounds.Invalid(fmt.Sprintf("visits[%d].links", i), v.Links[0].VisitID,
-				"links between visits are not supported by the solver yet; they come in a later release")
-		}
-	}
 	for i, c := range req.Clients {
 		if len(c.PreferredWorkers) > 0 {
 			return rounds.Invalid(fmt.Sprintf("clients[%d].preferredWorkers", i), strings.Join(c.PreferredWorkers, ","),
@@ -84,6 +85,54 @@ func unsupported(req *rounds.Request) error {
 		}
 	}
 	return nil
+}
+
+// halves returns req with a copy of each double-handed visit appended, for
+// its second half (req itself if it has none). req is not modified.
+func halves(req *rounds.Request) *rounds.Request {
+	out := req
+	for i := range req.Visits {
+		if req.Visits[i].Workers() == 2 {
+			if out == req {
+				cp := *req
+				cp.Visits = slices.Clip(req.Visits)
+				out = &cp
+			}
+			out.Visits = append(out.Visits, req.Visits[i])
+		}
+	}
+	return out
+}
+
+// links returns the pairs of the double-handed visits and the request's
+// links, on problem visit indices.
+func (b *builder) links() []Link {
+	n := b.meta.visits
+	index := make(map[string][]int, n)
+	for i := 0; i < n; i++ {
+		index[b.req.Visits[i].ID] = []int{i}
+	}
+	tol := int32(b.req.Options.SyncToleranceMinutes * 60)
+	var out []Link
+	for i, second := 0, n; i < n; i++ {
+		if b.req.Visits[i].Workers() == 2 {
+			id := b.req.Visits[i].ID
+			index[id] = append(index[id], second)
+			out = append(out, Link{From: i, To: second, MinGap: -tol, MaxGap: tol, Pair: true})
+			second++
+		}
+	}
+	for i := 0; i < n; i++ {
+		v := &b.req.Visits[i]
+		for _, l := range v.Links {
+			for _, from := range index[l.VisitID] {
+				for _, to := range index[v.ID] {
+					out = append(out, Link{From: from, To: to, MinGap: int32(l.MinGapMinutes * 60), MaxGap: int32(l.MaxGapMinutes * 60)})
+				}
+			}
+		}
+	}
+	return out
 }
 
 // baseDate returns the earliest date of any shift or visit.
@@ -205,6 +254,10 @@ func (b *builder) visits() error {
 			Skills:   b.skills(v.Skills),
 			Penalty:  b.req.Options.Penalty(v.Priority),
 			Vehicles: []int{},
+		}
+		if v.SoftEnd != nil {
+			vis.SoftEnd = int32(v.Date.DaysSince(b.meta.base)*day) + int32(*v.SoftEnd)
+			vis.Lateness = max(v.LatenessCost, 1)
 		}
 		qualified := false
 		for k, veh := range b.vehs {

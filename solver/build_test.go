@@ -92,10 +92,6 @@ func TestBuildRejectsWhatItCannotHonour(t *testing.T) {
 		edit  func(r *rounds.Request)
 		field string
 	}{
-		{"double-handed", func(r *rounds.Request) { r.Visits[0].WorkersNeeded = 2 }, "visits[0].workersNeeded"},
-		{"links", func(r *rounds.Request) {
-			r.Visits[1].Links = []rounds.Link{{VisitID: "wound", MinGapMinutes: 60, MaxGapMinutes: 120}}
-		}, "visits[1].links"},
 		{"preferred workers", func(r *rounds.Request) { r.Clients[2].PreferredWorkers = []string{"nurse"} }, "clients[2].preferredWorkers"},
 		{"pin outside window", func(r *rounds.Request) { r.Visits[4].Pin.Start = clock("19:45") }, "visits[4].pin.start"},
 		{"invalid request", func(r *rounds.Request) { r.Visits[0].DurationMinutes = 0 }, "visits[0].durationMinutes"},

@@ -5,8 +5,11 @@ import "fmt"
 // Check verifies a solution from scratch, without the search's cached
 // data: every visit is on exactly one route or listed unassigned once,
 // each vehicle may carry its visits, every start lies in a window, every
-// vehicle is back in time, within its working time and capacity, and Cost
-// and Travel match. It returns the first broken rule. O(V + K).
+// vehicle is back in time, within its working time and capacity, the two
+// halves of a pair are both served by different vehicles or neither, the
+// links have a schedule (Schedule), and Cost, Travel and Lateness match.
+// It returns the first broken rule. O(V + K) without links, the cost of
+// Schedule with them.
 func (p *Problem) Check(sol *Solution) error {
 	if len(sol.Routes) != len(p.Vehicles) {
 		return fmt.Errorf("solution has %d routes for %d vehicles", len(sol.Routes), len(p.Vehicles))
@@ -35,10 +38,47 @@ func (p *Problem) Check(sol *Solution) error {
 			return fmt.Errorf("visit %d appears %d times", v, n)
 		}
 	}
-	if travel != sol.Travel || travel+pen != sol.Cost {
-		return fmt.Errorf("cost %d (travel %d) reported, %d (travel %d) computed", sol.Cost, sol.Travel, travel+pen, travel)
+	var late int64
+	if p.rich {
+		var err error
+		if late, err = p.checkLinks(sol); err != nil {
+			return err
+		}
+	}
+	if travel != sol.Travel || late != sol.Lateness || travel+pen+late != sol.Cost {
+		return fmt.Errorf("cost %d (travel %d, lateness %d) reported, %d (travel %d, lateness %d) computed",
+			sol.Cost, sol.Travel, sol.Lateness, travel+pen+late, travel, late)
 	}
 	return nil
+}
+
+// checkLinks checks the pairs and the schedule of a solution whose routes
+// are otherwise valid, and returns its lateness cost.
+func (p *Problem) checkLinks(sol *Solution) (int64, error) {
+	vehOf := make([]int, len(p.Visits))
+	for v := range vehOf {
+		vehOf[v] = -1
+	}
+	for k, r := range sol.Routes {
+		for _, v := range r {
+			vehOf[v] = k
+		}
+	}
+	for _, l := range p.Links {
+		a, b := vehOf[l.From], vehOf[l.To]
+		switch {
+		case !l.Pair:
+		case (a < 0) != (b < 0):
+			return 0, fmt.Errorf("pair %d-%d: one half is served and the other is not", l.From, l.To)
+		case a >= 0 && a == b:
+			return 0, fmt.Errorf("pair %d-%d: both halves ride vehicle %d", l.From, l.To, a)
+		}
+	}
+	starts, err := p.Schedule(sol.Routes)
+	if err != nil {
+		return 0, err
+	}
+	return p.latenessCost(starts), nil
 }
 
 // checkRoute returns the cost of vehicle k serving visits r in order.

@@ -1,6 +1,9 @@
 package solver
 
-import "math"
+import (
+	"math"
+	"math/rand"
+)
 
 const infCost = math.MaxInt64 / 4
 
@@ -139,4 +142,25 @@ func (s *state) regret() {
 			summarise(int(u))
 		}
 	}
+}
+
+// greedy inserts every unassigned visit at its cheapest feasible place,
+// the highest penalties first and then by the opening of their first
+// window, the two halves of a pair together. It builds the first
+// solution of rich problems (links, soft windows), whose costs regret's
+// route-by-route tables cannot hold.
+func (s *state) greedy(rng *rand.Rand) {
+	p := s.p
+	w := newScratch(p)
+	w.blink = 0
+	var order []int32
+	var keys []int64
+	for v, k := range s.routeOf {
+		if k < 0 {
+			order = append(order, int32(v))
+			keys = append(keys, int64(p.win[p.winOff[v]].Start))
+		}
+	}
+	sortByKeys(order, keys, p.penalty)
+	s.insertAll(rng, w, order)
 }

@@ -78,14 +78,53 @@ func (s *state) tryRelocate(u, v int32, seg int, rev bool) bool {
 			at = j - 1
 		}
 		newV, ok := p.chain(rv, at, s.bufA, rv, at+1)
-		if ok && newU+newV < old {
+		if ok && s.worth(newU+newV-old) {
 			s.bufB = append(append(append(s.bufB[:0], rv.visits[:at]...), s.bufA...), rv.visits[at:]...)
 			s.bufC = append(append(s.bufC[:0], ru.visits[:i-1]...), ru.visits[i-1+seg:]...)
-			s.replace(kv, s.bufB)
-			s.replace(ku, s.bufC)
-			return true
+			if s.apply(kv, s.bufB, ku, s.bufC) {
+				return true
+			}
 		}
 	}
+	return false
+}
+
+// worth reports whether a move that changes travel by d may lower the
+// objective: when d < 0, or in a rich problem when the lateness could
+// fall by more than d.
+func (s *state) worth(d int64) bool {
+	return d < 0 || s.p.rich && d < s.lateness()
+}
+
+// apply puts visits a on route ka and b on route kb (kb < 0: route ka
+// alone) and reports true; in a rich problem it first reschedules and
+// puts the routes back, reporting false, unless the objective fell. It
+// runs outside ruin-and-recreate steps.
+func (s *state) apply(ka int32, a []int32, kb int32, b []int32) bool {
+	if !s.p.rich {
+		s.replace(ka, a)
+		if kb >= 0 {
+			s.replace(kb, b)
+		}
+		return true
+	}
+	before := s.cost()
+	s.saveSchedule()
+	s.bufD = append(s.bufD[:0], s.routes[ka].visits...)
+	s.replace(ka, a)
+	if kb >= 0 {
+		s.bufE = append(s.bufE[:0], s.routes[kb].visits...)
+		s.replace(kb, b)
+	}
+	s.reschedule()
+	if s.cost() < before {
+		return true
+	}
+	s.replace(ka, s.bufD)
+	if kb >= 0 {
+		s.replace(kb, s.bufE)
+	}
+	s.restoreSchedule()
 	return false
 }
 
@@ -101,21 +140,19 @@ func (s *state) trySwap(u, v int32) bool {
 		return false
 	}
 	old := ru.cost + rv.cost
-	if newU+p.lowerSwap(rv, j, u) >= old {
+	if !s.worth(newU + p.lowerSwap(rv, j, u) - old) {
 		return false
 	}
 	s.bufA[0] = u
 	newV, ok := p.chain(rv, j-1, s.bufA, rv, j+1)
-	if !ok || newU+newV >= old {
+	if !ok || !s.worth(newU+newV-old) {
 		return false
 	}
 	s.bufB = append(s.bufB[:0], rv.visits...)
 	s.bufB[j-1] = u
 	s.bufC = append(s.bufC[:0], ru.visits...)
 	s.bufC[i-1] = v
-	s.replace(kv, s.bufB)
-	s.replace(ku, s.bufC)
-	return true
+	return s.apply(kv, s.bufB, ku, s.bufC)
 }
 
 // lowerSwap is a cheap lower bound on the cost of r with position j
@@ -139,18 +176,16 @@ func (s *state) tryTwoOptStar(u, v int32) bool {
 	i, j := int(s.posOf[u]), int(s.posOf[v])
 	old := ru.cost + rv.cost
 	newU, ok := p.chain(ru, i, nil, rv, j)
-	if !ok || newU >= old {
+	if !ok || !s.worth(newU-old) {
 		return false
 	}
 	newV, ok := p.chain(rv, j-1, nil, ru, i+1)
-	if !ok || newU+newV >= old {
+	if !ok || !s.worth(newU+newV-old) {
 		return false
 	}
 	s.bufB = append(append(s.bufB[:0], ru.visits[:i]...), rv.visits[j-1:]...)
 	s.bufC = append(append(s.bufC[:0], rv.visits[:j-1]...), ru.visits[i:]...)
-	s.replace(ku, s.bufB)
-	s.replace(kv, s.bufC)
-	return true
+	return s.apply(ku, s.bufB, kv, s.bufC)
 }
 
 // tryIntra tries, inside one route, moving u (alone or as the head of a
@@ -191,12 +226,11 @@ func (s *state) tryIntra(u, v int32) bool {
 func (s *state) tryOrder(k int32, lo, hi int) bool {
 	r := &s.routes[k]
 	c, ok := s.p.chain(r, lo-1, s.bufA, r, hi+1)
-	if !ok || c >= r.cost {
+	if !ok || !s.worth(c-r.cost) {
 		return false
 	}
 	s.bufB = append(append(append(s.bufB[:0], r.visits[:lo-1]...), s.bufA...), r.visits[hi:]...)
-	s.replace(k, s.bufB)
-	return true
+	return s.apply(k, s.bufB, -1, nil)
 }
 
 // moveSegment writes the visits of positions min(i,at+1)..max(i+seg-1,at)

@@ -60,6 +60,10 @@ type Visit struct {
 	// declined workers, dates, ...); nil allows every vehicle. The skills
 	// rule applies on top.
 	Vehicles []int
+	// Lateness, if positive, is the cost per unit of time that the visit
+	// starts after SoftEnd (a soft window end inside the hard windows).
+	SoftEnd  int32
+	Lateness int64
 }
 
 // Problem is the dense form of a routing problem. It is immutable once
@@ -70,6 +74,10 @@ type Problem struct {
 	// Vehicles and Visits are the inputs, as given to NewProblem.
 	Vehicles []Vehicle
 	Visits   []Visit
+	// Links couple visits (WithLinks); MaxLateness weighs the largest
+	// lateness (WithMaxLateness).
+	Links       []Link
+	MaxLateness int64
 
 	// Struct-of-arrays copies for the hot loop.
 	loc      []int32
@@ -97,6 +105,15 @@ type Problem struct {
 	// vehicle; width the summed length of its windows.
 	far, width []int32
 
+	// links: the links of visit v are linkAt[linkOff[v]:linkOff[v+1]]
+	linkOff, linkAt []int32
+	pairOf          []int32 // the other half of v's pair, -1 if none
+	soft            []int32 // SoftEnd per visit
+	lateCost        []int64 // Lateness per visit
+	// rich is true when routes must be scheduled together (links) or
+	// start times cost something (soft windows).
+	rich bool
+
 	meta *requestMeta // set by Build; nil for problems made directly
 }
 
@@ -105,11 +122,13 @@ const (
 	nearVehK = 12
 )
 
-// NewProblem checks and freezes a problem. It returns an error naming the
-// field and value of the first bad input: a location outside the matrices,
-// an unknown profile, windows out of order, a negative time. It takes
-// O(V·N + V·K + V·nearK·log) time for V visits, N locations and K vehicles.
-func NewProblem(travel []geo.Matrix, vehicles []Vehicle, visits []Visit) (*Problem, error) {
+// NewProblem checks and freezes a problem, with the rules opts add. It
+// returns an error naming the field and value of the first bad input: a
+// location outside the matrices, an unknown profile, windows out of
+// order, a negative time, a link to an unknown visit. It takes
+// O(V·N + V·K + V·nearK·log + L) time for V visits, N locations, K
+// vehicles and L links.
+func NewProblem(travel []geo.Matrix, vehicles []Vehicle, visits []Visit, opts ...Option) (*Problem, error) {
 	if len(travel) == 0 {
 		return nil, fmt.Errorf("travel: at least one matrix is required")
 	}
@@ -133,6 +152,18 @@ func NewProblem(travel []geo.Matrix, vehicles []Vehicle, visits []Visit) (*Probl
 		}
 	}
 	p := &Problem{Travel: travel, Vehicles: vehicles, Visits: visits}
+	for _, o := range opts {
+		o(p)
+	}
+	paired := make([]bool, len(visits))
+	for i, l := range p.Links {
+		if err := checkLink(i, l, len(visits), paired); err != nil {
+			return nil, err
+		}
+	}
+	if p.MaxLateness < 0 {
+		return nil, fmt.Errorf("maxLateness = %d: must not be negative", p.MaxLateness)
+	}
 	p.freeze()
 	return p, nil
 }
@@ -169,6 +200,8 @@ func checkVisit(v int, vis Visit, n, vehicles int) error {
 		return fmt.Errorf("%s.demand = %d: must not be negative", f, vis.Demand)
 	case vis.Penalty < 0:
 		return fmt.Errorf("%s.penalty = %d: must not be negative", f, vis.Penalty)
+	case vis.Lateness < 0:
+		return fmt.Errorf("%s.lateness = %d: must not be negative", f, vis.Lateness)
 	}
 	for j, w := range vis.Windows {
 		if w.End < w.Start {
@@ -242,6 +275,7 @@ func (p *Problem) freeze() {
 			p.allAllowed = false
 		}
 	}
+	p.freezeLinks()
 	p.classify()
 	p.neighbours()
 	p.far = make([]int32, nv)

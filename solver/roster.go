@@ -2,7 +2,6 @@ package solver
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/roundsdev/rounds"
@@ -72,8 +71,9 @@ func (pl *Planner) plan(ctx context.Context, req *rounds.Request, progress func(
 // Roster turns a solution of a Problem made by Build into the roster of
 // its request: a route for every worker shift (empty ones included), each
 // leaving as late as it can without waiting before its first visit, the
-// times of every stop, the unassigned visits with a reason and a sentence,
-// and the totals. It returns an EINVALID error if p was not made by Build
+// times of every stop (a double-handed visit on both workers' routes,
+// each start from Schedule), the unassigned visits with a reason and a
+// sentence, and the totals (which count a double-handed visit once). It returns an EINVALID error if p was not made by Build
 // or sol does not fit p.
 func Roster(p *Problem, sol *Solution) (*rounds.Roster, error) {
 	meta := p.meta
@@ -83,13 +83,17 @@ func Roster(p *Problem, sol *Solution) (*rounds.Roster, error) {
 	if err := p.Check(sol); err != nil {
 		return nil, rounds.Errorf(rounds.EINTERNAL, "solution breaks a rule: %v", err)
 	}
+	starts, err := p.Schedule(sol.Routes)
+	if err != nil {
+		return nil, rounds.Errorf(rounds.EINTERNAL, "solution has no schedule: %v", err)
+	}
 	req := meta.req
 	ro := &rounds.Roster{
 		Team:       req.Team,
 		Routes:     make([]rounds.Route, 0, p.NumVehicles()),
 		Unassigned: []rounds.Unassigned{},
 		Totals: rounds.Totals{
-			Visits:               len(req.Visits),
+			Visits:               meta.visits,
 			AssignedByPriority:   map[rounds.Priority]int{},
 			UnassignedByPriority: map[rounds.Priority]int{},
 			Cost:                 sol.Cost,
@@ -101,14 +105,16 @@ func Roster(p *Problem, sol *Solution) (*rounds.Roster, error) {
 	}
 	used := make(map[int]bool)
 	for k := range p.Vehicles {
-		rt := p.route(k, sol.Routes[k])
+		rt := p.route(k, sol.Routes[k], starts)
 		t := &ro.Totals
 		t.TravelSeconds += rt.TravelSeconds
 		t.WorkSeconds += rt.WorkSeconds
 		t.WaitSeconds += rt.WaitSeconds
-		t.Assigned += len(rt.Stops)
-		for _, st := range rt.Stops {
-			t.AssignedByPriority[st.Priority]++
+		for i, st := range rt.Stops {
+			if sol.Routes[k][i] < meta.visits { // a second half is counted with its first
+				t.Assigned++
+				t.AssignedByPriority[st.Priority]++
+			}
 		}
 		if len(rt.Stops) > 0 {
 			used[meta.vehWorker[k]] = true
@@ -116,20 +122,22 @@ func Roster(p *Problem, sol *Solution) (*rounds.Roster, error) {
 		ro.Routes = append(ro.Routes, rt)
 	}
 	ro.Totals.WorkersUsed = len(used)
+	ex := newExplainer(p, sol)
 	for _, v := range sol.Unassigned {
-		rv := &req.Visits[v]
-		reason, detail := p.why(v)
-		ro.Unassigned = append(ro.Unassigned, rounds.Unassigned{
-			VisitID: rv.ID, ClientID: rv.ClientID, Priority: rv.Priority, Reason: reason, Detail: detail,
-		})
+		if v >= meta.visits { // a second half goes with its first
+			continue
+		}
+		u := ex.explain(v)
+		ro.Unassigned = append(ro.Unassigned, u)
 		ro.Totals.Unassigned++
-		ro.Totals.UnassignedByPriority[rv.Priority]++
+		ro.Totals.UnassignedByPriority[u.Priority]++
 	}
+	ro.Totals.Score = score(p, sol)
 	return ro, nil
 }
 
-// route writes vehicle k's route with its times.
-func (p *Problem) route(k int, visits []int) rounds.Route {
+// route writes vehicle k's route with the given start times.
+func (p *Problem) route(k int, visits []int, starts []int32) rounds.Route {
 	meta := p.meta
 	w := &meta.req.Workers[meta.vehWorker[k]]
 	veh := &p.Vehicles[k]
@@ -149,13 +157,12 @@ func (p *Problem) route(k int, visits []int) rounds.Route {
 	}
 	at := int32(veh.Start)
 	first := p.travel(k, at, p.loc[visits[0]])
-	s0, _ := p.earliestStart(int32(visits[0]), veh.Earliest+first)
-	t := s0 - first // leave as late as the first visit allows
+	t := starts[visits[0]] - first // leave as late as the first visit allows
 	rt.Depart = rounds.Clock(t - offset)
 	for _, v := range visits {
 		d := p.travel(k, at, p.loc[v])
 		arrive := t + d
-		start, _ := p.earliestStart(int32(v), arrive)
+		start := starts[v]
 		end := start + p.dur[v]
 		rv := &meta.req.Visits[v]
 		rt.Stops = append(rt.Stops, rounds.Stop{
@@ -179,37 +186,4 @@ func (p *Problem) route(k int, visits []int) rounds.Route {
 	rt.WorkSeconds += int(home)
 	rt.Return = rounds.Clock(t + home - offset)
 	return rt
-}
-
-// why explains why visit v is unassigned: the reason fixed at build time,
-// else whether any allowed worker could reach it in time on an empty
-// round, within their working time.
-func (p *Problem) why(v int) (string, string) {
-	if r := p.meta.reason[v]; r != "" {
-		return r, p.meta.detail[v]
-	}
-	reachable, inTime := false, false
-	for k := range p.Vehicles {
-		if !p.Allowed(v, k) {
-			continue
-		}
-		veh := &p.Vehicles[k]
-		there := p.travel(k, int32(veh.Start), p.loc[v])
-		back := p.travel(k, p.loc[v], int32(veh.End))
-		s, ok := p.earliestStart(int32(v), veh.Earliest+there)
-		if !ok || s+p.dur[v]+back > veh.Latest {
-			continue
-		}
-		reachable = true
-		if there+p.dur[v]+back <= p.maxWork[k] {
-			inTime = true
-		}
-	}
-	switch {
-	case !reachable:
-		return rounds.ReasonUnreachable, "No worker on shift can reach the client within the visit's window and be back by the end of their shift."
-	case !inTime:
-		return rounds.ReasonWorkingTime, "Every worker who could make this visit would go over their working-time limit."
-	}
-	return rounds.ReasonNoCapacity, fmt.Sprintf("Every worker who could make this visit has no room left in their rounds at that time; %s.", "add a worker or widen the visit's window")
 }

@@ -45,6 +45,11 @@ type scratch struct {
 	best    int64
 	bestK   int32
 	bestPos int
+	// blink is the probability of skipping a position (blinkRate; 0
+	// while constructing)
+	blink float64
+	// candidate positions of the two halves of a pair
+	candA, candB []pairCand
 }
 
 func newScratch(p *Problem) *scratch {
@@ -53,6 +58,7 @@ func newScratch(p *Problem) *scratch {
 		stampV:   make([]int64, p.NumVehicles()),
 		stampC:   make([]int64, p.NumVehicles()),
 		stampU:   make([]int64, p.NumVisits()),
+		blink:    blinkRate,
 	}
 }
 
@@ -78,9 +84,7 @@ func (s *state) ruin(rng *rand.Rand, w *scratch) {
 		ruined++
 		r := &s.routes[k]
 		for r.size() > 0 {
-			v := r.visits[r.size()-1]
-			w.removed = append(w.removed, v)
-			s.detach(v)
+			s.remove(w, r.visits[r.size()-1])
 		}
 	}
 	for n := -1; n < len(s.p.near[seed]) && ruined < ks; n++ {
@@ -113,9 +117,17 @@ func (s *state) removeString(rng *rand.Rand, w *scratch, c int32, l int) {
 	hi := min(i, r.size()-l+1)
 	start := lo + rng.Intn(hi-lo+1)
 	for q := 0; q < l; q++ {
-		v := r.visits[start-1]
-		w.removed = append(w.removed, v)
-		s.detach(v)
+		s.remove(w, r.visits[start-1])
+	}
+}
+
+// remove detaches v, and the other half of its pair if it has one.
+func (s *state) remove(w *scratch, v int32) {
+	w.removed = append(w.removed, v)
+	s.detach(v)
+	if u := s.p.pairOf[v]; u >= 0 && s.routeOf[u] >= 0 {
+		w.removed = append(w.removed, u)
+		s.detach(u)
 	}
 }
 
@@ -138,9 +150,7 @@ func (s *state) removeSplitString(rng *rand.Rand, w *scratch, c int32, l int) {
 		if q >= keep && q < keep+m {
 			continue
 		}
-		v := r.visits[q-1]
-		w.removed = append(w.removed, v)
-		s.detach(v)
+		s.remove(w, r.visits[q-1])
 	}
 }
 
@@ -188,8 +198,20 @@ func (s *state) recreate(rng *rand.Rand, w *scratch) {
 		w.keys = append(w.keys, key)
 	}
 	sortByKeys(w.order, w.keys, p.penalty)
-	for _, v := range w.order {
-		s.insertBest(rng, w, v)
+	s.insertAll(rng, w, w.order)
+}
+
+// insertAll inserts the unassigned visits of order, in order; the two
+// halves of a pair go in together when the first is reached.
+func (s *state) insertAll(rng *rand.Rand, w *scratch, order []int32) {
+	for _, v := range order {
+		switch u := s.p.pairOf[v]; {
+		case s.routeOf[v] >= 0:
+		case u < 0:
+			s.insertBest(rng, w, v)
+		case s.routeOf[u] < 0:
+			s.insertPair(rng, w, v, u)
+		}
 	}
 }
 
@@ -286,8 +308,14 @@ func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 		if !ok || st+dv+tvb > r.ls[pos+1] {
 			continue
 		}
-		if rng.Float64() < blinkRate {
+		if w.blink > 0 && rng.Float64() < w.blink {
 			continue
+		}
+		if p.rich {
+			late, ok := s.trialInsert(schedItem{k: k, v: v, at: pos})
+			if c += late; !ok || c >= w.best {
+				continue
+			}
 		}
 		w.best, w.bestK, w.bestPos = c, k, pos+1
 	}

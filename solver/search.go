@@ -39,7 +39,8 @@ type Progress struct {
 	// Iterations is the number of ruin-and-recreate steps so far, summed
 	// over threads.
 	Iterations int64
-	// Cost and Unassigned describe the best solution so far.
+	// Cost and Unassigned describe the best solution so far; the two
+	// halves of a pair count as one unassigned visit.
 	Cost       int64
 	Unassigned int
 }
@@ -50,10 +51,13 @@ type Solution struct {
 	Routes [][]int
 	// Unassigned lists the visits on no route, in index order.
 	Unassigned []int
-	// Cost is the objective: route travel and fixed costs plus the
-	// penalties of unassigned visits. Travel is the route part alone.
-	Cost   int64
-	Travel int64
+	// Cost is the objective: route travel and fixed costs, the penalties
+	// of unassigned visits and the lateness costs. Travel is the route
+	// part alone; Lateness the soft-window part (with the MaxLateness
+	// term).
+	Cost     int64
+	Travel   int64
+	Lateness int64
 	// Iterations is the number of ruin-and-recreate steps made, summed
 	// over threads.
 	Iterations int64
@@ -101,18 +105,22 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 	}()
 
 	first := newState(p)
-	first.regret()
 	rng := rand.New(rand.NewSource(opt.Seed))
+	if p.rich {
+		first.greedy(rng)
+	} else {
+		first.regret()
+	}
 	passes := 0
-	if p.NumVisits() > polishMax {
-		passes = 2
+	if p.NumVisits() > polishMax || p.rich {
+		passes = richPasses
 	}
 	first.localSearch(rng, nil, passes)
 	best := &Solution{}
 	first.snapshot(best)
 	report := func(iters int64) {
 		if opt.Progress != nil {
-			opt.Progress(Progress{Elapsed: time.Since(begin), Iterations: iters, Cost: best.Cost, Unassigned: len(best.Unassigned)})
+			opt.Progress(Progress{Elapsed: time.Since(begin), Iterations: iters, Cost: best.Cost, Unassigned: p.jobs(best.Unassigned)})
 		}
 	}
 	report(0)
@@ -256,7 +264,7 @@ func copySolution(dst, src *Solution) {
 		dst.Routes[k] = append(dst.Routes[k][:0], src.Routes[k]...)
 	}
 	dst.Unassigned = append(dst.Unassigned[:0], src.Unassigned...)
-	dst.Cost, dst.Travel, dst.Iterations = src.Cost, src.Travel, src.Iterations
+	dst.Cost, dst.Travel, dst.Lateness, dst.Iterations = src.Cost, src.Travel, src.Lateness, src.Iterations
 }
 
 // polishMax is the largest problem whose final best gets a full local
@@ -264,12 +272,33 @@ func copySolution(dst, src *Solution) {
 // steps are worth.
 const polishMax = 1000
 
+// richPasses bounds the local search passes of problems with links or
+// soft windows, whose moves each reschedule every route, and of large
+// problems at construction.
+const richPasses = 2
+
 // polish runs the local search on best (using s as scratch) and keeps the
 // result if it is cheaper.
 func polish(s *state, best *Solution, rng *rand.Rand) {
 	s.load(best)
-	s.localSearch(rng, nil, 0)
+	passes := 0
+	if s.p.rich {
+		passes = richPasses
+	}
+	s.localSearch(rng, nil, passes)
 	if s.cost() < best.Cost {
 		s.snapshot(best)
 	}
+}
+
+// jobs returns how many of the unassigned visits are not the second half
+// of a pair (Link.To of a pair link).
+func (p *Problem) jobs(unassigned []int) int {
+	n := 0
+	for _, v := range unassigned {
+		if u := p.pairOf[v]; u < 0 || p.Links[p.pairLink(int32(v))].To != v {
+			n++
+		}
+	}
+	return n
 }

@@ -29,6 +29,19 @@ type state struct {
 	oldMiss   int
 
 	bufA, bufB, bufC []int32 // scratch for moves
+
+	// schedule of rich problems (links, soft windows); see sched.go
+	start    []int32 // start of each served visit, NotServed otherwise
+	lateSum  int64   // summed lateness costs
+	worst    int32   // largest lateness
+	broken   bool    // the routes have no schedule
+	sc       *sched
+	oldStart []int32 // journal of the schedule
+	oldLate  int64
+	oldWorst int32
+	oldBad   bool
+	bufD     []int32 // scratch for local search in rich problems
+	bufE     []int32
 }
 
 func newState(p *Problem) *state {
@@ -52,11 +65,25 @@ func newState(p *Problem) *state {
 		s.penalty += p.penalty[v]
 	}
 	s.missing = nv
+	if p.rich {
+		s.start = make([]int32, nv)
+		s.oldStart = make([]int32, nv)
+		for v := range s.start {
+			s.start[v] = NotServed
+		}
+		s.sc = newSched(nv)
+	}
 	return s
 }
 
-// cost returns the objective: route costs plus unassigned penalties.
-func (s *state) cost() int64 { return s.routed + s.penalty }
+// cost returns the objective: route costs, unassigned penalties and
+// lateness costs.
+func (s *state) cost() int64 {
+	if s.p.rich {
+		return s.routed + s.penalty + s.lateness()
+	}
+	return s.routed + s.penalty
+}
 
 // begin starts a journaled step.
 func (s *state) begin() {
@@ -64,6 +91,21 @@ func (s *state) begin() {
 	s.touched = s.touched[:0]
 	s.moved = s.moved[:0]
 	s.oldRouted, s.oldPen, s.oldMiss = s.routed, s.penalty, s.missing
+	if s.p.rich {
+		s.saveSchedule()
+	}
+}
+
+// saveSchedule keeps the schedule for restoreSchedule.
+func (s *state) saveSchedule() {
+	copy(s.oldStart, s.start)
+	s.oldLate, s.oldWorst, s.oldBad = s.lateSum, s.worst, s.broken
+}
+
+// restoreSchedule puts back the schedule saved last.
+func (s *state) restoreSchedule() {
+	copy(s.start, s.oldStart)
+	s.lateSum, s.worst, s.broken = s.oldLate, s.oldWorst, s.oldBad
 }
 
 // touch saves route k's visits the first time it changes in a step.
@@ -93,6 +135,9 @@ func (s *state) rollback() {
 		s.count(r)
 	}
 	s.routed, s.penalty, s.missing = s.oldRouted, s.oldPen, s.oldMiss
+	if s.p.rich {
+		s.restoreSchedule()
+	}
 	s.step++
 }
 
@@ -140,6 +185,9 @@ func (s *state) insert(v int32, k int32, pos int) {
 	s.missing--
 	s.moved = append(s.moved, v)
 	s.refresh(k)
+	if s.p.rich {
+		s.reschedule()
+	}
 }
 
 // detach removes visit v from its route without refreshing the route's
@@ -160,15 +208,19 @@ func (s *state) detach(v int32) {
 	s.moved = append(s.moved, v)
 }
 
-// settle refreshes every route touched in this step.
+// settle refreshes every route touched in this step, and the schedule.
 func (s *state) settle() {
 	for _, k := range s.touched {
 		s.refresh(k)
 	}
+	if s.p.rich {
+		s.reschedule()
+	}
 }
 
 // replace sets route k's visits (used by local search moves) and
-// refreshes it. The caller guarantees feasibility.
+// refreshes it, but not the schedule of a rich problem. The caller
+// guarantees feasibility.
 func (s *state) replace(k int32, visits []int32) {
 	s.touch(k)
 	r := &s.routes[k]
@@ -189,8 +241,17 @@ func (s *state) saveBest(sol *Solution) {
 		sol.Routes[k] = r
 	}
 	s.dirty = s.dirty[:0]
+	s.costs(sol)
+}
+
+// costs copies the objective and its parts into sol.
+func (s *state) costs(sol *Solution) {
 	sol.Cost = s.cost()
 	sol.Travel = s.routed
+	sol.Lateness = 0
+	if s.p.rich {
+		sol.Lateness = s.lateness()
+	}
 }
 
 // snapshot copies the routes into sol (reusing its memory).
@@ -216,8 +277,7 @@ func (s *state) snapshot(sol *Solution) {
 			sol.Unassigned = append(sol.Unassigned, v)
 		}
 	}
-	sol.Cost = s.cost()
-	sol.Travel = s.routed
+	s.costs(sol)
 }
 
 // load replaces the state's routes with sol's.
@@ -247,6 +307,9 @@ func (s *state) load(sol *Solution) {
 			s.penalty += s.p.penalty[v]
 			s.missing++
 		}
+	}
+	if s.p.rich {
+		s.reschedule()
 	}
 	s.step++
 }

@@ -39,8 +39,9 @@ type config struct {
 }
 
 // SyncTolerance lets the two workers of a double-handed visit start up to d
-// apart (whole seconds; a negative d counts as 0). The default is 0: both
-// start at the same second.
+// apart (whole seconds; a negative d counts as 0). The default is the
+// request's Options.SyncToleranceMinutes, 0 unless set: both start at the
+// same second.
 func SyncTolerance(d time.Duration) Option {
 	return func(c *config) { c.syncSeconds = max(0, int(d/time.Second)) }
 }
@@ -72,7 +73,7 @@ func Roster(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.
 	if err := req.Validate(); err != nil {
 		return nil, fmt.Errorf("validate roster: %w", err)
 	}
-	var cfg config
+	cfg := config{syncSeconds: req.Options.SyncToleranceMinutes * 60}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -385,6 +385,21 @@ func TestRosterRules(t *testing.T) {
 			rule: RuleDoubleHanded, says: "the starts may differ by 9 min at most",
 		},
 		{
+			name: "double-handed workers start apart within the request's tolerance",
+			edit: func(tb testing.TB, f fixture) {
+				f.req.Options.SyncToleranceMinutes = 10
+				f.delayLastStop(tb, "w3", 600)
+			},
+		},
+		{
+			name: "double-handed workers start apart beyond the request's tolerance",
+			edit: func(tb testing.TB, f fixture) {
+				f.req.Options.SyncToleranceMinutes = 9
+				f.delayLastStop(tb, "w3", 600)
+			},
+			rule: RuleDoubleHanded, says: "the starts may differ by 9 min at most",
+		},
+		{
 			name: "unassigned without a reason",
 			edit: func(tb testing.TB, f fixture) { f.r.Unassigned[0].Reason = "" },
 			rule: RuleUnassigned, says: "unassigned visit v6 (client c4) on 2026-11-25 gives no reason",

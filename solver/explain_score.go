@@ -1,0 +1,20 @@
+package solver
+
+import "github.com/roundsdev/rounds"
+
+// score breaks the cost of sol, a solution of p made by Build, down by
+// rule for rounds.Totals.Score: the routes' travel (and any fixed costs)
+// under rounds.ScoreTravel, the lateness cost under rounds.ScoreLateness,
+// and the penalties of the unassigned visits (both halves of a
+// double-handed one) per priority. The values sum to sol.Cost.
+// O(unassigned).
+func score(p *Problem, sol *Solution) map[string]int64 {
+	s := map[string]int64{rounds.ScoreTravel: sol.Travel, rounds.ScoreLateness: sol.Lateness}
+	for _, pr := range rounds.Priorities {
+		s[rounds.UnassignedScoreKey(pr)] = 0
+	}
+	for _, v := range sol.Unassigned {
+		s[rounds.UnassignedScoreKey(p.meta.req.Visits[v].Priority)] += p.Visits[v].Penalty
+	}
+	return s
+}

@@ -1,0 +1,277 @@
+package solver
+
+// Scheduling across routes, for problems with links or soft windows. The
+// state keeps the earliest start of every served visit: the least fixed
+// point of "a visit starts once its worker has arrived, its window is
+// open and its links allow". A step that removes visits recomputes it
+// from scratch; an insertion is evaluated by propagating the delays it
+// causes from the current starts (starts only grow when a visit is
+// added), over a copy-on-write overlay, so that the routes and the
+// starts are left untouched. Neither allocates once buffers have grown.
+
+// sched is the propagation engine of one state.
+type sched struct {
+	val     []int32 // overlay starts; val[v] is valid when mark[v] == gen
+	mark    []int64
+	gen     int64
+	changed []int32 // visits given an overlay value in this run
+	queue   []schedItem
+	ins     [2]schedItem // trial insertions: visit ins[i].v at index ins[i].at of route ins[i].k
+	nins    int
+	budget  int
+}
+
+type schedItem struct {
+	k, v int32
+	at   int
+}
+
+func newSched(nv int) *sched {
+	return &sched{val: make([]int32, nv), mark: make([]int64, nv)}
+}
+
+// reset starts a run over the state's routes with the given insertions.
+func (sc *sched) reset(s *state, ins ...schedItem) {
+	sc.gen++
+	sc.changed = sc.changed[:0]
+	sc.queue = sc.queue[:0]
+	sc.nins = copy(sc.ins[:], ins)
+	stops := len(s.routeOf) - s.missing + sc.nins
+	sc.budget = stops*(stops+2) + 1024
+}
+
+// get returns the start of v in the run: the overlay value, else the
+// state's.
+func (sc *sched) get(s *state, v int32) int32 {
+	if sc.mark[v] == sc.gen {
+		return sc.val[v]
+	}
+	return s.start[v]
+}
+
+func (sc *sched) set(v int32, t int32) {
+	if sc.mark[v] != sc.gen {
+		sc.mark[v] = sc.gen
+		sc.changed = append(sc.changed, v)
+	}
+	sc.val[v] = t
+}
+
+// size returns the length of route k with the run's insertions.
+func (sc *sched) size(s *state, k int32) int {
+	n := len(s.routes[k].visits)
+	for i := 0; i < sc.nins; i++ {
+		if sc.ins[i].k == k {
+			n++
+		}
+	}
+	return n
+}
+
+// at returns the visit at 0-based index i of route k with the insertion
+// made (at most one per route).
+func (sc *sched) at(s *state, k int32, i int) int32 {
+	for j := 0; j < sc.nins; j++ {
+		if in := &sc.ins[j]; in.k == k {
+			switch {
+			case i == in.at:
+				return in.v
+			case i > in.at:
+				i--
+			}
+		}
+	}
+	return s.routes[k].visits[i]
+}
+
+// where returns the route and 0-based index of v in the run, and false if
+// v is not served.
+func (sc *sched) where(s *state, v int32) (int32, int, bool) {
+	for j := 0; j < sc.nins; j++ {
+		if sc.ins[j].v == v {
+			return sc.ins[j].k, sc.ins[j].at, true
+		}
+	}
+	k := s.routeOf[v]
+	if k < 0 {
+		return -1, 0, false
+	}
+	i := int(s.posOf[v]) - 1
+	for j := 0; j < sc.nins; j++ {
+		if sc.ins[j].k == k && sc.ins[j].at <= i {
+			i++
+		}
+	}
+	return k, i, true
+}
+
+// bound returns the earliest start of v allowed by link li given the
+// other end's start in the run, and false if the other end is not served
+// or not timed yet.
+func (sc *sched) bound(s *state, li int32, v int32) (int32, bool) {
+	l := &s.p.Links[li]
+	w, gap := int32(l.From), l.MinGap
+	if int(v) == l.From {
+		w, gap = int32(l.To), -l.MaxGap
+	}
+	if _, _, ok := sc.where(s, w); !ok {
+		return 0, false
+	}
+	t := sc.get(s, w)
+	if t == NotServed {
+		return 0, false
+	}
+	return t + gap, true
+}
+
+// other returns the other end of link li.
+func (p *Problem) other(li int32, v int32) int32 {
+	l := &p.Links[li]
+	if int(v) == l.From {
+		return int32(l.To)
+	}
+	return int32(l.From)
+}
+
+// run propagates from the queued items until no start changes. It
+// returns false if a window or a latest return is broken, or if the
+// waits do not settle within the budget.
+func (sc *sched) run(s *state) bool {
+	p := s.p
+	for qi := 0; qi < len(sc.queue); qi++ {
+		k, i := sc.queue[qi].k, sc.queue[qi].at
+		veh := &p.Vehicles[k]
+		mat := &p.Travel[veh.Profile]
+		t, at := veh.Earliest, int32(veh.Start)
+		if i > 0 {
+			prev := sc.at(s, k, i-1)
+			t, at = sc.get(s, prev)+p.dur[prev], p.loc[prev]
+		}
+		n := sc.size(s, k)
+		j := i
+		for ; j < n; j++ {
+			if sc.budget--; sc.budget < 0 {
+				return false
+			}
+			v := sc.at(s, k, j)
+			lb := t + mat.Values[int(at)*mat.N+int(p.loc[v])]
+			for _, li := range p.links(v) {
+				if b, ok := sc.bound(s, li, v); ok && b > lb {
+					lb = b
+				}
+			}
+			st, ok := p.earliestStart(v, lb)
+			if !ok {
+				return false
+			}
+			old := sc.get(s, v)
+			if st <= old {
+				break
+			}
+			sc.set(v, st)
+			for _, li := range p.links(v) {
+				w := p.other(li, v)
+				kw, iw, served := sc.where(s, w)
+				if !served {
+					continue
+				}
+				if b, ok := sc.bound(s, li, w); ok && b > sc.get(s, w) {
+					sc.queue = append(sc.queue, schedItem{k: kw, at: iw})
+				}
+			}
+			t, at = st+p.dur[v], p.loc[v]
+		}
+		if j == n && t+mat.Values[int(at)*mat.N+veh.End] > veh.Latest {
+			return false
+		}
+	}
+	return true
+}
+
+// pairsApart reports whether every pair with both halves served rides two
+// different vehicles.
+func (s *state) pairsApart() bool {
+	for _, l := range s.p.Links {
+		if l.Pair && s.routeOf[l.From] >= 0 && s.routeOf[l.From] == s.routeOf[l.To] {
+			return false
+		}
+	}
+	return true
+}
+
+// reschedule recomputes every start from scratch and the lateness part of
+// the objective. A state without a schedule is marked broken: its cost is
+// prohibitive, so the step that made it is rolled back. O(S·passes).
+func (s *state) reschedule() {
+	sc := s.sc
+	for v, k := range s.routeOf {
+		if k >= 0 {
+			s.start[v] = NotServed
+		}
+	}
+	sc.reset(s)
+	for k := range s.routes {
+		if len(s.routes[k].visits) > 0 {
+			sc.queue = append(sc.queue, schedItem{k: int32(k)})
+		}
+	}
+	s.broken = !sc.run(s) || !s.pairsApart()
+	for _, v := range sc.changed {
+		s.start[v] = sc.val[v]
+	}
+	s.lateSum, s.worst = 0, 0
+	for v, k := range s.routeOf {
+		if k < 0 {
+			s.start[v] = NotServed
+			continue
+		}
+		if s.start[v] == NotServed {
+			s.broken = true
+			continue
+		}
+		l := s.p.lateness(int32(v), s.start[v])
+		s.lateSum += int64(l) * s.p.lateCost[v]
+		s.worst = max(s.worst, l)
+	}
+}
+
+// lateness returns the lateness part of the objective.
+func (s *state) lateness() int64 {
+	if s.broken {
+		return infCost
+	}
+	return s.lateSum + int64(s.worst)*s.p.MaxLateness
+}
+
+// trialInsert returns the change in lateness cost from inserting the
+// given visits (each at a 0-based index of a route, one per route) and
+// false if that breaks a window, a latest return or a link. It changes
+// nothing. O(visits delayed).
+func (s *state) trialInsert(ins ...schedItem) (int64, bool) {
+	if s.broken {
+		return 0, false
+	}
+	sc := s.sc
+	p := s.p
+	sc.reset(s, ins...)
+	for _, in := range ins {
+		sc.queue = append(sc.queue, schedItem{k: in.k, at: in.at})
+	}
+	if !sc.run(s) {
+		return 0, false
+	}
+	var d int64
+	worst := s.worst
+	for _, v := range sc.changed {
+		l := p.lateness(v, sc.val[v])
+		if l == 0 {
+			continue
+		}
+		d += int64(l) * p.lateCost[v]
+		if s.routeOf[v] >= 0 {
+			d -= int64(p.lateness(v, s.start[v])) * p.lateCost[v]
+		}
+		worst = max(worst, l)
+	}
+	return d + int64(worst-s.worst)*p.MaxLateness, true
+}
