@@ -75,6 +75,19 @@ func (r *Roster) WriteTable(w io.Writer) error {
 		byPriority(t.AssignedByPriority), t.Unassigned, byPriority(t.UnassignedByPriority))
 	_, err := fmt.Fprintf(w, "Workers used: %d; travel %s, work %s, waiting %s\n", t.WorkersUsed,
 		minutes(t.TravelSeconds), minutes(t.WorkSeconds), minutes(t.WaitSeconds))
+	if err != nil || len(t.Score) == 0 {
+		return err
+	}
+	keys := make([]string, 0, len(t.Score))
+	for k := range t.Score {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, t.Score[k])
+	}
+	_, err = fmt.Fprintf(w, "Cost %d = %s\n", t.Cost, strings.Join(parts, " + "))
 	return err
 }
 

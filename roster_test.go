@@ -20,7 +20,8 @@ func sampleRoster() *Roster {
 		},
 		Unassigned: []Unassigned{{VisitID: "v2", ClientID: "c2", Priority: Routine, Reason: ReasonNoQualifiedWorker, Detail: "nobody on shift can do wound care"}},
 		Totals: Totals{TravelSeconds: 1200, WorkSeconds: 3000, Visits: 2, Assigned: 1, Unassigned: 1, WorkersUsed: 1,
-			AssignedByPriority: map[Priority]int{Reablement: 1}, UnassignedByPriority: map[Priority]int{Routine: 1}},
+			AssignedByPriority: map[Priority]int{Reablement: 1}, UnassignedByPriority: map[Priority]int{Routine: 1},
+			Cost: 51200, Score: map[string]int64{ScoreTravel: 1200, UnassignedScoreKey(Routine): 50000}},
 	}
 }
 
@@ -52,7 +53,7 @@ func TestRosterWriteTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, want := range []string{"w1", "v1@09:00", "Unassigned (1)", "no_qualified_worker", "Visits: 1 assigned of 2", "travel 0h20"} {
+	for _, want := range []string{"w1", "v1@09:00", "Unassigned (1)", "no_qualified_worker", "Visits: 1 assigned of 2", "travel 0h20", "Cost 51200 = travel 1200 + unassigned_routine 50000"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
