@@ -5,9 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roundsdev/rounds"
 	"github.com/roundsdev/rounds/fixtures"
 	"github.com/roundsdev/rounds/geo"
 	"github.com/roundsdev/rounds/solver"
+	"github.com/roundsdev/rounds/validate"
 )
 
 // BenchmarkSolomon solves a few Solomon instances, one per family, for one
@@ -82,4 +84,41 @@ func BenchmarkCareScale(b *testing.B) {
 			b.ReportMetric(unassigned/float64(b.N), "unassigned")
 		})
 	}
+}
+
+// BenchmarkBoroughWithCareRules plans a generated borough day (80
+// workers, 900 visits) where a tenth of reablement clients need two
+// workers and medication prompts are linked, for 10 s on one thread,
+// checks the roster with the independent validator and reports coverage,
+// travel and time.
+func BenchmarkBoroughWithCareRules(b *testing.B) {
+	cfg := fixtures.Borough
+	cfg.DoubleHanded = 0.1
+	cfg.LinkedMedication = true
+	req, err := fixtures.Generate(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Options = rounds.Options{TimeLimitSeconds: 10, Threads: 1}
+	b.ResetTimer()
+	var coverage, travelH, seconds float64
+	for i := 0; i < b.N; i++ {
+		req.Options.Seed = int64(i + 1)
+		begin := time.Now()
+		ro, err := (&solver.Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		seconds += time.Since(begin).Seconds()
+		viol, err := validate.Roster(context.Background(), req, ro, geo.Haversine{})
+		if err != nil || len(viol) > 0 {
+			b.Fatalf("validator: %v %v", err, viol)
+		}
+		coverage += 100 * float64(ro.Totals.Assigned) / float64(ro.Totals.Visits)
+		travelH += float64(ro.Totals.TravelSeconds) / 3600
+	}
+	n := float64(b.N)
+	b.ReportMetric(coverage/n, "coverage%")
+	b.ReportMetric(travelH/n, "travel-h")
+	b.ReportMetric(seconds/n, "s/plan")
 }

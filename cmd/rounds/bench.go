@@ -14,15 +14,17 @@ import (
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usagef("want a benchmark set: solomon or care")
+		return usagef("want a benchmark set: solomon, mankowska or care")
 	}
 	switch args[0] {
 	case "solomon":
 		return benchSolomon(ctx, args[1:], stdout, stderr)
+	case "mankowska":
+		return benchMankowska(ctx, args[1:], stdout, stderr)
 	case "care":
 		return benchCare(ctx, args[1:], stdout, stderr)
 	}
-	return usagef("unknown benchmark set %q: want solomon or care", args[0])
+	return usagef("unknown benchmark set %q: want solomon, mankowska or care", args[0])
 }
 
 func benchSolomon(ctx context.Context, args []string, stdout, stderr io.Writer) error {
