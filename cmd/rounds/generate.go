@@ -17,6 +17,8 @@ func runGenerate(_ context.Context, args []string, stdout, stderr io.Writer) err
 	date := fs.String("date", string(fixtures.DefaultDate), "first day of the horizon, YYYY-MM-DD")
 	days := fs.Int("days", 1, fmt.Sprintf("days in the horizon (1-%d)", fixtures.MaxDays))
 	boroughs := fs.String("boroughs", "", "comma-separated London boroughs (default: the size's own)")
+	double := fs.Float64("double-handed", 0, "share of reablement clients whose hoist calls need two workers (0-1)")
+	linked := fs.Bool("linked-medication", false, "link each client's medication visits 4-6 hours apart")
 	out := fs.String("out", "", "write the request to this file instead of stdout")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
@@ -28,6 +30,7 @@ func runGenerate(_ context.Context, args []string, stdout, stderr io.Writer) err
 	cfg.Seed = *seed
 	cfg.Date = rounds.Date(*date)
 	cfg.Days = *days
+	cfg.DoubleHanded, cfg.LinkedMedication = *double, *linked
 	if *boroughs != "" {
 		cfg.Boroughs = strings.Split(*boroughs, ",")
 	}
