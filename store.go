@@ -76,6 +76,9 @@ type Episode struct {
 	// CaseManager is the ID of the worker responsible for the client.
 	CaseManager string   `json:"caseManager,omitempty"`
 	Goals       []string `json:"goals,omitempty"`
+	// Pattern says which visits the episode needs on each of its days;
+	// Visits expands it.
+	Pattern []PatternStep `json:"pattern,omitempty"`
 }
 
 // The longest episode of each pathway, in days including both ends.
@@ -84,8 +87,8 @@ const (
 	MaxReablementDays    = 42
 )
 
-// Validate checks the episode's own fields; it does not look up its client
-// or case manager.
+// Validate checks the episode's own fields, its pattern included; it does
+// not look up its client or case manager.
 func (e *Episode) Validate() error {
 	if err := ValidID("id", e.ID); err != nil {
 		return err
@@ -114,7 +117,7 @@ func (e *Episode) Validate() error {
 	if len(e.Goals) > 50 {
 		return Invalid("goals", len(e.Goals), "at most 50 goals")
 	}
-	return nil
+	return e.validatePattern()
 }
 
 // Filter narrows and pages a list. Each collection documents the fields it
@@ -171,6 +174,10 @@ type Collection[T any] interface {
 	// episode, an episode's client) does not exist, and ENOTFOUND if the
 	// team does not exist.
 	Create(ctx context.Context, team string, v *T) error
+	// CreateAll stores new records in one transaction, each audited as by
+	// Create: all of them, or none if any fails. Its errors are Create's;
+	// ECONFLICT also if two of the records share an ID.
+	CreateAll(ctx context.Context, team string, vs []T) error
 	// Get returns one record; ENOTFOUND if there is none.
 	Get(ctx context.Context, team, id string) (*T, error)
 	// List returns a page of the team's records ordered by ID.

@@ -84,6 +84,9 @@ func (s *Server) checkEpisode(ctx context.Context, team *rounds.Team, e *rounds.
 	if err := e.Validate(); err != nil {
 		return err
 	}
+	if err := patternSkillsKnown(team, e); err != nil {
+		return err
+	}
 	if _, err := exists(ctx, s.cfg.Store.Clients(), team.ID, "clientId", e.ClientID); err != nil {
 		return err
 	}

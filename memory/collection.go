@@ -100,6 +100,37 @@ func (c *collection[T]) Create(ctx context.Context, team string, v *T) error {
 	return c.s.record(ctx, team, rounds.AuditCreate, c.entity, id, nil, v)
 }
 
+// CreateAll stores new records, all or none.
+func (c *collection[T]) CreateAll(ctx context.Context, team string, vs []T) error {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	if err := c.s.hasTeam(team); err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(vs))
+	for i := range vs {
+		id := c.id(&vs[i])
+		if c.has(team, id) || seen[id] {
+			return rounds.Errorf(rounds.ECONFLICT, "%s %s already exists", c.entity, id)
+		}
+		seen[id] = true
+		if err := c.checkRefs(team, &vs[i]); err != nil {
+			return err
+		}
+	}
+	if c.byTeam[team] == nil {
+		c.byTeam[team] = make(map[string]*T)
+	}
+	for i := range vs {
+		id := c.id(&vs[i])
+		c.byTeam[team][id] = clone(&vs[i])
+		if err := c.s.record(ctx, team, rounds.AuditCreate, c.entity, id, nil, &vs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Get returns one record.
 func (c *collection[T]) Get(_ context.Context, team, id string) (*T, error) {
 	c.s.mu.RLock()

@@ -30,6 +30,7 @@ func TestStoreContract(t *testing.T) {
 			ctx := actorContext(t)
 			t.Run("teams", func(t *testing.T) { testTeams(t, ctx, s) })
 			t.Run("records", func(t *testing.T) { testRecords(t, ctx, s) })
+			t.Run("create all", func(t *testing.T) { testCreateAll(t, ctx, s) })
 			t.Run("keys", func(t *testing.T) { testKeys(t, ctx, s) })
 			t.Run("rosters", func(t *testing.T) { testRosters(t, ctx, s) })
 			t.Run("jobs", func(t *testing.T) { testJobs(t, ctx, s) })
@@ -406,4 +407,58 @@ func testConcurrentUpdates(t *testing.T, ctx context.Context, s rounds.Store) {
 	if got.DurationMinutes != last {
 		t.Errorf("stored duration %d, the last audited update set %d", got.DurationMinutes, last)
 	}
+}
+
+// testCreateAll checks that CreateAll stores a batch whole or not at all,
+// and that an episode's pattern survives the store.
+func testCreateAll(t *testing.T, ctx context.Context, s rounds.Store) {
+	mustTeam(t, ctx, s, "batch")
+	wantCode(t, "create client", s.Clients().Create(ctx, "batch", &rounds.Client{ID: "c1", Location: rounds.Location{Lat: 51.5, Lon: -0.2}}), "")
+	ep := rounds.Episode{ID: "e1", ClientID: "c1", Pathway: rounds.Reablement, Start: "2025-03-01", End: "2025-03-10", Pattern: rounds.ReablementTaper(10)}
+	wantCode(t, "create episode", s.Episodes().Create(ctx, "batch", &ep), "")
+	got, err := s.Episodes().Get(ctx, "batch", "e1")
+	wantCode(t, "get episode", err, "")
+	gotJSON, _ := json.Marshal(got)
+	wantJSON, _ := json.Marshal(ep)
+	if string(gotJSON) != string(wantJSON) {
+		t.Errorf("stored episode %s, want %s", gotJSON, wantJSON)
+	}
+	visits, err := ep.Visits()
+	wantCode(t, "expand", err, "")
+	ghost := rounds.Visit{ID: "zz", ClientID: "c1", Date: "2025-03-01", DurationMinutes: 30, Priority: rounds.Reablement, Episode: "ghost"}
+	audit := func() int {
+		p, err := s.Audit(ctx, "batch", rounds.Filter{Limit: 1})
+		wantCode(t, "audit", err, "")
+		return p.Total
+	}
+	before := audit()
+	tests := []struct {
+		name  string
+		team  string
+		batch []rounds.Visit
+		code  string
+	}{
+		{"refers to a missing episode", "batch", append(slices.Clone(visits), ghost), rounds.ECONFLICT},
+		{"same id twice", "batch", append(slices.Clone(visits), visits[0]), rounds.ECONFLICT},
+		{"missing team", "nobody", visits, rounds.ENOTFOUND},
+		{"empty", "batch", nil, ""},
+	}
+	for _, tt := range tests {
+		wantCode(t, tt.name, s.Visits().CreateAll(ctx, tt.team, tt.batch), tt.code)
+		if n, _, err := listIDs(ctx, s.Visits(), "batch", rounds.Filter{}, func(v rounds.Visit) string { return v.ID })(); err != nil || n != 0 {
+			t.Fatalf("%s: %d visits stored (%v), want none", tt.name, n, err)
+		}
+	}
+	if got := audit(); got != before {
+		t.Errorf("failed batches wrote %d audit entries", got-before)
+	}
+	wantCode(t, "create all", s.Visits().CreateAll(ctx, "batch", visits), "")
+	n, _, err := listIDs(ctx, s.Visits(), "batch", rounds.Filter{Episode: "e1"}, func(v rounds.Visit) string { return v.ID })()
+	if err != nil || n != len(visits) {
+		t.Errorf("%d visits stored (%v), want %d", n, err, len(visits))
+	}
+	if got := audit(); got != before+len(visits) {
+		t.Errorf("%d audit entries for %d visits", got-before, len(visits))
+	}
+	wantCode(t, "create all again", s.Visits().CreateAll(ctx, "batch", visits[len(visits)-1:]), rounds.ECONFLICT)
 }
