@@ -205,6 +205,15 @@ type Options struct {
 	// SyncToleranceMinutes is how far apart the two workers of a
 	// double-handed visit may start (0 to 60); 0 means together.
 	SyncToleranceMinutes int `json:"syncToleranceMinutes,omitempty"`
+	// PreferenceMissPenalty is the cost, in seconds of travel, of a visit
+	// to a client with preferred workers made by a worker not in the
+	// list; 0 means DefaultPreferenceMissPenalty, a negative value turns
+	// the preference off.
+	PreferenceMissPenalty int64 `json:"preferenceMissPenalty,omitempty"`
+	// NetworkPenalty is the cost, in seconds of travel, of a visit made by
+	// a worker of another network than the client's (both set); 0 means
+	// DefaultNetworkPenalty, a negative value turns it off.
+	NetworkPenalty int64 `json:"networkPenalty,omitempty"`
 }
 
 // DefaultUnassignedPenalty is the cost, in seconds of travel, of leaving a
@@ -223,6 +232,9 @@ type Roster struct {
 	Routes     []Route      `json:"routes"`
 	Unassigned []Unassigned `json:"unassigned"`
 	Totals     Totals       `json:"totals"`
+	// Continuity says, per client with planned visits, how many different
+	// workers they see (see ContinuityOf).
+	Continuity []ClientContinuity `json:"continuity,omitempty"`
 }
 
 // Route is one worker's day: where they start, the visits in order and
@@ -340,8 +352,15 @@ type Totals struct {
 	// penalties of unassigned visits.
 	Cost int64 `json:"cost"`
 	// Score breaks Cost down by rule; its values sum to Cost. Keys are
-	// ScoreTravel, ScoreLateness and UnassignedScoreKey of each priority.
+	// ScoreTravel, ScoreLateness, ScorePreference, ScoreNetwork and
+	// UnassignedScoreKey of each priority.
 	Score map[string]int64 `json:"score,omitempty"`
+	// MeanDistinctWorkers is the mean number of different workers seen
+	// by the clients with at least two planned visits.
+	MeanDistinctWorkers float64 `json:"meanDistinctWorkers,omitempty"`
+	// PreferredShare is the share of the planned visits of clients with
+	// preferred workers that a preferred worker makes.
+	PreferredShare float64 `json:"preferredShare,omitempty"`
 }
 
 // Totals.Score keys besides the unassigned penalties.
@@ -350,6 +369,12 @@ const (
 	ScoreTravel = "travel"
 	// ScoreLateness is the cost of visits starting after their SoftEnd.
 	ScoreLateness = "lateness"
+	// ScorePreference is the cost of visits made by a worker the client
+	// did not prefer (Options.PreferenceMissPenalty each).
+	ScorePreference = "preference"
+	// ScoreNetwork is the cost of visits made by a worker of another
+	// network (Options.NetworkPenalty each).
+	ScoreNetwork = "network"
 )
 
 // UnassignedScoreKey returns the Totals.Score key of the penalties of the

@@ -216,6 +216,12 @@ func (o *Options) validate() error {
 	if o.Threads < 0 || o.Threads > 256 {
 		return Invalid("options.threads", o.Threads, "must be between 0 and 256")
 	}
+	if o.PreferenceMissPenalty > MaxCarePenalty {
+		return Invalid("options.preferenceMissPenalty", o.PreferenceMissPenalty, "must be at most %d", MaxCarePenalty)
+	}
+	if o.NetworkPenalty > MaxCarePenalty {
+		return Invalid("options.networkPenalty", o.NetworkPenalty, "must be at most %d", MaxCarePenalty)
+	}
 	for p, v := range o.UnassignedPenalty {
 		if !validPriority(p) {
 			return Invalid("options.unassignedPenalty", p, "unknown priority")

@@ -35,8 +35,7 @@ type requestMeta struct {
 }
 
 // Build turns a request into a Problem. It runs req.Validate, then rejects
-// with an EINVALID *rounds.Error anything the solver cannot honour yet
-// (preferred workers) or a pin that contradicts its visit. Times are
+// with an EINVALID *rounds.Error a pin that contradicts its visit. Times are
 // seconds from midnight of the earliest date; day d adds d·86400. Each
 // worker shift is one vehicle; one travel matrix is fetched from src per
 // travel mode in use, over the unique locations. Visit i of the request is
@@ -45,16 +44,17 @@ type requestMeta struct {
 // neither, by two workers who each have its skills, starting within
 // Options.SyncToleranceMinutes). A link becomes a Link from each half of
 // the earlier visit to each half of the later one; a soft end becomes
-// SoftEnd and Lateness. Visits that no worker can ever serve stay in the
-// Problem with no allowed vehicle and a reason for the roster.
+// SoftEnd and Lateness. A client's preferred workers become the Preferred
+// vehicles (every shift of theirs) of each of its visits, at
+// Options.PreferenceMiss; networks become numbers, at Options.NetworkMiss.
+// Visits that no worker can ever serve stay in the Problem with no allowed
+// vehicle and a reason for the roster.
 func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	if err := unsupported(req); err != nil {
-		return nil, err
-	}
-	b := &builder{req: halves(req), locIndex: make(map[rounds.Location]int), skillBit: make(map[rounds.Skill]uint64)}
+	b := &builder{req: halves(req), locIndex: make(map[rounds.Location]int), skillBit: make(map[rounds.Skill]uint64),
+		netIndex: make(map[string]int)}
 	b.meta.req = b.req
 	b.meta.visits = len(req.Visits)
 	b.meta.base = baseDate(req)
@@ -74,17 +74,6 @@ func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, 
 	}
 	p.meta = &b.meta
 	return p, nil
-}
-
-// unsupported rejects the rules that come in a later release.
-func unsupported(req *rounds.Request) error {
-	for i, c := range req.Clients {
-		if len(c.PreferredWorkers) > 0 {
-			return rounds.Invalid(fmt.Sprintf("clients[%d].preferredWorkers", i), strings.Join(c.PreferredWorkers, ","),
-				"preferred workers are not supported by the solver yet; they come in a later release")
-		}
-	}
-	return nil
 }
 
 // halves returns req with a copy of each double-handed visit appended, for
@@ -158,7 +147,8 @@ type builder struct {
 	meta     requestMeta
 	locIndex map[rounds.Location]int
 	skillBit map[rounds.Skill]uint64
-	modes    []geo.Mode // profile index -> mode
+	netIndex map[string]int // network name -> number from 1
+	modes    []geo.Mode     // profile index -> mode
 	vehs     []Vehicle
 	viss     []Visit
 }
@@ -183,6 +173,19 @@ func (b *builder) skills(list []rounds.Skill) uint64 {
 		mask |= bit
 	}
 	return mask
+}
+
+// network returns the number of a network name, 0 for none.
+func (b *builder) network(name string) int {
+	if name == "" {
+		return 0
+	}
+	i, ok := b.netIndex[name]
+	if !ok {
+		i = len(b.netIndex) + 1
+		b.netIndex[name] = i
+	}
+	return i
 }
 
 func (b *builder) profile(m geo.Mode) int {
@@ -214,6 +217,7 @@ func (b *builder) vehicles() error {
 				Latest:   int32(d*day) + int32(s.End),
 				MaxWork:  int32(maxWork * 60),
 				Skills:   b.skills(w.Skills),
+				Network:  b.network(w.Network),
 			})
 			b.meta.vehWorker = append(b.meta.vehWorker, wi)
 			b.meta.vehShift = append(b.meta.vehShift, si)
@@ -255,6 +259,7 @@ func (b *builder) visits() error {
 			Penalty:  b.req.Options.Penalty(v.Priority),
 			Vehicles: []int{},
 		}
+		b.care(&vis, c)
 		if v.SoftEnd != nil {
 			vis.SoftEnd = int32(v.Date.DaysSince(b.meta.base)*day) + int32(*v.SoftEnd)
 			vis.Lateness = max(v.LatenessCost, 1)
@@ -287,6 +292,22 @@ func (b *builder) visits() error {
 		b.viss = append(b.viss, vis)
 	}
 	return nil
+}
+
+// care sets the preference and network costs of a visit of client c.
+func (b *builder) care(vis *Visit, c *rounds.Client) {
+	if miss := b.req.Options.PreferenceMiss(); miss > 0 && len(c.PreferredWorkers) > 0 {
+		vis.PreferenceMiss = miss
+		for k, wi := range b.meta.vehWorker {
+			if slices.Contains(c.PreferredWorkers, b.req.Workers[wi].ID) {
+				vis.Preferred = append(vis.Preferred, k)
+			}
+		}
+	}
+	if miss := b.req.Options.NetworkMiss(); miss > 0 && c.Network != "" {
+		vis.Network = b.network(c.Network)
+		vis.NetworkMiss = miss
+	}
 }
 
 // windows returns the allowed starts of visit i on the time axis: each

@@ -92,7 +92,8 @@ func TestBuildRejectsWhatItCannotHonour(t *testing.T) {
 		edit  func(r *rounds.Request)
 		field string
 	}{
-		{"preferred workers", func(r *rounds.Request) { r.Clients[2].PreferredWorkers = []string{"nurse"} }, "clients[2].preferredWorkers"},
+		{"preference penalty too high", func(r *rounds.Request) { r.Options.PreferenceMissPenalty = rounds.MaxCarePenalty + 1 }, "options.preferenceMissPenalty"},
+		{"network penalty too high", func(r *rounds.Request) { r.Options.NetworkPenalty = rounds.MaxCarePenalty + 1 }, "options.networkPenalty"},
 		{"pin outside window", func(r *rounds.Request) { r.Visits[4].Pin.Start = clock("19:45") }, "visits[4].pin.start"},
 		{"invalid request", func(r *rounds.Request) { r.Visits[0].DurationMinutes = 0 }, "visits[0].durationMinutes"},
 	}

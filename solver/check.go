@@ -7,7 +7,8 @@ import "fmt"
 // each vehicle may carry its visits, every start lies in a window, every
 // vehicle is back in time, within its working time and capacity, the two
 // halves of a pair are both served by different vehicles or neither, the
-// links have a schedule (Schedule), and Cost, Travel and Lateness match.
+// links have a schedule (Schedule), and Cost, Travel, Lateness and
+// Assignment match.
 // It returns the first broken rule. O(V + K) without links, the cost of
 // Schedule with them.
 func (p *Problem) Check(sol *Solution) error {
@@ -15,7 +16,7 @@ func (p *Problem) Check(sol *Solution) error {
 		return fmt.Errorf("solution has %d routes for %d vehicles", len(sol.Routes), len(p.Vehicles))
 	}
 	seen := make([]int, len(p.Visits))
-	var travel, pen int64
+	var travel, pen, assign int64
 	for k, r := range sol.Routes {
 		if len(r) == 0 {
 			continue
@@ -25,6 +26,9 @@ func (p *Problem) Check(sol *Solution) error {
 			return fmt.Errorf("route %d: %w", k, err)
 		}
 		travel += c
+		for _, v := range r {
+			assign += p.preferenceCost(v, k) + p.networkCost(v, k)
+		}
 	}
 	for _, v := range sol.Unassigned {
 		if v < 0 || v >= len(p.Visits) {
@@ -45,9 +49,9 @@ func (p *Problem) Check(sol *Solution) error {
 			return err
 		}
 	}
-	if travel != sol.Travel || late != sol.Lateness || travel+pen+late != sol.Cost {
-		return fmt.Errorf("cost %d (travel %d, lateness %d) reported, %d (travel %d, lateness %d) computed",
-			sol.Cost, sol.Travel, sol.Lateness, travel+pen+late, travel, late)
+	if travel != sol.Travel || late != sol.Lateness || assign != sol.Assignment || travel+pen+late+assign != sol.Cost {
+		return fmt.Errorf("cost %d (travel %d, lateness %d, assignment %d) reported, %d (travel %d, lateness %d, assignment %d) computed",
+			sol.Cost, sol.Travel, sol.Lateness, sol.Assignment, travel+pen+late+assign, travel, late, assign)
 	}
 	return nil
 }

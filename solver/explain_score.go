@@ -5,11 +5,19 @@ import "github.com/roundsdev/rounds"
 // score breaks the cost of sol, a solution of p made by Build, down by
 // rule for rounds.Totals.Score: the routes' travel (and any fixed costs)
 // under rounds.ScoreTravel, the lateness cost under rounds.ScoreLateness,
-// and the penalties of the unassigned visits (both halves of a
-// double-handed one) per priority. The values sum to sol.Cost.
-// O(unassigned).
+// the preference misses under rounds.ScorePreference, the network
+// crossings under rounds.ScoreNetwork, and the penalties of the
+// unassigned visits (both halves of a double-handed one) per priority.
+// The values sum to sol.Cost. O(V).
 func score(p *Problem, sol *Solution) map[string]int64 {
-	s := map[string]int64{rounds.ScoreTravel: sol.Travel, rounds.ScoreLateness: sol.Lateness}
+	s := map[string]int64{rounds.ScoreTravel: sol.Travel, rounds.ScoreLateness: sol.Lateness,
+		rounds.ScorePreference: 0, rounds.ScoreNetwork: 0}
+	for k, r := range sol.Routes {
+		for _, v := range r {
+			s[rounds.ScorePreference] += p.preferenceCost(v, k)
+			s[rounds.ScoreNetwork] += p.networkCost(v, k)
+		}
+	}
 	for _, pr := range rounds.Priorities {
 		s[rounds.UnassignedScoreKey(pr)] = 0
 	}

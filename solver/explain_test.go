@@ -59,7 +59,7 @@ func samsDay(shiftEnd string, maxWork int, visits []rounds.Visit) *rounds.Reques
 
 // handSolution returns the solution of p with the given routes (visit
 // indices per vehicle; missing vehicles are empty) and every other visit
-// unassigned, its travel and cost computed from scratch.
+// unassigned, its travel, assignment and cost computed from scratch.
 func handSolution(p *Problem, routes map[int][]int) *Solution {
 	sol := &Solution{Routes: make([][]int, len(p.Vehicles))}
 	on := make([]bool, len(p.Visits))
@@ -70,6 +70,7 @@ func handSolution(p *Problem, routes map[int][]int) *Solution {
 		at := veh.Start
 		for _, v := range r {
 			on[v] = true
+			sol.Assignment += p.preferenceCost(v, k) + p.networkCost(v, k)
 			sol.Travel += int64(m.At(at, p.Visits[v].Location))
 			at = p.Visits[v].Location
 		}
@@ -77,7 +78,7 @@ func handSolution(p *Problem, routes map[int][]int) *Solution {
 			sol.Travel += int64(m.At(at, veh.End)) + veh.FixedCost
 		}
 	}
-	sol.Cost = sol.Travel
+	sol.Cost = sol.Travel + sol.Assignment
 	for v := range p.Visits {
 		if !on[v] {
 			sol.Unassigned = append(sol.Unassigned, v)
@@ -228,7 +229,7 @@ func TestScoreSumsToCost(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]int64{
-		rounds.ScoreTravel: 20 * 60, rounds.ScoreLateness: 0,
+		rounds.ScoreTravel: 20 * 60, rounds.ScoreLateness: 0, rounds.ScorePreference: 0, rounds.ScoreNetwork: 0,
 		rounds.UnassignedScoreKey(rounds.RapidResponse): 0,
 		rounds.UnassignedScoreKey(rounds.Reablement):    rounds.DefaultUnassignedPenalty[rounds.Reablement],
 		rounds.UnassignedScoreKey(rounds.Routine):       0,

@@ -163,7 +163,7 @@ func (p *Problem) lowerSwap(r *route, j int, u int32) int64 {
 	lu := p.loc[u]
 	d := p.travel(k, r.lc[j-1], lu) + p.travel(k, lu, r.lc[j+1]) -
 		p.travel(k, r.lc[j-1], r.lc[j]) - p.travel(k, r.lc[j], r.lc[j+1])
-	return r.cost + int64(d)
+	return r.cost + int64(d) + p.assignCost(u, r.veh) - p.assignCost(r.visits[j-1], r.veh)
 }
 
 // tryTwoOptStar exchanges route tails so that u is followed by v: u's

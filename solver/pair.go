@@ -124,6 +124,7 @@ func (s *state) routeCands(w *scratch, out []pairCand, v, k int32) []pairCand {
 		w.stampC[cl] = w.stamp
 		fixed = p.Vehicles[k].FixedCost
 	}
+	fixed += p.assignCost(v, k)
 	if r.ld[m+1]+p.demand[v] > p.capacity[k] {
 		return out
 	}

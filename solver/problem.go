@@ -39,6 +39,9 @@ type Vehicle struct {
 	Capacity int32
 	// FixedCost is added to the objective when the route is used.
 	FixedCost int64
+	// Network, if positive, is the group the vehicle belongs to; serving
+	// a visit of another positive network costs the visit's NetworkMiss.
+	Network int
 }
 
 // Visit is one stop to serve at most once.
@@ -64,6 +67,15 @@ type Visit struct {
 	// starts after SoftEnd (a soft window end inside the hard windows).
 	SoftEnd  int32
 	Lateness int64
+	// Preferred lists the vehicles the visit should ride (its client's
+	// preferred workers); riding any other vehicle adds PreferenceMiss
+	// to the objective. An empty list means no preference and no cost.
+	Preferred      []int
+	PreferenceMiss int64
+	// Network, if positive, is the visit's group; riding a vehicle of
+	// another positive network adds NetworkMiss to the objective.
+	Network     int
+	NetworkMiss int64
 }
 
 // Problem is the dense form of a routing problem. It is immutable once
@@ -110,6 +122,13 @@ type Problem struct {
 	pairOf          []int32 // the other half of v's pair, -1 if none
 	soft            []int32 // SoftEnd per visit
 	lateCost        []int64 // Lateness per visit
+	// assignment costs, when assigns is set (see assign.go)
+	assigns  bool
+	pref     []uint64 // visit-major bitset like allowed: v prefers vehicle k
+	prefMiss []int64  // PreferenceMiss per visit, 0 without a preference
+	vehNet   []int32
+	visNet   []int32
+	netMiss  []int64
 	// rich is true when routes must be scheduled together (links) or
 	// start times cost something (soft windows).
 	rich bool
@@ -202,6 +221,10 @@ func checkVisit(v int, vis Visit, n, vehicles int) error {
 		return fmt.Errorf("%s.penalty = %d: must not be negative", f, vis.Penalty)
 	case vis.Lateness < 0:
 		return fmt.Errorf("%s.lateness = %d: must not be negative", f, vis.Lateness)
+	case vis.PreferenceMiss < 0:
+		return fmt.Errorf("%s.preferenceMiss = %d: must not be negative", f, vis.PreferenceMiss)
+	case vis.NetworkMiss < 0:
+		return fmt.Errorf("%s.networkMiss = %d: must not be negative", f, vis.NetworkMiss)
 	}
 	for j, w := range vis.Windows {
 		if w.End < w.Start {
@@ -214,6 +237,11 @@ func checkVisit(v int, vis Visit, n, vehicles int) error {
 	for j, k := range vis.Vehicles {
 		if k < 0 || k >= vehicles {
 			return fmt.Errorf("%s.vehicles[%d] = %d: no such vehicle", f, j, k)
+		}
+	}
+	for j, k := range vis.Preferred {
+		if k < 0 || k >= vehicles {
+			return fmt.Errorf("%s.preferred[%d] = %d: no such vehicle", f, j, k)
 		}
 	}
 	return nil
@@ -276,6 +304,7 @@ func (p *Problem) freeze() {
 		}
 	}
 	p.freezeLinks()
+	p.freezeAssign()
 	p.classify()
 	p.neighbours()
 	p.far = make([]int32, nv)
@@ -313,7 +342,7 @@ func (p *Problem) classify() {
 			}
 		}
 		veh.Skills = 0
-		kk := key{veh, string(col)}
+		kk := key{veh, string(col) + p.prefColumn(k)}
 		c, ok := seen[kk]
 		if !ok {
 			c = int32(len(seen))
@@ -352,7 +381,7 @@ func (p *Problem) neighbours() {
 				top.add(d, int32(k))
 			}
 		}
-		p.nearVeh[v] = top.indices()
+		p.nearVeh[v] = p.withPreferred(v, top.indices())
 	}
 }
 

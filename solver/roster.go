@@ -73,7 +73,8 @@ func (pl *Planner) plan(ctx context.Context, req *rounds.Request, progress func(
 // leaving as late as it can without waiting before its first visit, the
 // times of every stop (a double-handed visit on both workers' routes,
 // each start from Schedule), the unassigned visits with a reason and a
-// sentence, and the totals (which count a double-handed visit once). It returns an EINVALID error if p was not made by Build
+// sentence, the totals (which count a double-handed visit once) and the
+// continuity of care per client (rounds.ContinuityOf). It returns an EINVALID error if p was not made by Build
 // or sol does not fit p.
 func Roster(p *Problem, sol *Solution) (*rounds.Roster, error) {
 	meta := p.meta
@@ -133,6 +134,7 @@ func Roster(p *Problem, sol *Solution) (*rounds.Roster, error) {
 		ro.Totals.UnassignedByPriority[u.Priority]++
 	}
 	ro.Totals.Score = score(p, sol)
+	ro.Continuity, ro.Totals.MeanDistinctWorkers, ro.Totals.PreferredShare = rounds.ContinuityOf(req, ro.Routes)
 	return ro, nil
 }
 

@@ -16,6 +16,7 @@ type route struct {
 	trav   []int32 // travel from the start up to arriving at the position
 	sv     []int32 // service time of positions 0..p inclusive
 	ld     []int32 // demand of positions 0..p inclusive
+	as     []int64 // assignment costs of positions 0..p inclusive (problems with assignment costs only)
 	cost   int64   // travel plus fixed cost; 0 when empty
 	// counted is whether the route is in state.used
 	counted bool
@@ -50,6 +51,9 @@ func (r *route) update(p *Problem) bool {
 	r.lc[0], r.du[0], r.lc[n-1], r.du[n-1] = int32(veh.Start), 0, int32(veh.End), 0
 	for i, v := range r.visits {
 		r.lc[i+1], r.du[i+1] = p.loc[v], p.dur[v]
+	}
+	if p.assigns {
+		r.fillAssign(p)
 	}
 	mat := &p.Travel[veh.Profile]
 	ok := true
@@ -91,8 +95,25 @@ func (r *route) update(p *Problem) bool {
 		return true
 	}
 	r.cost = int64(r.trav[n-1]) + veh.FixedCost
+	if p.assigns {
+		r.cost += r.as[n-1]
+	}
 	return ok && r.es[n-1] <= veh.Latest && r.es[0] <= r.ls[0] &&
 		r.work() <= p.maxWork[k] && r.load() <= p.capacity[k]
+}
+
+// fillAssign fills the prefix sums of assignment costs. O(m).
+func (r *route) fillAssign(p *Problem) {
+	n := len(r.visits) + 2
+	if cap(r.as) < n {
+		r.as = make([]int64, n, n+n/2+4)
+	}
+	r.as = r.as[:n]
+	r.as[0] = 0
+	for i, v := range r.visits {
+		r.as[i+1] = r.as[i] + p.assignCost(v, r.veh)
+	}
+	r.as[n-1] = r.as[n-2]
 }
 
 func resize(s []int32, n int) []int32 {
@@ -124,16 +145,18 @@ func (r *route) insertDelta(p *Problem, v int32, pos int) (int32, bool) {
 }
 
 // insertCost returns the change in route cost from inserting v at pos
-// (including the fixed cost when the route was empty).
+// (including the fixed cost when the route was empty, and v's assignment
+// cost).
 func (r *route) insertCost(p *Problem, v int32, pos int) (int64, bool) {
 	d, ok := r.insertDelta(p, v, pos)
 	if !ok {
 		return 0, false
 	}
+	c := int64(d) + p.assignCost(v, r.veh)
 	if len(r.visits) == 0 {
-		return int64(d) + int64(p.travel(int(r.veh), r.lc[0], r.lc[1])) + p.Vehicles[r.veh].FixedCost, true
+		return c + int64(p.travel(int(r.veh), r.lc[0], r.lc[1])) + p.Vehicles[r.veh].FixedCost, true
 	}
-	return int64(d), true
+	return c, true
 }
 
 // chain evaluates a route built by joining the prefix of a (positions
@@ -151,11 +174,16 @@ func (p *Problem) chain(a *route, i int, mid []int32, b *route, j int) (int64, b
 	trav := a.trav[i]
 	work := a.trav[i] + a.sv[i]
 	load := a.ld[i]
+	var assign int64
+	if p.assigns {
+		assign = a.as[i]
+	}
 	n := i + len(mid)
 	for _, v := range mid {
 		if !p.Allowed(int(v), k) {
 			return 0, false
 		}
+		assign += p.assignCost(v, a.veh)
 		lv := p.loc[v]
 		d := mat.Values[int(at)*mat.N+int(lv)]
 		s, ok := p.earliestStart(v, t+d)
@@ -177,12 +205,16 @@ func (p *Problem) chain(a *route, i int, mid []int32, b *route, j int) (int64, b
 		trav += d + b.trav[bl] - b.trav[j]
 		work += d + b.trav[bl] - b.trav[j] + b.sv[bl] - b.sv[j-1]
 		load += b.ld[bl] - b.ld[j-1]
+		if p.assigns {
+			assign += b.as[bl] - b.as[j-1]
+		}
 	} else {
 		for q := j; q < bl; q++ {
 			v := b.visits[q-1]
 			if !p.Allowed(int(v), k) {
 				return 0, false
 			}
+			assign += p.assignCost(v, a.veh)
 			lv := p.loc[v]
 			d := mat.Values[int(at)*mat.N+int(lv)]
 			s, ok := p.earliestStart(v, t+d)
@@ -208,5 +240,5 @@ func (p *Problem) chain(a *route, i int, mid []int32, b *route, j int) (int64, b
 	if n == 0 {
 		return 0, true
 	}
-	return int64(trav) + veh.FixedCost, true
+	return int64(trav) + veh.FixedCost + assign, true
 }

@@ -277,6 +277,7 @@ func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 		w.stampC[cl] = w.stamp
 		fixed = p.Vehicles[k].FixedCost
 	}
+	fixed += p.assignCost(v, k)
 	mat := &p.Travel[p.Vehicles[k].Profile]
 	vals, n := mat.Values, mat.N
 	lv := int(p.loc[v])

@@ -134,3 +134,46 @@ func assertValid(tb testing.TB, req *rounds.Request, ro *rounds.Roster, src geo.
 		tb.Errorf("%s", v)
 	}
 }
+
+// TestPlanMultiDayRequestWithPreferences plans a generated small team
+// over three days whose clients have preferred workers, checks the roster
+// with the independent validator, and checks that the preference cost
+// raises the share of visits made by a preferred worker.
+func TestPlanMultiDayRequestWithPreferences(t *testing.T) {
+	cfg := fixtures.Small
+	cfg.Seed, cfg.Days, cfg.Preferences = 3, 3, true
+	req, err := fixtures.Generate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Options.Iterations, req.Options.Seed, req.Options.Threads = 300, 3, 1
+	plan := func(penalty int64) *rounds.Roster {
+		r := *req
+		r.Options.PreferenceMissPenalty = penalty
+		ro, err := (&Planner{Source: geo.Haversine{}}).Plan(context.Background(), &r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertValid(t, &r, ro, geo.Haversine{})
+		return ro
+	}
+	with, without := plan(0), plan(-1)
+	if without.Totals.Score[rounds.ScorePreference] != 0 || with.Totals.Score[rounds.ScorePreference] == 0 {
+		t.Errorf("preference score %d with the cost, %d without; want some, none",
+			with.Totals.Score[rounds.ScorePreference], without.Totals.Score[rounds.ScorePreference])
+	}
+	if with.Totals.PreferredShare <= without.Totals.PreferredShare {
+		t.Errorf("preferred share %.2f with the cost, %.2f without; want higher with it",
+			with.Totals.PreferredShare, without.Totals.PreferredShare)
+	}
+	if len(with.Continuity) == 0 || with.Totals.MeanDistinctWorkers < 1 {
+		t.Errorf("continuity %v, mean distinct workers %.2f; want a figure per client", with.Continuity, with.Totals.MeanDistinctWorkers)
+	}
+	var sum int64
+	for _, n := range with.Totals.Score {
+		sum += n
+	}
+	if sum != with.Totals.Cost {
+		t.Errorf("score %v sums to %d, cost %d", with.Totals.Score, sum, with.Totals.Cost)
+	}
+}

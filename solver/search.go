@@ -52,12 +52,14 @@ type Solution struct {
 	// Unassigned lists the visits on no route, in index order.
 	Unassigned []int
 	// Cost is the objective: route travel and fixed costs, the penalties
-	// of unassigned visits and the lateness costs. Travel is the route
+	// of unassigned visits, the lateness and the assignment costs. Travel is the route
 	// part alone; Lateness the soft-window part (with the MaxLateness
-	// term).
-	Cost     int64
-	Travel   int64
-	Lateness int64
+	// term); Assignment the summed assignment costs of the served visits
+	// (preference misses and network crossings).
+	Cost       int64
+	Travel     int64
+	Lateness   int64
+	Assignment int64
 	// Iterations is the number of ruin-and-recreate steps made, summed
 	// over threads.
 	Iterations int64
@@ -188,8 +190,8 @@ func newSchedule(s *state) schedule {
 		}
 	}
 	avg := 1.0
-	if arcs > 0 && s.routed > 0 {
-		avg = float64(s.routed) / float64(arcs)
+	if travel := s.routed - s.assignment(); arcs > 0 && travel > 0 {
+		avg = float64(travel) / float64(arcs)
 	}
 	return schedule{start: 3 * avg, end: 0.05 * avg}
 }
@@ -265,6 +267,7 @@ func copySolution(dst, src *Solution) {
 	}
 	dst.Unassigned = append(dst.Unassigned[:0], src.Unassigned...)
 	dst.Cost, dst.Travel, dst.Lateness, dst.Iterations = src.Cost, src.Travel, src.Lateness, src.Iterations
+	dst.Assignment = src.Assignment
 }
 
 // polishMax is the largest problem whose final best gets a full local

@@ -9,7 +9,7 @@ type state struct {
 	routes  []route
 	routeOf []int32 // vehicle serving the visit, -1 if unassigned
 	posOf   []int32 // position of the visit in its route (1-based)
-	routed  int64   // sum of route costs (travel plus fixed)
+	routed  int64   // sum of route costs (travel, fixed and assignment)
 	penalty int64   // sum of penalties of unassigned visits
 	missing int     // number of unassigned visits
 	used    int     // number of routes with visits
@@ -247,7 +247,8 @@ func (s *state) saveBest(sol *Solution) {
 // costs copies the objective and its parts into sol.
 func (s *state) costs(sol *Solution) {
 	sol.Cost = s.cost()
-	sol.Travel = s.routed
+	sol.Assignment = s.assignment()
+	sol.Travel = s.routed - sol.Assignment
 	sol.Lateness = 0
 	if s.p.rich {
 		sol.Lateness = s.lateness()

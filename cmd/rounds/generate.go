@@ -19,6 +19,7 @@ func runGenerate(_ context.Context, args []string, stdout, stderr io.Writer) err
 	boroughs := fs.String("boroughs", "", "comma-separated London boroughs (default: the size's own)")
 	double := fs.Float64("double-handed", 0, "share of reablement clients whose hoist calls need two workers (0-1)")
 	linked := fs.Bool("linked-medication", false, "link each client's medication visits 4-6 hours apart")
+	prefs := fs.Bool("preferences", false, "give clients preferred workers: a key worker and a case manager from their network")
 	out := fs.String("out", "", "write the request to this file instead of stdout")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
@@ -30,7 +31,7 @@ func runGenerate(_ context.Context, args []string, stdout, stderr io.Writer) err
 	cfg.Seed = *seed
 	cfg.Date = rounds.Date(*date)
 	cfg.Days = *days
-	cfg.DoubleHanded, cfg.LinkedMedication = *double, *linked
+	cfg.DoubleHanded, cfg.LinkedMedication, cfg.Preferences = *double, *linked, *prefs
 	if *boroughs != "" {
 		cfg.Boroughs = strings.Split(*boroughs, ",")
 	}
