@@ -41,10 +41,13 @@ type scratch struct {
 	stamp    int64
 	keys     []int64
 	order    []int32
-	// best insertion found by insertBest
-	best    int64
-	bestK   int32
-	bestPos int
+	// best insertion found by insertBest or scanEject; bestEject is how
+	// many visits the latter ejects from bestPos on
+	best      int64
+	bestK     int32
+	bestPos   int
+	bestEject int
+	single    [1]int32 // one-visit buffer for chain
 	// blink is the probability of skipping a position (blinkRate; 0
 	// while constructing)
 	blink float64
@@ -63,6 +66,8 @@ func newScratch(p *Problem) *scratch {
 }
 
 // ruin removes strings of visits from up to a few routes near a seed.
+// Sometimes it first puts an unassigned visit in by ejection and takes
+// that visit as the seed.
 func (s *state) ruin(rng *rand.Rand, w *scratch) {
 	w.removed = w.removed[:0]
 	assigned := len(s.routeOf) - s.missing
@@ -74,6 +79,11 @@ func (s *state) ruin(rng *rand.Rand, w *scratch) {
 	ksMax := 4*avgRemoved/(1+lsMax) - 1
 	ks := int(rng.Float64()*ksMax) + 1
 	seed := int32(rng.Intn(len(s.routeOf)))
+	if s.missing > 0 && !s.p.rich && rng.Float64() < ejectRate {
+		if v := s.ejectRuin(rng, w); v >= 0 {
+			seed = v
+		}
+	}
 	for s.routeOf[seed] < 0 {
 		seed = int32(rng.Intn(len(s.routeOf)))
 	}
