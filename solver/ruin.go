@@ -67,7 +67,8 @@ func newScratch(p *Problem) *scratch {
 
 // ruin removes strings of visits from up to a few routes near a seed.
 // Sometimes it first puts an unassigned visit in by ejection and takes
-// that visit as the seed.
+// that visit as the seed (not in rich problems: ejection does not keep
+// pairs and links).
 func (s *state) ruin(rng *rand.Rand, w *scratch) {
 	w.removed = w.removed[:0]
 	assigned := len(s.routeOf) - s.missing
