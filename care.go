@@ -1,14 +1,18 @@
 package rounds
 
 // DefaultPreferenceMissPenalty is the cost, in seconds of travel, of a
-// visit to a client with preferred workers made by someone else: half an
-// hour of travel, so the planner takes a detour to keep the key worker but
-// never leaves a visit unassigned for it.
-const DefaultPreferenceMissPenalty = 1800
+// visit to a client with preferred workers made by someone else: five
+// minutes of travel. Measured on a generated borough day, 300 raises the
+// share of visits by a preferred worker from 16% to 29% at no loss of
+// coverage, while 1,800 reaches 51% but the search then covers 10-15
+// fewer visits in the same time: the preference pulls workers across the
+// borough faster than the search can repair the rounds around them.
+const DefaultPreferenceMissPenalty = 300
 
 // DefaultNetworkPenalty is the cost, in seconds of travel, of a visit
-// made by a worker of another network than the client's: ten minutes.
-const DefaultNetworkPenalty = 600
+// made by a worker of another network than the client's: five minutes,
+// for the same reason.
+const DefaultNetworkPenalty = 300
 
 // MaxCarePenalty bounds Options.PreferenceMissPenalty and
 // Options.NetworkPenalty: the routine unassigned penalty, so that no
