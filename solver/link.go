@@ -102,6 +102,3 @@ func (p *Problem) lateness(v int32, s int32) int32 {
 	}
 	return s - p.soft[v]
 }
-
-// paired reports whether v is half of a pair.
-func (p *Problem) paired(v int32) bool { return p.pairOf[v] >= 0 }
