@@ -17,7 +17,7 @@ run: build
 
 # test runs every test; the PostgreSQL tests need the local server (db starts it).
 test: db
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 8m ./...
 
 # bench prints the benchmark tables: Solomon at 1 s per instance (gap to
 # the best known per family), the borough fixture over 5 solver seeds, and
