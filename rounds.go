@@ -66,6 +66,10 @@ type Shift struct {
 	// MaxWorkMinutes caps travel plus visit time on the day; 0 takes the
 	// worker's MaxWorkMinutes.
 	MaxWorkMinutes int `json:"maxWorkMinutes,omitempty"`
+	// OvertimeMinutes lets the worker return up to this many minutes
+	// after End (0 to MaxOvertimeMinutes, ending by 24:00), charged at
+	// Options.OvertimeCostPerMinute; 0 means no overtime.
+	OvertimeMinutes int `json:"overtimeMinutes,omitempty"`
 }
 
 // Worker is a member of staff who makes visits.
@@ -214,6 +218,32 @@ type Options struct {
 	// a worker of another network than the client's (both set); 0 means
 	// DefaultNetworkPenalty, a negative value turns it off.
 	NetworkPenalty int64 `json:"networkPenalty,omitempty"`
+	// OvertimeCostPerMinute is the cost, in seconds of travel, of each
+	// minute a worker returns after the end of a shift with
+	// OvertimeMinutes, charged per second (rounded down); 0 means
+	// DefaultOvertimeCostPerMinute. It must not be negative.
+	OvertimeCostPerMinute int64 `json:"overtimeCostPerMinute,omitempty"`
+}
+
+// DefaultOvertimeCostPerMinute is the cost, in seconds of travel, of one
+// minute of overtime: two minutes of travel, so that a visit is made in
+// overtime only if it saves more than twice its length in travel or
+// would otherwise be left unassigned.
+const DefaultOvertimeCostPerMinute = 120
+
+// MaxOvertimeMinutes bounds Shift.OvertimeMinutes: ten hours.
+const MaxOvertimeMinutes = 600
+
+// MaxOvertimeCostPerMinute bounds Options.OvertimeCostPerMinute.
+const MaxOvertimeCostPerMinute = 1_000_000
+
+// OvertimeCost returns the cost of one minute of overtime: the option or
+// its default.
+func (o *Options) OvertimeCost() int64 {
+	if o.OvertimeCostPerMinute == 0 {
+		return DefaultOvertimeCostPerMinute
+	}
+	return o.OvertimeCostPerMinute
 }
 
 // DefaultUnassignedPenalty is the cost, in seconds of travel, of leaving a
@@ -253,6 +283,9 @@ type Route struct {
 	TravelSeconds int `json:"travelSeconds"`
 	WorkSeconds   int `json:"workSeconds"`
 	WaitSeconds   int `json:"waitSeconds"`
+	// OvertimeSeconds is how long after the shift end the worker returns
+	// (at most the shift's OvertimeMinutes).
+	OvertimeSeconds int `json:"overtimeSeconds,omitempty"`
 }
 
 // Stop is one visit on a route.
@@ -341,10 +374,12 @@ type Totals struct {
 	TravelSeconds int `json:"travelSeconds"`
 	WorkSeconds   int `json:"workSeconds"`
 	WaitSeconds   int `json:"waitSeconds"`
-	Visits        int `json:"visits"`
-	Assigned      int `json:"assigned"`
-	Unassigned    int `json:"unassigned"`
-	WorkersUsed   int `json:"workersUsed"`
+	// OvertimeSeconds sums the routes' OvertimeSeconds.
+	OvertimeSeconds int `json:"overtimeSeconds,omitempty"`
+	Visits          int `json:"visits"`
+	Assigned        int `json:"assigned"`
+	Unassigned      int `json:"unassigned"`
+	WorkersUsed     int `json:"workersUsed"`
 	// AssignedByPriority and UnassignedByPriority count visits per class.
 	AssignedByPriority   map[Priority]int `json:"assignedByPriority"`
 	UnassignedByPriority map[Priority]int `json:"unassignedByPriority"`
@@ -352,8 +387,8 @@ type Totals struct {
 	// penalties of unassigned visits.
 	Cost int64 `json:"cost"`
 	// Score breaks Cost down by rule; its values sum to Cost. Keys are
-	// ScoreTravel, ScoreLateness, ScorePreference, ScoreNetwork and
-	// UnassignedScoreKey of each priority.
+	// ScoreTravel, ScoreLateness, ScorePreference, ScoreNetwork,
+	// ScoreOvertime and UnassignedScoreKey of each priority.
 	Score map[string]int64 `json:"score,omitempty"`
 	// MeanDistinctWorkers is the mean number of different workers seen
 	// by the clients with at least two planned visits.
@@ -375,6 +410,9 @@ const (
 	// ScoreNetwork is the cost of visits made by a worker of another
 	// network (Options.NetworkPenalty each).
 	ScoreNetwork = "network"
+	// ScoreOvertime is the cost of returns after the shift end
+	// (Options.OvertimeCostPerMinute per minute).
+	ScoreOvertime = "overtime"
 )
 
 // UnassignedScoreKey returns the Totals.Score key of the penalties of the

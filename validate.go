@@ -104,6 +104,12 @@ func (r *Request) validateWorker(i int, seen map[string]int) error {
 		if s.MaxWorkMinutes < 0 {
 			return Invalid(sf+".maxWorkMinutes", s.MaxWorkMinutes, "must not be negative")
 		}
+		if s.OvertimeMinutes < 0 || s.OvertimeMinutes > MaxOvertimeMinutes {
+			return Invalid(sf+".overtimeMinutes", s.OvertimeMinutes, "must be between 0 and %d", MaxOvertimeMinutes)
+		}
+		if s.End+Clock(s.OvertimeMinutes*60) > At(24, 0) {
+			return Invalid(sf+".overtimeMinutes", s.OvertimeMinutes, "overtime must end by 24:00")
+		}
 	}
 	return nil
 }
@@ -218,6 +224,9 @@ func (o *Options) validate() error {
 	}
 	if o.PreferenceMissPenalty > MaxCarePenalty {
 		return Invalid("options.preferenceMissPenalty", o.PreferenceMissPenalty, "must be at most %d", MaxCarePenalty)
+	}
+	if o.OvertimeCostPerMinute < 0 || o.OvertimeCostPerMinute > MaxOvertimeCostPerMinute {
+		return Invalid("options.overtimeCostPerMinute", o.OvertimeCostPerMinute, "must be between 0 and %d", MaxOvertimeCostPerMinute)
 	}
 	if o.NetworkPenalty > MaxCarePenalty {
 		return Invalid("options.networkPenalty", o.NetworkPenalty, "must be at most %d", MaxCarePenalty)

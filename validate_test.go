@@ -53,6 +53,10 @@ func TestValidate(t *testing.T) {
 		{"soft end after hours", func(r *Request) { r.Visits[0].SoftEnd = &late }, "visits[0].softEnd"},
 		{"lateness cost without soft end", func(r *Request) { r.Visits[0].LatenessCost = 2 }, "visits[0].latenessCost"},
 		{"sync tolerance too long", func(r *Request) { r.Options.SyncToleranceMinutes = 61 }, "options.syncToleranceMinutes"},
+		{"overtime", func(r *Request) { r.Workers[0].Shifts[0].OvertimeMinutes = 60; r.Options.OvertimeCostPerMinute = 30 }, ""},
+		{"negative overtime", func(r *Request) { r.Workers[0].Shifts[0].OvertimeMinutes = -1 }, "workers[0].shifts[0].overtimeMinutes"},
+		{"overtime past midnight", func(r *Request) { r.Workers[0].Shifts[0].OvertimeMinutes = MaxOvertimeMinutes }, "workers[0].shifts[0].overtimeMinutes"},
+		{"negative overtime cost", func(r *Request) { r.Options.OvertimeCostPerMinute = -1 }, "options.overtimeCostPerMinute"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

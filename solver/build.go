@@ -209,7 +209,7 @@ func (b *builder) vehicles() error {
 			if maxWork > 7*24*60 {
 				return rounds.Invalid(fmt.Sprintf("workers[%d].shifts[%d].maxWorkMinutes", wi, si), maxWork, "must be at most a week")
 			}
-			b.vehs = append(b.vehs, Vehicle{
+			veh := Vehicle{
 				Start:    b.location(w.Start),
 				End:      b.location(w.EndLocation()),
 				Profile:  b.profile(w.TravelMode),
@@ -218,7 +218,12 @@ func (b *builder) vehicles() error {
 				MaxWork:  int32(maxWork * 60),
 				Skills:   b.skills(w.Skills),
 				Network:  b.network(w.Network),
-			})
+			}
+			if s.OvertimeMinutes > 0 {
+				veh.OvertimeStart, veh.OvertimeCost = veh.Latest, b.req.Options.OvertimeCost()
+				veh.Latest += int32(s.OvertimeMinutes * 60)
+			}
+			b.vehs = append(b.vehs, veh)
 			b.meta.vehWorker = append(b.meta.vehWorker, wi)
 			b.meta.vehShift = append(b.meta.vehShift, si)
 			b.meta.vehDay = append(b.meta.vehDay, d)

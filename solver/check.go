@@ -8,7 +8,8 @@ import "fmt"
 // vehicle is back in time, within its working time and capacity, the two
 // halves of a pair are both served by different vehicles or neither, the
 // links have a schedule (Schedule), and Cost, Travel, Lateness and
-// Assignment match.
+// Assignment and Overtime match (the overtime of a problem with links or
+// soft windows from the returns that Schedule gives).
 // It returns the first broken rule. O(V + K) without links, the cost of
 // Schedule with them.
 func (p *Problem) Check(sol *Solution) error {
@@ -16,16 +17,17 @@ func (p *Problem) Check(sol *Solution) error {
 		return fmt.Errorf("solution has %d routes for %d vehicles", len(sol.Routes), len(p.Vehicles))
 	}
 	seen := make([]int, len(p.Visits))
-	var travel, pen, assign int64
+	var travel, pen, assign, over int64
 	for k, r := range sol.Routes {
 		if len(r) == 0 {
 			continue
 		}
-		c, err := p.checkRoute(k, r, seen)
+		c, o, err := p.checkRoute(k, r, seen)
 		if err != nil {
 			return fmt.Errorf("route %d: %w", k, err)
 		}
 		travel += c
+		over += o
 		for _, v := range r {
 			assign += p.preferenceCost(v, k) + p.networkCost(v, k)
 		}
@@ -44,21 +46,24 @@ func (p *Problem) Check(sol *Solution) error {
 	}
 	var late int64
 	if p.rich {
-		var err error
-		if late, err = p.checkLinks(sol); err != nil {
+		starts, err := p.checkLinks(sol)
+		if err != nil {
 			return err
 		}
+		late = p.latenessCost(starts)
+		over = p.scheduledOvertime(sol.Routes, starts)
 	}
-	if travel != sol.Travel || late != sol.Lateness || assign != sol.Assignment || travel+pen+late+assign != sol.Cost {
-		return fmt.Errorf("cost %d (travel %d, lateness %d, assignment %d) reported, %d (travel %d, lateness %d, assignment %d) computed",
-			sol.Cost, sol.Travel, sol.Lateness, sol.Assignment, travel+pen+late+assign, travel, late, assign)
+	if travel != sol.Travel || late != sol.Lateness || assign != sol.Assignment || over != sol.Overtime ||
+		travel+pen+late+assign+over != sol.Cost {
+		return fmt.Errorf("cost %d (travel %d, lateness %d, assignment %d, overtime %d) reported, %d (travel %d, lateness %d, assignment %d, overtime %d) computed",
+			sol.Cost, sol.Travel, sol.Lateness, sol.Assignment, sol.Overtime, travel+pen+late+assign+over, travel, late, assign, over)
 	}
 	return nil
 }
 
 // checkLinks checks the pairs and the schedule of a solution whose routes
-// are otherwise valid, and returns its lateness cost.
-func (p *Problem) checkLinks(sol *Solution) (int64, error) {
+// are otherwise valid, and returns its schedule.
+func (p *Problem) checkLinks(sol *Solution) ([]int32, error) {
 	vehOf := make([]int, len(p.Visits))
 	for v := range vehOf {
 		vehOf[v] = -1
@@ -73,20 +78,17 @@ func (p *Problem) checkLinks(sol *Solution) (int64, error) {
 		switch {
 		case !l.Pair:
 		case (a < 0) != (b < 0):
-			return 0, fmt.Errorf("pair %d-%d: one half is served and the other is not", l.From, l.To)
+			return nil, fmt.Errorf("pair %d-%d: one half is served and the other is not", l.From, l.To)
 		case a >= 0 && a == b:
-			return 0, fmt.Errorf("pair %d-%d: both halves ride vehicle %d", l.From, l.To, a)
+			return nil, fmt.Errorf("pair %d-%d: both halves ride vehicle %d", l.From, l.To, a)
 		}
 	}
-	starts, err := p.Schedule(sol.Routes)
-	if err != nil {
-		return 0, err
-	}
-	return p.latenessCost(starts), nil
+	return p.Schedule(sol.Routes)
 }
 
-// checkRoute returns the cost of vehicle k serving visits r in order.
-func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, error) {
+// checkRoute returns the travel and fixed cost of vehicle k serving visits
+// r in order, and the overtime cost of its earliest return.
+func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, int64, error) {
 	veh := &p.Vehicles[k]
 	m := p.Travel[veh.Profile]
 	t := int64(veh.Earliest)
@@ -94,12 +96,12 @@ func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, error) {
 	var travel, work, load int64
 	for _, v := range r {
 		if v < 0 || v >= len(p.Visits) {
-			return 0, fmt.Errorf("visit %d does not exist", v)
+			return 0, 0, fmt.Errorf("visit %d does not exist", v)
 		}
 		seen[v]++
 		vis := &p.Visits[v]
 		if !p.Allowed(v, k) {
-			return 0, fmt.Errorf("visit %d may not ride vehicle %d", v, k)
+			return 0, 0, fmt.Errorf("visit %d may not ride vehicle %d", v, k)
 		}
 		d := int64(m.At(at, vis.Location))
 		t += d
@@ -111,7 +113,7 @@ func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, error) {
 			}
 		}
 		if start < 0 {
-			return 0, fmt.Errorf("visit %d: arrival %d after its last window", v, t)
+			return 0, 0, fmt.Errorf("visit %d: arrival %d after its last window", v, t)
 		}
 		t = start + int64(vis.Duration)
 		travel += d
@@ -125,11 +127,15 @@ func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, error) {
 	work += d
 	switch {
 	case t > int64(veh.Latest):
-		return 0, fmt.Errorf("returns at %d after %d", t, veh.Latest)
+		return 0, 0, fmt.Errorf("returns at %d after %d", t, veh.Latest)
 	case veh.MaxWork > 0 && work > int64(veh.MaxWork):
-		return 0, fmt.Errorf("works %d over %d", work, veh.MaxWork)
+		return 0, 0, fmt.Errorf("works %d over %d", work, veh.MaxWork)
 	case veh.Capacity > 0 && load > int64(veh.Capacity):
-		return 0, fmt.Errorf("load %d over %d", load, veh.Capacity)
+		return 0, 0, fmt.Errorf("load %d over %d", load, veh.Capacity)
 	}
-	return travel + veh.FixedCost, nil
+	var over int64
+	if veh.OvertimeCost > 0 && t > int64(veh.OvertimeStart) {
+		over = (t - int64(veh.OvertimeStart)) * veh.OvertimeCost / 60
+	}
+	return travel + veh.FixedCost, over, nil
 }

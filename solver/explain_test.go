@@ -229,7 +229,7 @@ func TestScoreSumsToCost(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]int64{
-		rounds.ScoreTravel: 20 * 60, rounds.ScoreLateness: 0, rounds.ScorePreference: 0, rounds.ScoreNetwork: 0,
+		rounds.ScoreTravel: 20 * 60, rounds.ScoreLateness: 0, rounds.ScorePreference: 0, rounds.ScoreNetwork: 0, rounds.ScoreOvertime: 0,
 		rounds.UnassignedScoreKey(rounds.RapidResponse): 0,
 		rounds.UnassignedScoreKey(rounds.Reablement):    rounds.DefaultUnassignedPenalty[rounds.Reablement],
 		rounds.UnassignedScoreKey(rounds.Routine):       0,

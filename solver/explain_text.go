@@ -61,7 +61,8 @@ func (e *explainer) validChange(k int, c change, m int, rw *reqWindows) bool {
 	ws, j := rw.windows, c.window
 	switch c.kind {
 	case rounds.SuggestExtendShift:
-		return e.shift(k).End+rounds.Clock(d) <= rounds.At(24, 0)
+		sh := e.shift(k)
+		return sh.End+rounds.Clock(d+int32(sh.OvertimeMinutes*60)) <= rounds.At(24, 0)
 	case rounds.SuggestCloseWindowLater:
 		end := ws[j].End + d
 		return end <= rw.offset+int32(rounds.ServiceHours.End) && (j+1 == len(ws) || end < ws[j+1].Start)
@@ -129,8 +130,12 @@ func (e *explainer) blocker(v, k int, tr *try) string {
 			return fmt.Sprintf("%s could start it at %s, but would then reach %s at %s, after %s.",
 				who, e.clockUp(k, tr.start), e.meta.req.Visits[u].ID, e.clockUp(k, arrive), e.closes(e.windows(u), u, k))
 		}
-		return fmt.Sprintf("%s could start it at %s, but would be back at %s, after their shift ends at %s.",
-			who, e.clockUp(k, tr.start), e.clockUp(k, back), e.clock(k, p.Vehicles[k].Latest))
+		end := "their shift ends"
+		if p.Vehicles[k].OvertimeCost > 0 {
+			end = "their shift and its overtime end"
+		}
+		return fmt.Sprintf("%s could start it at %s, but would be back at %s, after %s at %s.",
+			who, e.clockUp(k, tr.start), e.clockUp(k, back), end, e.clock(k, p.Vehicles[k].Latest))
 	case e.overWork(k, tr) > 0:
 		return fmt.Sprintf("%s could start it at %s, but would then work %s, over their %s limit.",
 			who, e.clockUp(k, tr.start), hm(tr.work), hm(p.Vehicles[k].MaxWork))

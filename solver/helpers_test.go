@@ -10,7 +10,8 @@ import (
 
 // randomProblem returns a problem with two travel profiles, two depots,
 // one or two windows per visit, skills, demand, working-time caps and
-// restricted vehicle lists, so that every rule binds somewhere.
+// restricted vehicle lists (and overtime when seed is a multiple of 3),
+// so that every rule binds somewhere.
 func randomProblem(tb testing.TB, seed int64, visits, vehicles int) *Problem {
 	tb.Helper()
 	rng := rand.New(rand.NewSource(seed))
@@ -39,6 +40,9 @@ func randomProblem(tb testing.TB, seed int64, visits, vehicles int) *Problem {
 		}
 		if seed%2 == 0 {
 			vs[k].FixedCost = int64(rng.Intn(3000))
+		}
+		if seed%3 == 0 && k%2 == 0 { // overtime for the last 2,000 units
+			vs[k].OvertimeStart, vs[k].OvertimeCost = vs[k].Latest-2000, int64(30+7*k)
 		}
 	}
 	vis := make([]Visit, visits)

@@ -30,6 +30,12 @@ type Vehicle struct {
 	Profile int
 	// Earliest is the earliest departure; Latest the latest return.
 	Earliest, Latest int32
+	// OvertimeCost, if positive, is the cost of every 60 units of time
+	// (a minute when times are in seconds) that the route returns after
+	// OvertimeStart (the shift end, at most Latest), charged per unit
+	// and rounded down: (return − OvertimeStart) × OvertimeCost / 60.
+	OvertimeStart int32
+	OvertimeCost  int64
 	// MaxWork caps travel plus service time (waiting excluded); 0 means
 	// no cap beyond the shift.
 	MaxWork int32
@@ -113,6 +119,8 @@ type Problem struct {
 	allAllowed bool
 	// fixedCosts is true when some vehicle has a fixed cost.
 	fixedCosts bool
+	// overtime is true when some vehicle has an overtime cost.
+	overtime bool
 	// far is the travel time to the visit from the start of its nearest
 	// vehicle; width the summed length of its windows.
 	far, width []int32
@@ -204,6 +212,10 @@ func checkVehicle(k int, veh Vehicle, n, profiles int) error {
 		return fmt.Errorf("%s.capacity = %d: must not be negative", f, veh.Capacity)
 	case veh.FixedCost < 0:
 		return fmt.Errorf("%s.fixedCost = %d: must not be negative", f, veh.FixedCost)
+	case veh.OvertimeCost < 0:
+		return fmt.Errorf("%s.overtimeCost = %d: must not be negative", f, veh.OvertimeCost)
+	case veh.OvertimeCost > 0 && (veh.OvertimeStart < veh.Earliest || veh.OvertimeStart > veh.Latest):
+		return fmt.Errorf("%s.overtimeStart = %d: outside %d-%d", f, veh.OvertimeStart, veh.Earliest, veh.Latest)
 	}
 	return nil
 }
@@ -275,6 +287,7 @@ func (p *Problem) freeze() {
 			p.capacity[k] = math.MaxInt32
 		}
 		p.fixedCosts = p.fixedCosts || veh.FixedCost > 0
+		p.overtime = p.overtime || veh.OvertimeCost > 0
 	}
 	p.words = (nk + 63) / 64
 	p.allowed = make([]uint64, nv*p.words)

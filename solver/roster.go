@@ -73,7 +73,8 @@ func (pl *Planner) plan(ctx context.Context, req *rounds.Request, progress func(
 // leaving as late as it can without waiting before its first visit, the
 // times of every stop (a double-handed visit on both workers' routes,
 // each start from Schedule), the unassigned visits with a reason and a
-// sentence, the totals (which count a double-handed visit once) and the
+// sentence, the totals (which count a double-handed visit once) with the
+// overtime of each route after its shift end, and the
 // continuity of care per client (rounds.ContinuityOf). It returns an EINVALID error if p was not made by Build
 // or sol does not fit p.
 func Roster(p *Problem, sol *Solution) (*rounds.Roster, error) {
@@ -111,6 +112,7 @@ func Roster(p *Problem, sol *Solution) (*rounds.Roster, error) {
 		t.TravelSeconds += rt.TravelSeconds
 		t.WorkSeconds += rt.WorkSeconds
 		t.WaitSeconds += rt.WaitSeconds
+		t.OvertimeSeconds += rt.OvertimeSeconds
 		for i, st := range rt.Stops {
 			if sol.Routes[k][i] < meta.visits { // a second half is counted with its first
 				t.Assigned++
@@ -187,5 +189,6 @@ func (p *Problem) route(k int, visits []int, starts []int32) rounds.Route {
 	rt.TravelSeconds += int(home)
 	rt.WorkSeconds += int(home)
 	rt.Return = rounds.Clock(t + home - offset)
+	rt.OvertimeSeconds = max(0, int(rt.Return-w.Shifts[meta.vehShift[k]].End))
 	return rt
 }

@@ -17,7 +17,8 @@ type route struct {
 	sv     []int32 // service time of positions 0..p inclusive
 	ld     []int32 // demand of positions 0..p inclusive
 	as     []int64 // assignment costs of positions 0..p inclusive (problems with assignment costs only)
-	cost   int64   // travel plus fixed cost; 0 when empty
+	cost   int64   // travel plus fixed, assignment and overtime costs; 0 when empty
+	over   int64   // overtime cost, part of cost
 	// counted is whether the route is in state.used
 	counted bool
 }
@@ -90,6 +91,7 @@ func (r *route) update(p *Problem) bool {
 		}
 		r.ls[q] = s
 	}
+	r.over = 0
 	if m == 0 {
 		r.cost = 0
 		return true
@@ -97,6 +99,10 @@ func (r *route) update(p *Problem) bool {
 	r.cost = int64(r.trav[n-1]) + veh.FixedCost
 	if p.assigns {
 		r.cost += r.as[n-1]
+	}
+	if p.overtime {
+		r.over = p.overtimeCost(k, r.es[n-1])
+		r.cost += r.over
 	}
 	return ok && r.es[n-1] <= veh.Latest && r.es[0] <= r.ls[0] &&
 		r.work() <= p.maxWork[k] && r.load() <= p.capacity[k]
@@ -145,14 +151,19 @@ func (r *route) insertDelta(p *Problem, v int32, pos int) (int32, bool) {
 }
 
 // insertCost returns the change in route cost from inserting v at pos
-// (including the fixed cost when the route was empty, and v's assignment
-// cost).
+// (including the fixed cost when the route was empty, v's assignment
+// cost and the change in overtime cost).
 func (r *route) insertCost(p *Problem, v int32, pos int) (int64, bool) {
 	d, ok := r.insertDelta(p, v, pos)
 	if !ok {
 		return 0, false
 	}
 	c := int64(d) + p.assignCost(v, r.veh)
+	if p.overtime {
+		k := int(r.veh)
+		s, _ := p.earliestStart(v, r.es[pos]+r.du[pos]+p.travel(k, r.lc[pos], p.loc[v]))
+		c += p.suffixOvertime(k, r, pos+1, s+p.dur[v]+p.travel(k, p.loc[v], r.lc[pos+1])) - r.over
+	}
 	if len(r.visits) == 0 {
 		return c + int64(p.travel(int(r.veh), r.lc[0], r.lc[1])) + p.Vehicles[r.veh].FixedCost, true
 	}
@@ -196,11 +207,15 @@ func (p *Problem) chain(a *route, i int, mid []int32, b *route, j int) (int64, b
 		load += p.demand[v]
 	}
 	bl := b.last()
+	var over int64
 	if b.veh == a.veh || p.class[b.veh] == p.class[a.veh] {
 		n += bl - j
 		d := mat.Values[int(at)*mat.N+int(b.lc[j])]
 		if t+d > b.ls[j] {
 			return 0, false
+		}
+		if p.overtime {
+			over = p.suffixOvertime(k, b, j, t+d)
 		}
 		trav += d + b.trav[bl] - b.trav[j]
 		work += d + b.trav[bl] - b.trav[j] + b.sv[bl] - b.sv[j-1]
@@ -233,6 +248,7 @@ func (p *Problem) chain(a *route, i int, mid []int32, b *route, j int) (int64, b
 		}
 		trav += d
 		work += d
+		over = p.overtimeCost(k, t+d)
 	}
 	if work > p.maxWork[k] || load > p.capacity[k] {
 		return 0, false
@@ -240,5 +256,5 @@ func (p *Problem) chain(a *route, i int, mid []int32, b *route, j int) (int64, b
 	if n == 0 {
 		return 0, true
 	}
-	return int64(trav) + veh.FixedCost + assign, true
+	return int64(trav) + veh.FixedCost + assign + over, true
 }

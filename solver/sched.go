@@ -199,8 +199,8 @@ func (s *state) pairsApart() bool {
 	return true
 }
 
-// reschedule recomputes every start from scratch and the lateness part of
-// the objective. A state without a schedule is marked broken: its cost is
+// reschedule recomputes every start from scratch, the lateness part of
+// the objective and the overtime of the scheduled returns. A state without a schedule is marked broken: its cost is
 // prohibitive, so the step that made it is rolled back. O(S·passes).
 func (s *state) reschedule() {
 	sc := s.sc
@@ -233,6 +233,7 @@ func (s *state) reschedule() {
 		s.lateSum += int64(l) * s.p.lateCost[v]
 		s.worst = max(s.worst, l)
 	}
+	s.fixOvertime()
 }
 
 // lateness returns the lateness part of the objective.

@@ -52,14 +52,16 @@ type Solution struct {
 	// Unassigned lists the visits on no route, in index order.
 	Unassigned []int
 	// Cost is the objective: route travel and fixed costs, the penalties
-	// of unassigned visits, the lateness and the assignment costs. Travel is the route
+	// of unassigned visits, the lateness, assignment and overtime costs. Travel is the route
 	// part alone; Lateness the soft-window part (with the MaxLateness
 	// term); Assignment the summed assignment costs of the served visits
-	// (preference misses and network crossings).
+	// (preference misses and network crossings); Overtime the cost of
+	// returns after the vehicles' OvertimeStart.
 	Cost       int64
 	Travel     int64
 	Lateness   int64
 	Assignment int64
+	Overtime   int64
 	// Iterations is the number of ruin-and-recreate steps made, summed
 	// over threads.
 	Iterations int64
@@ -267,7 +269,7 @@ func copySolution(dst, src *Solution) {
 	}
 	dst.Unassigned = append(dst.Unassigned[:0], src.Unassigned...)
 	dst.Cost, dst.Travel, dst.Lateness, dst.Iterations = src.Cost, src.Travel, src.Lateness, src.Iterations
-	dst.Assignment = src.Assignment
+	dst.Assignment, dst.Overtime = src.Assignment, src.Overtime
 }
 
 // polishMax is the largest problem whose final best gets a full local

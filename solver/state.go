@@ -40,6 +40,8 @@ type state struct {
 	oldLate  int64
 	oldWorst int32
 	oldBad   bool
+	overFix  int64 // scheduled overtime cost minus the routes' own
+	oldFix   int64
 	bufD     []int32 // scratch for local search in rich problems
 	bufE     []int32
 }
@@ -76,11 +78,11 @@ func newState(p *Problem) *state {
 	return s
 }
 
-// cost returns the objective: route costs, unassigned penalties and
-// lateness costs.
+// cost returns the objective: route costs (overtime included),
+// unassigned penalties and lateness costs.
 func (s *state) cost() int64 {
 	if s.p.rich {
-		return s.routed + s.penalty + s.lateness()
+		return s.routed + s.penalty + s.lateness() + s.overFix
 	}
 	return s.routed + s.penalty
 }
@@ -99,13 +101,13 @@ func (s *state) begin() {
 // saveSchedule keeps the schedule for restoreSchedule.
 func (s *state) saveSchedule() {
 	copy(s.oldStart, s.start)
-	s.oldLate, s.oldWorst, s.oldBad = s.lateSum, s.worst, s.broken
+	s.oldLate, s.oldWorst, s.oldBad, s.oldFix = s.lateSum, s.worst, s.broken, s.overFix
 }
 
 // restoreSchedule puts back the schedule saved last.
 func (s *state) restoreSchedule() {
 	copy(s.start, s.oldStart)
-	s.lateSum, s.worst, s.broken = s.oldLate, s.oldWorst, s.oldBad
+	s.lateSum, s.worst, s.broken, s.overFix = s.oldLate, s.oldWorst, s.oldBad, s.oldFix
 }
 
 // touch saves route k's visits the first time it changes in a step.
@@ -248,7 +250,12 @@ func (s *state) saveBest(sol *Solution) {
 func (s *state) costs(sol *Solution) {
 	sol.Cost = s.cost()
 	sol.Assignment = s.assignment()
-	sol.Travel = s.routed - sol.Assignment
+	own := s.routeOvertime()
+	sol.Overtime = own
+	sol.Travel = s.routed - sol.Assignment - own
+	if s.p.rich {
+		sol.Overtime += s.overFix
+	}
 	sol.Lateness = 0
 	if s.p.rich {
 		sol.Lateness = s.lateness()

@@ -69,8 +69,29 @@ func (c *checker) checkRoute(rt *rounds.Route) {
 	} else {
 		c.timesKnown = false
 	}
-	if shift != nil && ret > int(shift.End) {
+	if shift == nil {
+		return
+	}
+	c.checkOvertime(rt, shift, ret)
+	switch end := int(shift.End) + shift.OvertimeMinutes*60; {
+	case ret <= end:
+	case shift.OvertimeMinutes > 0:
+		c.add(RuleShiftEnd, w.ID, "", rt.Date, "worker %s gets back at %s on %s, after their shift ends at %s and its %s of overtime at %s",
+			w.ID, clock(ret), rt.Date, shift.End, span(shift.OvertimeMinutes*60), clock(end))
+	default:
 		c.add(RuleShiftEnd, w.ID, "", rt.Date, "worker %s gets back at %s on %s, after their shift ends at %s", w.ID, clock(ret), rt.Date, shift.End)
+	}
+}
+
+// checkOvertime checks the route's overtime seconds against its return
+// at ret: the time after the shift end, at most the shift's overtime
+// (a return beyond it breaks RuleShiftEnd).
+func (c *checker) checkOvertime(rt *rounds.Route, shift *rounds.Shift, ret int) {
+	real := min(max(0, ret-int(shift.End)), shift.OvertimeMinutes*60)
+	c.overtime += real
+	if rt.OvertimeSeconds != real {
+		c.add(RuleOvertime, rt.WorkerID, "", rt.Date, "%s gives %d s of overtime, but it gets back at %s and the shift ends at %s: %d s (%s)",
+			routeName(rt), rt.OvertimeSeconds, clock(ret), shift.End, real, span(real))
 	}
 }
 

@@ -17,7 +17,8 @@ const (
 	// RuleShiftStart is broken by a route that departs before the shift
 	// starts.
 	RuleShiftStart = "shift_start"
-	// RuleShiftEnd is broken by a route that gets back after the shift ends.
+	// RuleShiftEnd is broken by a route that gets back after the shift
+	// ends, plus its OvertimeMinutes.
 	RuleShiftEnd = "shift_end"
 	// RuleReturn is broken by a route whose return time is not the end of
 	// its last visit plus the journey home (its departure if it has no
@@ -29,6 +30,10 @@ const (
 	// RuleWorkingTime is broken by a route whose travel plus visit time is
 	// over the shift's (or else the worker's) cap.
 	RuleWorkingTime = "working_time"
+	// RuleOvertime is broken by a route whose OvertimeSeconds is not how
+	// long after the shift end it gets back (at most the shift's
+	// OvertimeMinutes).
+	RuleOvertime = "overtime"
 	// RuleUnknownVisit is broken by a stop whose visit is not in the
 	// request.
 	RuleUnknownVisit = "unknown_visit"
@@ -101,7 +106,7 @@ const (
 // Rules lists every rule, in the order Roster checks them.
 var Rules = []string{
 	RuleUnknownWorker, RuleNoShift, RuleDuplicateRoute, RuleRouteWorker, RuleShiftStart, RuleShiftEnd,
-	RuleReturn, RuleRouteSums, RuleWorkingTime, RuleUnknownVisit, RuleWrongDate, RuleStopDetails,
+	RuleReturn, RuleRouteSums, RuleWorkingTime, RuleOvertime, RuleUnknownVisit, RuleWrongDate, RuleStopDetails,
 	RuleTravel, RuleArrival, RuleEarlyStart, RuleWait, RuleWindow, RuleServiceHours, RuleDuration,
 	RuleDeadline, RulePin, RuleSkill, RuleDeclinedWorker, RuleGender, RuleServedTwice,
 	RuleServedAndUnassigned, RuleNotAccounted, RuleDoubleHanded, RuleUnassigned, RuleLink,

@@ -108,6 +108,8 @@ type checker struct {
 	// (unknown worker or visit).
 	travel, work, wait int
 	timesKnown         bool
+	// overtime sums the routes' overtime seconds, from their returns.
+	overtime int
 	// usedWorkers holds every worker id with at least one stop.
 	usedWorkers map[string]bool
 }

@@ -108,6 +108,18 @@ func (f fixture) delayLastStop(tb testing.TB, workerID string, d int) {
 	f.r.Totals.WaitSeconds += d
 }
 
+// backInOvertime gives w6's shift (08:00-12:00) minutes of overtime and
+// makes its empty route leave and return at 12:30, reporting reported
+// seconds of overtime on the route and the right total.
+func backInOvertime(tb testing.TB, f fixture, minutes, reported int) {
+	tb.Helper()
+	f.worker(tb, "w6").Shifts[0].OvertimeMinutes = minutes
+	rt := f.route(tb, "w6")
+	rt.Depart, rt.Return = rounds.At(12, 30), rounds.At(12, 30)
+	rt.OvertimeSeconds = reported
+	f.r.Totals.OvertimeSeconds += min(1800, minutes*60)
+}
+
 func TestRosterRules(t *testing.T) {
 	at := rounds.At
 	tests := []struct {
@@ -158,6 +170,20 @@ func TestRosterRules(t *testing.T) {
 				rt.Depart, rt.Return = at(12, 30), at(12, 30)
 			},
 			rule: RuleShiftEnd, says: "worker w6 gets back at 12:30 on 2026-11-25, after their shift ends at 12:00",
+		},
+		{
+			name: "back in overtime",
+			edit: func(tb testing.TB, f fixture) { backInOvertime(tb, f, 45, 1800) },
+		},
+		{
+			name: "back after the overtime",
+			edit: func(tb testing.TB, f fixture) { backInOvertime(tb, f, 15, 900) },
+			rule: RuleShiftEnd, says: "worker w6 gets back at 12:30 on 2026-11-25, after their shift ends at 12:00 and its 15 min of overtime at 12:15",
+		},
+		{
+			name: "overtime misreported",
+			edit: func(tb testing.TB, f fixture) { backInOvertime(tb, f, 45, 600) },
+			rule: RuleOvertime, says: "worker w6's route of 2026-11-25 gives 600 s of overtime, but it gets back at 12:30 and the shift ends at 12:00: 1800 s (30 min)",
 		},
 		{
 			name: "return not after the journey home",
