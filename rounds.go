@@ -223,6 +223,8 @@ type Options struct {
 	// OvertimeMinutes, charged per second (rounded down); 0 means
 	// DefaultOvertimeCostPerMinute. It must not be negative.
 	OvertimeCostPerMinute int64 `json:"overtimeCostPerMinute,omitempty"`
+	// Break, if set, gives workers on long shifts a break (BreakRule).
+	Break *BreakRule `json:"break,omitempty"`
 }
 
 // DefaultOvertimeCostPerMinute is the cost, in seconds of travel, of one
@@ -286,6 +288,9 @@ type Route struct {
 	// OvertimeSeconds is how long after the shift end the worker returns
 	// (at most the shift's OvertimeMinutes).
 	OvertimeSeconds int `json:"overtimeSeconds,omitempty"`
+	// Break is when the worker takes the break their shift gets
+	// (Options.Break); nil when it gets none or the route has no visits.
+	Break *BreakTime `json:"break,omitempty"`
 }
 
 // Stop is one visit on a route.

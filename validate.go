@@ -110,6 +110,11 @@ func (r *Request) validateWorker(i int, seen map[string]int) error {
 		if s.End+Clock(s.OvertimeMinutes*60) > At(24, 0) {
 			return Invalid(sf+".overtimeMinutes", s.OvertimeMinutes, "overtime must end by 24:00")
 		}
+		if b := r.Options.Break; b != nil && b.validate() == nil {
+			if err := b.checkBreakFits(sf, &s); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -227,6 +232,11 @@ func (o *Options) validate() error {
 	}
 	if o.OvertimeCostPerMinute < 0 || o.OvertimeCostPerMinute > MaxOvertimeCostPerMinute {
 		return Invalid("options.overtimeCostPerMinute", o.OvertimeCostPerMinute, "must be between 0 and %d", MaxOvertimeCostPerMinute)
+	}
+	if o.Break != nil {
+		if err := o.Break.validate(); err != nil {
+			return err
+		}
 	}
 	if o.NetworkPenalty > MaxCarePenalty {
 		return Invalid("options.networkPenalty", o.NetworkPenalty, "must be at most %d", MaxCarePenalty)

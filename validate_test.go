@@ -30,6 +30,14 @@ func TestValidate(t *testing.T) {
 		field  string // "" means valid
 	}{
 		{"valid", func(*Request) {}, ""},
+		{"default break", func(r *Request) { r.Options.Break = &BreakRule{} }, ""},
+		{"negative break", func(r *Request) { r.Options.Break = &BreakRule{Minutes: -5} }, "options.break.minutes"},
+		{"break longer than its window", func(r *Request) {
+			r.Options.Break = &BreakRule{Minutes: 90, Window: &Window{Start: At(12, 0), End: At(13, 0)}}
+		}, "options.break.window"},
+		{"break outside a long shift", func(r *Request) {
+			r.Options.Break = &BreakRule{AfterShiftMinutes: 240, Window: &Window{Start: At(17, 0), End: At(18, 0)}}
+		}, "workers[0].shifts[0]"},
 		{"duplicate worker", func(r *Request) { r.Workers = append(r.Workers, r.Workers[0]) }, "workers[1].id"},
 		{"unknown role", func(r *Request) { r.Workers[0].Role = "wizard" }, "workers[0].role"},
 		{"unknown mode", func(r *Request) { r.Workers[0].TravelMode = "bike" }, "workers[0].travelMode"},

@@ -68,7 +68,11 @@ func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, 
 	if err != nil {
 		return nil, err
 	}
-	p, err := NewProblem(travel, b.vehs, b.viss, WithLinks(b.links()))
+	links := b.links()
+	if err := b.checkBreaks(links); err != nil {
+		return nil, err
+	}
+	p, err := NewProblem(travel, b.vehs, b.viss, WithLinks(links))
 	if err != nil {
 		return nil, rounds.Errorf(rounds.EINTERNAL, "build problem: %v", err)
 	}
@@ -222,6 +226,10 @@ func (b *builder) vehicles() error {
 			if s.OvertimeMinutes > 0 {
 				veh.OvertimeStart, veh.OvertimeCost = veh.Latest, b.req.Options.OvertimeCost()
 				veh.Latest += int32(s.OvertimeMinutes * 60)
+			}
+			if br := b.req.Options.Break; br.Needs(&s) {
+				w, n := br.Span(), int32(br.Length())
+				veh.Break = Break{Duration: n, Window: Window{int32(d*day) + int32(w.Start), int32(d*day) + int32(w.End) - n}}
 			}
 			b.vehs = append(b.vehs, veh)
 			b.meta.vehWorker = append(b.meta.vehWorker, wi)

@@ -5,7 +5,8 @@ import "fmt"
 // Check verifies a solution from scratch, without the search's cached
 // data: every visit is on exactly one route or listed unassigned once,
 // each vehicle may carry its visits, every start lies in a window, every
-// vehicle is back in time, within its working time and capacity, the two
+// vehicle is back in time (with room for its break, if it has one),
+// within its working time and capacity, the two
 // halves of a pair are both served by different vehicles or neither, the
 // links have a schedule (Schedule), and Cost, Travel, Lateness and
 // Assignment and Overtime match (the overtime of a problem with links or
@@ -125,6 +126,12 @@ func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, int64, error) {
 	t += d
 	travel += d
 	work += d
+	if veh.Break.Duration > 0 {
+		if _, _, _, ok := p.breakPlan(k, r); !ok {
+			return 0, 0, fmt.Errorf("no break of %d fits in %d-%d", veh.Break.Duration, veh.Break.Window.Start, veh.Break.Window.End)
+		}
+		t = int64(p.planReturn(k, r))
+	}
 	switch {
 	case t > int64(veh.Latest):
 		return 0, 0, fmt.Errorf("returns at %d after %d", t, veh.Latest)

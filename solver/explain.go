@@ -151,7 +151,7 @@ func (e *explainer) search(v int) finding {
 		for pos := 0; pos <= len(tl.visits); pos++ {
 			tr := e.try(tl, v, pos)
 			switch {
-			case e.fits(k, &tr):
+			case e.fits(k, &tr) && e.breakRoom(tl, v, pos):
 				if pair >= 0 && (len(e.fit) == 0 || e.fit[len(e.fit)-1].k != k) {
 					e.fit = append(e.fit, fitting{k: k, tr: tr, at: e.startRange(&tr)})
 				}

@@ -250,7 +250,7 @@ func (e *explainer) dropFor(v int, ks []int) (k, drop int, ok bool) {
 				continue
 			}
 			for pos := 0; pos <= len(e.reduced); pos++ {
-				if tr := e.try(&e.buf, v, pos); e.fits(kk, &tr) {
+				if tr := e.try(&e.buf, v, pos); e.fits(kk, &tr) && e.breakRoom(&e.buf, v, pos) {
 					k, drop, bestPen = kk, u, pen
 					break
 				}

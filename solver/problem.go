@@ -48,6 +48,9 @@ type Vehicle struct {
 	// Network, if positive, is the group the vehicle belongs to; serving
 	// a visit of another positive network costs the visit's NetworkMiss.
 	Network int
+	// Break, if its Duration is positive, is a pause the route must hold
+	// when it has visits.
+	Break Break
 }
 
 // Visit is one stop to serve at most once.
@@ -121,6 +124,8 @@ type Problem struct {
 	fixedCosts bool
 	// overtime is true when some vehicle has an overtime cost.
 	overtime bool
+	// breaks is true when some vehicle has a break.
+	breaks bool
 	// far is the travel time to the visit from the start of its nearest
 	// vehicle; width the summed length of its windows.
 	far, width []int32
@@ -192,6 +197,9 @@ func NewProblem(travel []geo.Matrix, vehicles []Vehicle, visits []Visit, opts ..
 		return nil, fmt.Errorf("maxLateness = %d: must not be negative", p.MaxLateness)
 	}
 	p.freeze()
+	if p.breaks && p.rich {
+		return nil, fmt.Errorf("vehicles: breaks are not supported together with links, pairs or lateness costs")
+	}
 	return p, nil
 }
 
@@ -214,6 +222,10 @@ func checkVehicle(k int, veh Vehicle, n, profiles int) error {
 		return fmt.Errorf("%s.fixedCost = %d: must not be negative", f, veh.FixedCost)
 	case veh.OvertimeCost < 0:
 		return fmt.Errorf("%s.overtimeCost = %d: must not be negative", f, veh.OvertimeCost)
+	case veh.Break.Duration < 0:
+		return fmt.Errorf("%s.break.duration = %d: must not be negative", f, veh.Break.Duration)
+	case veh.Break.Duration > 0 && veh.Break.Window.End < veh.Break.Window.Start:
+		return fmt.Errorf("%s.break.window = %d-%d: ends before it starts", f, veh.Break.Window.Start, veh.Break.Window.End)
 	case veh.OvertimeCost > 0 && (veh.OvertimeStart < veh.Earliest || veh.OvertimeStart > veh.Latest):
 		return fmt.Errorf("%s.overtimeStart = %d: outside %d-%d", f, veh.OvertimeStart, veh.Earliest, veh.Latest)
 	}
@@ -288,6 +300,7 @@ func (p *Problem) freeze() {
 		}
 		p.fixedCosts = p.fixedCosts || veh.FixedCost > 0
 		p.overtime = p.overtime || veh.OvertimeCost > 0
+		p.breaks = p.breaks || veh.Break.Duration > 0
 	}
 	p.words = (nk + 63) / 64
 	p.allowed = make([]uint64, nv*p.words)

@@ -163,7 +163,14 @@ func (p *Problem) route(k int, visits []int, starts []int32) rounds.Route {
 	first := p.travel(k, at, p.loc[visits[0]])
 	t := starts[visits[0]] - first // leave as late as the first visit allows
 	rt.Depart = rounds.Clock(t - offset)
-	for _, v := range visits {
+	_, gap, bs, _ := p.breakPlan(k, visits)
+	if gap >= 0 {
+		rt.Break = &rounds.BreakTime{Start: rounds.Clock(bs - offset), End: rounds.Clock(bs + veh.Break.Duration - offset)}
+	}
+	for i, v := range visits {
+		if i == gap && i > 0 {
+			t = bs + veh.Break.Duration
+		}
 		d := p.travel(k, at, p.loc[v])
 		arrive := t + d
 		start := starts[v]
@@ -184,6 +191,9 @@ func (p *Problem) route(k int, visits []int, starts []int32) rounds.Route {
 		rt.WorkSeconds += int(d + p.dur[v])
 		rt.WaitSeconds += int(start - arrive)
 		t, at = end, p.loc[v]
+	}
+	if gap == len(visits) {
+		t = bs + veh.Break.Duration
 	}
 	home := p.travel(k, at, int32(veh.End))
 	rt.TravelSeconds += int(home)

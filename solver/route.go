@@ -16,6 +16,9 @@ type route struct {
 	trav   []int32 // travel from the start up to arriving at the position
 	sv     []int32 // service time of positions 0..p inclusive
 	ld     []int32 // demand of positions 0..p inclusive
+	e0     []int32 // problems with breaks: earliest start with the break still to take
+	e1     []int32 // ... with the break taken before the position
+	l0     []int32 // ... latest start with the break still to take after it
 	as     []int64 // assignment costs of positions 0..p inclusive (problems with assignment costs only)
 	cost   int64   // travel plus fixed, assignment and overtime costs; 0 when empty
 	over   int64   // overtime cost, part of cost
@@ -91,6 +94,9 @@ func (r *route) update(p *Problem) bool {
 		}
 		r.ls[q] = s
 	}
+	if p.breaks {
+		ok = r.breakTimes(p)
+	}
 	r.over = 0
 	if m == 0 {
 		r.cost = 0
@@ -138,8 +144,11 @@ func (r *route) insertDelta(p *Problem, v int32, pos int) (int32, bool) {
 	a, b := int(r.lc[pos]), int(r.lc[pos+1])
 	tav := mat.Values[a*mat.N+lv]
 	tvb := mat.Values[lv*mat.N+b]
-	s, ok := p.earliestStart(v, r.es[pos]+r.du[pos]+tav)
-	if !ok || s+p.dur[v]+tvb > r.ls[pos+1] {
+	if p.breaks {
+		if !r.breakFits(p, v, pos, tav, tvb) {
+			return 0, false
+		}
+	} else if s, ok := p.earliestStart(v, r.es[pos]+r.du[pos]+tav); !ok || s+p.dur[v]+tvb > r.ls[pos+1] {
 		return 0, false
 	}
 	d := tav + tvb - mat.Values[a*mat.N+b]
@@ -159,7 +168,11 @@ func (r *route) insertCost(p *Problem, v int32, pos int) (int64, bool) {
 		return 0, false
 	}
 	c := int64(d) + p.assignCost(v, r.veh)
-	if p.overtime {
+	if p.overtime && p.breaks {
+		k := int(r.veh)
+		f0, f1 := p.stepBreak(k, v, free(r.e0[pos], r.du[pos]), free(r.e1[pos], r.du[pos]), p.travel(k, r.lc[pos], p.loc[v]))
+		c += p.overtimeCost(k, p.returnAfter(k, r, pos+1, p.loc[v], f0, f1)) - r.over
+	} else if p.overtime {
 		k := int(r.veh)
 		s, _ := p.earliestStart(v, r.es[pos]+r.du[pos]+p.travel(k, r.lc[pos], p.loc[v]))
 		c += p.suffixOvertime(k, r, pos+1, s+p.dur[v]+p.travel(k, p.loc[v], r.lc[pos+1])) - r.over
@@ -177,6 +190,9 @@ func (r *route) insertCost(p *Problem, v int32, pos int) (int64, bool) {
 // is feasible. It does not allocate; it is O(1) plus O(len(mid)), plus the
 // suffix length when b's vehicle is not interchangeable with a's.
 func (p *Problem) chain(a *route, i int, mid []int32, b *route, j int) (int64, bool) {
+	if p.breaks {
+		return p.chainBreak(a, i, mid, b, j)
+	}
 	k := int(a.veh)
 	veh := &p.Vehicles[k]
 	mat := &p.Travel[veh.Profile]

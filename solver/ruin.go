@@ -316,8 +316,11 @@ func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 		if c >= w.best || d > room {
 			continue
 		}
-		st, ok := p.earliestStart(v, ready+tav)
-		if !ok || st+dv+tvb > r.ls[pos+1] {
+		if p.breaks {
+			if !r.breakFits(p, v, pos, tav, tvb) {
+				continue
+			}
+		} else if st, ok := p.earliestStart(v, ready+tav); !ok || st+dv+tvb > r.ls[pos+1] {
 			continue
 		}
 		if w.blink > 0 && rng.Float64() < w.blink {

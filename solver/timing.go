@@ -15,8 +15,13 @@ const NotServed int32 = math.MinInt32
 // an error if a route cannot keep a window or its vehicle's latest
 // return, or if the links leave no schedule (a cycle of waits that does
 // not settle within its round limit). O(R·(S + L)) for S stops, L links
-// and R rounds, at most S·(W+1)+2 for W windows per visit.
+// and R rounds, at most S·(W+1)+2 for W windows per visit. In a problem
+// with breaks (which has no links) the starts are those of breakPlan:
+// the earliest, with each break where the route gets back earliest.
 func (p *Problem) Schedule(routes [][]int) ([]int32, error) {
+	if p.breaks {
+		return p.scheduleBreaks(routes)
+	}
 	starts := make([]int32, len(p.Visits))
 	for v := range starts {
 		starts[v] = NotServed

@@ -73,6 +73,7 @@ func (c *checker) checkRoute(rt *rounds.Route) {
 		return
 	}
 	c.checkOvertime(rt, shift, ret)
+	c.checkBreak(rt, shift)
 	switch end := int(shift.End) + shift.OvertimeMinutes*60; {
 	case ret <= end:
 	case shift.OvertimeMinutes > 0:

@@ -103,10 +103,17 @@ const (
 	RuleCost = "cost"
 )
 
+// RuleBreak is broken by a route whose shift gets a break
+// (Options.Break) and that has visits but no break, or a break of the
+// wrong length, outside the break window, or not between two stops
+// (after a visit or before leaving, before travelling on or while
+// waiting); and by a route that has a break it does not need.
+const RuleBreak = "break"
+
 // Rules lists every rule, in the order Roster checks them.
 var Rules = []string{
 	RuleUnknownWorker, RuleNoShift, RuleDuplicateRoute, RuleRouteWorker, RuleShiftStart, RuleShiftEnd,
-	RuleReturn, RuleRouteSums, RuleWorkingTime, RuleOvertime, RuleUnknownVisit, RuleWrongDate, RuleStopDetails,
+	RuleReturn, RuleRouteSums, RuleWorkingTime, RuleOvertime, RuleBreak, RuleUnknownVisit, RuleWrongDate, RuleStopDetails,
 	RuleTravel, RuleArrival, RuleEarlyStart, RuleWait, RuleWindow, RuleServiceHours, RuleDuration,
 	RuleDeadline, RulePin, RuleSkill, RuleDeclinedWorker, RuleGender, RuleServedTwice,
 	RuleServedAndUnassigned, RuleNotAccounted, RuleDoubleHanded, RuleUnassigned, RuleLink,

@@ -26,8 +26,18 @@ func (c *checker) walk(rt *rounds.Route, w *rounds.Worker) routeSum {
 		tbl, prev = c.tables[w.TravelMode], w.Start
 	}
 	at := int(rt.Depart)
+	brk := rt.Break
+	if brk != nil && brk.End <= rt.Depart {
+		brk = nil // taken before leaving
+	}
 	for i := range rt.Stops {
 		s := &rt.Stops[i]
+		if brk != nil && int(brk.Start) >= at && brk.End <= s.Start {
+			if int(brk.Start) < at+c.leg(w, prev, s, sum.known) || s.Arrival >= brk.End {
+				at = int(brk.End) // taken before travelling on, else while waiting
+			}
+			brk = nil
+		}
 		v := c.visits[s.VisitID]
 		if v == nil {
 			c.add(RuleUnknownVisit, rt.WorkerID, s.VisitID, rt.Date, "%s stops for visit %s, which is not in the request; travel times after it cannot be checked", routeName(rt), s.VisitID)
@@ -49,6 +59,13 @@ func (c *checker) walk(rt *rounds.Route, w *rounds.Worker) routeSum {
 		sum.work += v.DurationMinutes * 60
 		at = int(s.Start) + v.DurationMinutes*60
 		prev, from = loc, "visit "+v.ID
+	}
+	if brk != nil && int(brk.Start) >= at && len(rt.Stops) > 0 {
+		at, brk = int(brk.End), nil // taken before going home
+	}
+	if brk != nil {
+		c.add(RuleBreak, rt.WorkerID, "", rt.Date, "%s has a break %s-%s that is not between two stops: it overlaps a visit or a journey",
+			routeName(rt), brk.Start, brk.End)
 	}
 	if sum.known && len(rt.Stops) > 0 {
 		sum.home = tbl.seconds(prev, w.EndLocation())

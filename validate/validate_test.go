@@ -186,6 +186,36 @@ func TestRosterRules(t *testing.T) {
 			rule: RuleOvertime, says: "worker w6's route of 2026-11-25 gives 600 s of overtime, but it gets back at 12:30 and the shift ends at 12:00: 1800 s (30 min)",
 		},
 		{
+			name: "break while waiting",
+			edit: func(tb testing.TB, f fixture) { withBreak(tb, f, at(10, 0)) },
+		},
+		{
+			name: "break missing",
+			edit: func(tb testing.TB, f fixture) {
+				withBreak(tb, f, at(10, 0))
+				f.route(tb, "w2").Break = nil
+			},
+			rule: RuleBreak, says: "worker w2's route of 2026-11-25 has no break, but the shift 08:00-16:00 is longer than 7 h and gets one of 30 min",
+		},
+		{
+			name: "break outside its window",
+			edit: func(tb testing.TB, f fixture) { withBreak(tb, f, at(10, 30)) },
+			rule: RuleBreak, says: "has a break 10:30-11:00 outside the break window 09:00-10:45",
+		},
+		{
+			name: "break overlapping a visit",
+			edit: func(tb testing.TB, f fixture) { withBreak(tb, f, at(9, 20)) },
+			rule: RuleBreak, says: "has a break 09:20-09:50 that is not between two stops",
+		},
+		{
+			name: "break the shift does not get",
+			edit: func(tb testing.TB, f fixture) {
+				withBreak(tb, f, at(10, 0))
+				f.route(tb, "w3").Break = &rounds.BreakTime{Start: at(9, 0), End: at(9, 30)}
+			},
+			rule: RuleBreak, says: "worker w3's route of 2026-11-25 has a break 09:00-09:30, but it gets none",
+		},
+		{
 			name: "return not after the journey home",
 			edit: func(tb testing.TB, f fixture) { f.route(tb, "w1").Return = at(11, 20) },
 			rule: RuleReturn, says: "gets back at 11:20, but the last visit ends at 11:05 and the journey home takes 10 min: 11:15",

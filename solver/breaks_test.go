@@ -1,0 +1,329 @@
+package solver
+
+import (
+	"context"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/fixtures"
+	"github.com/roundsdev/rounds/geo"
+	"github.com/roundsdev/rounds/validate"
+)
+
+// TestBreakOnSamsDay plans Sam's day, 08:00-16:00, with and without the
+// default break (30 minutes starting 12:00-13:30), clients 10 minutes
+// from home.
+func TestBreakOnSamsDay(t *testing.T) {
+	tests := []struct {
+		name   string
+		visits []rounds.Visit
+		// with the break: the starts of the visits made, and when the
+		// break starts ("" when the route is empty)
+		starts []string
+		brk    string
+		// without the break, the starts
+		plain []string
+	}{
+		{
+			name:   "the break shifts a visit",
+			visits: []rounds.Visit{away("x", 10, 60, win("12:00", "13:00")), away("y", 10, 60, win("13:00", "13:45"))},
+			starts: []string{"12:00", "13:30"}, brk: "13:00",
+			plain: []string{"12:00", "13:00"},
+		},
+		{
+			name:   "the break leaves a visit out",
+			visits: []rounds.Visit{away("x", 10, 120, win("11:50", "12:10"))},
+			plain:  []string{"11:50"},
+		},
+		{
+			name:   "the break fills a wait and costs nothing",
+			visits: []rounds.Visit{away("a", 10, 60, win("09:00", "09:00")), away("b", 10, 60, win("13:00", "13:00"))},
+			starts: []string{"09:00", "13:00"}, brk: "12:00",
+			plain: []string{"09:00", "13:00"},
+		},
+		{
+			name:   "the break follows the last visit",
+			visits: []rounds.Visit{away("a", 10, 60, win("12:20", "12:20"))},
+			starts: []string{"12:20"}, brk: "13:20",
+			plain: []string{"12:20"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := samsDay("16:00", 0, tt.visits)
+			plain := planChecked(t, req)
+			req.Options.Break = &rounds.BreakRule{}
+			ro := planChecked(t, req)
+			for _, c := range []struct {
+				ro    *rounds.Roster
+				want  []string
+				brk   string
+				label string
+			}{{plain, tt.plain, "", "without"}, {ro, tt.starts, tt.brk, "with"}} {
+				rt := c.ro.Routes[0]
+				var got []string
+				for _, s := range rt.Stops {
+					got = append(got, s.Start.String())
+				}
+				if strings.Join(got, " ") != strings.Join(c.want, " ") {
+					t.Errorf("%s the break: starts %v, want %v", c.label, got, c.want)
+				}
+				gotBrk := ""
+				if rt.Break != nil {
+					gotBrk = rt.Break.Start.String()
+				}
+				if gotBrk != c.brk {
+					t.Errorf("%s the break: break at %q, want %q", c.label, gotBrk, c.brk)
+				}
+			}
+			for _, u := range ro.Unassigned {
+				if u.Suggestion != nil && u.Suggestion.Kind == rounds.SuggestAssign {
+					t.Errorf("%s is said to fit as the round is, but the break leaves no room: %s", u.VisitID, u.Detail)
+				}
+			}
+			if len(tt.starts) == len(tt.plain) && ro.Totals.TravelSeconds != plain.Totals.TravelSeconds {
+				t.Errorf("travel %d s with the break, %d s without: where the break is taken costs no travel", ro.Totals.TravelSeconds, plain.Totals.TravelSeconds)
+			}
+		})
+	}
+}
+
+// breakProblem is randomProblem(seed) with a break of 300 starting in
+// 3000-4500 for every other vehicle.
+func breakProblem(tb testing.TB, seed int64, visits, vehicles int) *Problem {
+	tb.Helper()
+	p := randomProblem(tb, seed, visits, vehicles)
+	vs := append([]Vehicle(nil), p.Vehicles...)
+	for k := range vs {
+		if k%2 == 0 {
+			vs[k].Break = Break{Duration: 300, Window: Window{3000, 4500}}
+		}
+	}
+	q, err := NewProblem(p.Travel, vs, p.Visits)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return q
+}
+
+// fitsByHand reports whether vehicle k can serve visits r in order,
+// trying its break in every gap: the route's rules spelled out, sharing
+// nothing with the labels.
+func fitsByHand(p *Problem, k int, r []int32) bool {
+	veh := &p.Vehicles[k]
+	var work, load int32
+	at := int32(veh.Start)
+	for _, v := range r {
+		work += p.travel(k, at, p.loc[v]) + p.dur[v]
+		load += p.demand[v]
+		at = p.loc[v]
+	}
+	work += p.travel(k, at, int32(veh.End))
+	if len(r) == 0 {
+		return true
+	}
+	if work > p.maxWork[k] || load > p.capacity[k] {
+		return false
+	}
+	gaps := []int{-1}
+	if veh.Break.Duration > 0 {
+		gaps = gaps[:0]
+		for g := 0; g <= len(r); g++ {
+			gaps = append(gaps, g)
+		}
+	}
+	for _, g := range gaps {
+		t, at, ok := veh.Earliest, int32(veh.Start), true
+		for i := 0; i <= len(r) && ok; i++ {
+			if i == g {
+				b := max(t, veh.Break.Window.Start)
+				ok = b <= veh.Break.Window.End
+				t = b + veh.Break.Duration
+			}
+			if i == len(r) {
+				t += p.travel(k, at, int32(veh.End))
+				break
+			}
+			v := r[i]
+			s, fits := p.earliestStart(v, t+p.travel(k, at, p.loc[v]))
+			ok = ok && fits
+			t, at = s+p.dur[v], p.loc[v]
+		}
+		if ok && t <= veh.Latest {
+			return true
+		}
+	}
+	return false
+}
+
+// TestBreakInsertionIsExact compares the O(1) insertion check of routes
+// with breaks against trying every place for the break by hand, and
+// checks that solutions pass Check.
+func TestBreakInsertionIsExact(t *testing.T) {
+	checked, fit := 0, 0
+	for seed := int64(1); seed <= 6; seed++ {
+		p := breakProblem(t, seed, 60, 6)
+		sol, err := Solve(context.Background(), p, Options{Iterations: 200, Seed: seed, Threads: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Check(sol); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		s := newState(p)
+		s.regret()
+		for k := range s.routes {
+			r := &s.routes[k]
+			if !fitsByHand(p, k, r.visits) {
+				t.Fatalf("seed %d: route %d %v does not fit by hand", seed, k, r.visits)
+			}
+			for k2 := range s.routes { // a's head joined to b's tail, on a's vehicle
+				b := &s.routes[k2]
+				for i := 0; i <= r.size(); i++ {
+					for j := 1; j <= b.last(); j++ {
+						seq := append(append([]int32(nil), r.visits[:i]...), b.visits[j-1:]...)
+						allowed := true
+						for _, v := range seq {
+							allowed = allowed && p.Allowed(int(v), k)
+						}
+						_, got := p.chain(r, i, nil, b, j)
+						if want := allowed && fitsByHand(p, k, seq); got != want {
+							t.Fatalf("seed %d: head %d of route %d, tail %d of route %d: chain %v, by hand %v", seed, i, k, j, k2, got, want)
+						}
+					}
+				}
+			}
+			for v := int32(0); v < int32(p.NumVisits()); v++ {
+				if s.routeOf[v] == int32(k) || !p.Allowed(int(v), k) {
+					continue
+				}
+				for pos := 0; pos <= r.size(); pos++ {
+					seq := append(append(append([]int32(nil), r.visits[:pos]...), v), r.visits[pos:]...)
+					_, got := r.insertDelta(p, v, pos)
+					_, chained := p.chain(r, pos, []int32{v}, r, pos+1)
+					want := fitsByHand(p, k, seq)
+					if got != want || chained != want {
+						t.Fatalf("seed %d: %d into route %d at %d: insertDelta %v, chain %v, by hand %v", seed, v, k, pos, got, chained, want)
+					}
+					checked++
+					if want {
+						fit++
+					}
+				}
+			}
+		}
+	}
+	if fit == 0 || fit == checked {
+		t.Errorf("%d of %d insertions fit: the test shows nothing", fit, checked)
+	}
+	t.Logf("%d of %d insertions fit", fit, checked)
+}
+
+// TestCheckCatchesMissingBreak: a route whose only visit leaves no room
+// for the break (neither before, which makes it late, nor after, when the
+// window has passed) is refused; with a wider window it is accepted.
+func TestCheckCatchesMissingBreak(t *testing.T) {
+	m := geo.NewMatrix(2)
+	m.Set(0, 1, 10)
+	m.Set(1, 0, 10)
+	for _, tt := range []struct {
+		name string
+		end  int32 // of the break window
+		ok   bool
+	}{{"no room", 200, false}, {"room after the visit", 600, true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			vs := []Vehicle{{Latest: 2000, Break: Break{Duration: 100, Window: Window{0, tt.end}}}}
+			p, err := NewProblem([]geo.Matrix{m}, vs, []Visit{{Location: 1, Duration: 500, Windows: []Window{{0, 10}}, Penalty: 1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = p.Check(&Solution{Routes: [][]int{{0}}, Cost: 20, Travel: 20})
+			if (err == nil) != tt.ok || err != nil && !strings.Contains(err.Error(), "no break") {
+				t.Errorf("Check = %v, want ok %v", err, tt.ok)
+			}
+		})
+	}
+}
+
+// TestBreakMoveLoopDoesNotAllocate runs ruin and recreate and local
+// search on a problem with breaks and overtime.
+func TestBreakMoveLoopDoesNotAllocate(t *testing.T) {
+	p := breakProblem(t, 3, 80, 6)
+	s := newState(p)
+	s.regret()
+	rng := rand.New(rand.NewSource(1))
+	w := newScratch(p)
+	order := make([]int32, 0, p.NumVisits())
+	for i := 0; i < 50; i++ {
+		s.ruinRecreate(rng, w)
+		s.rollback()
+	}
+	s.localSearch(rng, order, 0)
+	if n := testing.AllocsPerRun(200, func() {
+		s.ruinRecreate(rng, w)
+		s.rollback()
+	}); n != 0 {
+		t.Errorf("ruin and recreate: %v allocations per step", n)
+	}
+	if n := testing.AllocsPerRun(20, func() { s.localSearch(rng, order, 0) }); n != 0 {
+		t.Errorf("local search: %v allocations per pass", n)
+	}
+}
+
+// TestBreaksOnGeneratedDay plans a generated day (no links or
+// double-handed visits) with and without the default breaks: both pass
+// the validator, and the breaks cost some coverage or travel, never less.
+func TestBreaksOnGeneratedDay(t *testing.T) {
+	cfg := fixtures.Small
+	cfg.Seed = 1
+	req, err := fixtures.Generate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := func(brk *rounds.BreakRule) *rounds.Roster {
+		req.Options.Break = brk
+		req.Options.Iterations, req.Options.Threads, req.Options.Seed = 300, 1, 1
+		ro, err := (&Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		viol, err := validate.Roster(context.Background(), req, ro, geo.Haversine{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range viol {
+			t.Errorf("break %v: %s", brk != nil, v)
+		}
+		return ro
+	}
+	plain, ro := plan(nil), plan(&rounds.BreakRule{})
+	breaks := 0
+	for _, rt := range ro.Routes {
+		if rt.Break != nil {
+			breaks++
+		}
+	}
+	t.Logf("without breaks: %d of %d visits, travel %d s; with: %d, travel %d s, %d breaks",
+		plain.Totals.Assigned, plain.Totals.Visits, plain.Totals.TravelSeconds, ro.Totals.Assigned, ro.Totals.TravelSeconds, breaks)
+	if breaks == 0 {
+		t.Error("no route has a break: the test shows nothing")
+	}
+}
+
+// TestBreaksRefusedWithPairs: breaks are not placed in schedules of
+// double-handed visits yet, and Plan says so naming the option.
+func TestBreaksRefusedWithPairs(t *testing.T) {
+	cfg := fixtures.Small
+	cfg.Seed, cfg.DoubleHanded = 1, 0.3
+	req, err := fixtures.Generate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Options.Break = &rounds.BreakRule{}
+	_, err = (&Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
+	if err == nil || !strings.Contains(err.Error(), "options.break") {
+		t.Errorf("Plan = %v, want an error naming options.break", err)
+	}
+}
