@@ -223,6 +223,13 @@ type Options struct {
 	// OvertimeMinutes, charged per second (rounded down); 0 means
 	// DefaultOvertimeCostPerMinute. It must not be negative.
 	OvertimeCostPerMinute int64 `json:"overtimeCostPerMinute,omitempty"`
+	// BalanceCostPerMinute is the cost, in seconds of travel, of each
+	// minute a worker-shift works (travel plus visit time) above its fair
+	// share, charged per second (rounded down). The fair share of a
+	// shift is its length times the summed visit durations over the
+	// summed shift lengths of the request. 0 (the default) turns the
+	// balance cost off; it must not be negative.
+	BalanceCostPerMinute int64 `json:"balanceCostPerMinute,omitempty"`
 	// Break, if set, gives workers on long shifts a break (BreakRule).
 	Break *BreakRule `json:"break,omitempty"`
 }
@@ -238,6 +245,9 @@ const MaxOvertimeMinutes = 600
 
 // MaxOvertimeCostPerMinute bounds Options.OvertimeCostPerMinute.
 const MaxOvertimeCostPerMinute = 1_000_000
+
+// MaxBalanceCostPerMinute bounds Options.BalanceCostPerMinute.
+const MaxBalanceCostPerMinute = 1_000_000
 
 // OvertimeCost returns the cost of one minute of overtime: the option or
 // its default.
@@ -393,7 +403,7 @@ type Totals struct {
 	Cost int64 `json:"cost"`
 	// Score breaks Cost down by rule; its values sum to Cost. Keys are
 	// ScoreTravel, ScoreLateness, ScorePreference, ScoreNetwork,
-	// ScoreOvertime and UnassignedScoreKey of each priority.
+	// ScoreOvertime, ScoreBalance and UnassignedScoreKey of each priority.
 	Score map[string]int64 `json:"score,omitempty"`
 	// MeanDistinctWorkers is the mean number of different workers seen
 	// by the clients with at least two planned visits.
@@ -418,6 +428,9 @@ const (
 	// ScoreOvertime is the cost of returns after the shift end
 	// (Options.OvertimeCostPerMinute per minute).
 	ScoreOvertime = "overtime"
+	// ScoreBalance is the cost of working time above each shift's fair
+	// share (Options.BalanceCostPerMinute per minute).
+	ScoreBalance = "balance"
 )
 
 // UnassignedScoreKey returns the Totals.Score key of the penalties of the

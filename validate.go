@@ -233,6 +233,9 @@ func (o *Options) validate() error {
 	if o.OvertimeCostPerMinute < 0 || o.OvertimeCostPerMinute > MaxOvertimeCostPerMinute {
 		return Invalid("options.overtimeCostPerMinute", o.OvertimeCostPerMinute, "must be between 0 and %d", MaxOvertimeCostPerMinute)
 	}
+	if o.BalanceCostPerMinute < 0 || o.BalanceCostPerMinute > MaxBalanceCostPerMinute {
+		return Invalid("options.balanceCostPerMinute", o.BalanceCostPerMinute, "must be between 0 and %d", MaxBalanceCostPerMinute)
+	}
 	if o.Break != nil {
 		if err := o.Break.validate(); err != nil {
 			return err

@@ -65,6 +65,7 @@ func TestValidate(t *testing.T) {
 		{"negative overtime", func(r *Request) { r.Workers[0].Shifts[0].OvertimeMinutes = -1 }, "workers[0].shifts[0].overtimeMinutes"},
 		{"overtime past midnight", func(r *Request) { r.Workers[0].Shifts[0].OvertimeMinutes = MaxOvertimeMinutes }, "workers[0].shifts[0].overtimeMinutes"},
 		{"negative overtime cost", func(r *Request) { r.Options.OvertimeCostPerMinute = -1 }, "options.overtimeCostPerMinute"},
+		{"negative balance cost", func(r *Request) { r.Options.BalanceCostPerMinute = -1 }, "options.balanceCostPerMinute"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

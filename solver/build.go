@@ -68,6 +68,7 @@ func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, 
 	if err != nil {
 		return nil, err
 	}
+	b.balance()
 	links := b.links()
 	if err := b.checkBreaks(links); err != nil {
 		return nil, err

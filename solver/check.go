@@ -8,9 +8,9 @@ import "fmt"
 // vehicle is back in time (with room for its break, if it has one),
 // within its working time and capacity, the two
 // halves of a pair are both served by different vehicles or neither, the
-// links have a schedule (Schedule), and Cost, Travel, Lateness and
-// Assignment and Overtime match (the overtime of a problem with links or
-// soft windows from the returns that Schedule gives).
+// links have a schedule (Schedule), and Cost, Travel, Lateness,
+// Assignment, Overtime and Balance match (the overtime of a problem with
+// links or soft windows from the returns that Schedule gives).
 // It returns the first broken rule. O(V + K) without links, the cost of
 // Schedule with them.
 func (p *Problem) Check(sol *Solution) error {
@@ -18,17 +18,18 @@ func (p *Problem) Check(sol *Solution) error {
 		return fmt.Errorf("solution has %d routes for %d vehicles", len(sol.Routes), len(p.Vehicles))
 	}
 	seen := make([]int, len(p.Visits))
-	var travel, pen, assign, over int64
+	var travel, pen, assign, over, bal int64
 	for k, r := range sol.Routes {
 		if len(r) == 0 {
 			continue
 		}
-		c, o, err := p.checkRoute(k, r, seen)
+		c, o, b, err := p.checkRoute(k, r, seen)
 		if err != nil {
 			return fmt.Errorf("route %d: %w", k, err)
 		}
 		travel += c
 		over += o
+		bal += b
 		for _, v := range r {
 			assign += p.preferenceCost(v, k) + p.networkCost(v, k)
 		}
@@ -55,9 +56,10 @@ func (p *Problem) Check(sol *Solution) error {
 		over = p.scheduledOvertime(sol.Routes, starts)
 	}
 	if travel != sol.Travel || late != sol.Lateness || assign != sol.Assignment || over != sol.Overtime ||
-		travel+pen+late+assign+over != sol.Cost {
-		return fmt.Errorf("cost %d (travel %d, lateness %d, assignment %d, overtime %d) reported, %d (travel %d, lateness %d, assignment %d, overtime %d) computed",
-			sol.Cost, sol.Travel, sol.Lateness, sol.Assignment, sol.Overtime, travel+pen+late+assign+over, travel, late, assign, over)
+		bal != sol.Balance || travel+pen+late+assign+over+bal != sol.Cost {
+		return fmt.Errorf("cost %d (travel %d, lateness %d, assignment %d, overtime %d, balance %d) reported, %d (travel %d, lateness %d, assignment %d, overtime %d, balance %d) computed",
+			sol.Cost, sol.Travel, sol.Lateness, sol.Assignment, sol.Overtime, sol.Balance,
+			travel+pen+late+assign+over+bal, travel, late, assign, over, bal)
 	}
 	return nil
 }
@@ -88,8 +90,9 @@ func (p *Problem) checkLinks(sol *Solution) ([]int32, error) {
 }
 
 // checkRoute returns the travel and fixed cost of vehicle k serving visits
-// r in order, and the overtime cost of its earliest return.
-func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, int64, error) {
+// r in order, the overtime cost of its earliest return and the balance
+// cost of its work.
+func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, int64, int64, error) {
 	veh := &p.Vehicles[k]
 	m := p.Travel[veh.Profile]
 	t := int64(veh.Earliest)
@@ -97,12 +100,12 @@ func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, int64, error) {
 	var travel, work, load int64
 	for _, v := range r {
 		if v < 0 || v >= len(p.Visits) {
-			return 0, 0, fmt.Errorf("visit %d does not exist", v)
+			return 0, 0, 0, fmt.Errorf("visit %d does not exist", v)
 		}
 		seen[v]++
 		vis := &p.Visits[v]
 		if !p.Allowed(v, k) {
-			return 0, 0, fmt.Errorf("visit %d may not ride vehicle %d", v, k)
+			return 0, 0, 0, fmt.Errorf("visit %d may not ride vehicle %d", v, k)
 		}
 		d := int64(m.At(at, vis.Location))
 		t += d
@@ -114,7 +117,7 @@ func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, int64, error) {
 			}
 		}
 		if start < 0 {
-			return 0, 0, fmt.Errorf("visit %d: arrival %d after its last window", v, t)
+			return 0, 0, 0, fmt.Errorf("visit %d: arrival %d after its last window", v, t)
 		}
 		t = start + int64(vis.Duration)
 		travel += d
@@ -128,21 +131,25 @@ func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, int64, error) {
 	work += d
 	if veh.Break.Duration > 0 {
 		if _, _, _, ok := p.breakPlan(k, r); !ok {
-			return 0, 0, fmt.Errorf("no break of %d fits in %d-%d", veh.Break.Duration, veh.Break.Window.Start, veh.Break.Window.End)
+			return 0, 0, 0, fmt.Errorf("no break of %d fits in %d-%d", veh.Break.Duration, veh.Break.Window.Start, veh.Break.Window.End)
 		}
 		t = int64(p.planReturn(k, r))
 	}
 	switch {
 	case t > int64(veh.Latest):
-		return 0, 0, fmt.Errorf("returns at %d after %d", t, veh.Latest)
+		return 0, 0, 0, fmt.Errorf("returns at %d after %d", t, veh.Latest)
 	case veh.MaxWork > 0 && work > int64(veh.MaxWork):
-		return 0, 0, fmt.Errorf("works %d over %d", work, veh.MaxWork)
+		return 0, 0, 0, fmt.Errorf("works %d over %d", work, veh.MaxWork)
 	case veh.Capacity > 0 && load > int64(veh.Capacity):
-		return 0, 0, fmt.Errorf("load %d over %d", load, veh.Capacity)
+		return 0, 0, 0, fmt.Errorf("load %d over %d", load, veh.Capacity)
 	}
 	var over int64
 	if veh.OvertimeCost > 0 && t > int64(veh.OvertimeStart) {
 		over = (t - int64(veh.OvertimeStart)) * veh.OvertimeCost / 60
 	}
-	return travel + veh.FixedCost, over, nil
+	var bal int64
+	if above := work - int64(veh.BalanceTarget); veh.BalanceCost > 0 && above > 0 {
+		bal = above * veh.BalanceCost / 60
+	}
+	return travel + veh.FixedCost, over, bal, nil
 }

@@ -5,7 +5,8 @@ import "github.com/roundsdev/rounds"
 // score breaks the cost of sol, a solution of p made by Build, down by
 // rule for rounds.Totals.Score: the routes' travel (and any fixed costs)
 // under rounds.ScoreTravel, the lateness cost under rounds.ScoreLateness,
-// the overtime cost under rounds.ScoreOvertime, the preference misses
+// the overtime cost under rounds.ScoreOvertime, the balance cost under
+// rounds.ScoreBalance (only when the request sets one), the preference misses
 // under rounds.ScorePreference, the network
 // crossings under rounds.ScoreNetwork, and the penalties of the
 // unassigned visits (both halves of a double-handed one) per priority.
@@ -14,6 +15,9 @@ func score(p *Problem, sol *Solution) map[string]int64 {
 	s := map[string]int64{rounds.ScoreTravel: sol.Travel, rounds.ScoreLateness: sol.Lateness,
 		rounds.ScoreOvertime:   sol.Overtime,
 		rounds.ScorePreference: 0, rounds.ScoreNetwork: 0}
+	if p.balance {
+		s[rounds.ScoreBalance] = sol.Balance
+	}
 	for k, r := range sol.Routes {
 		for _, v := range r {
 			s[rounds.ScorePreference] += p.preferenceCost(v, k)

@@ -10,7 +10,8 @@ import (
 
 // randomProblem returns a problem with two travel profiles, two depots,
 // one or two windows per visit, skills, demand, working-time caps and
-// restricted vehicle lists (and overtime when seed is a multiple of 3),
+// restricted vehicle lists (overtime when seed is a multiple of 3, balance
+// costs when it is 1 modulo 4),
 // so that every rule binds somewhere.
 func randomProblem(tb testing.TB, seed int64, visits, vehicles int) *Problem {
 	tb.Helper()
@@ -43,6 +44,9 @@ func randomProblem(tb testing.TB, seed int64, visits, vehicles int) *Problem {
 		}
 		if seed%3 == 0 && k%2 == 0 { // overtime for the last 2,000 units
 			vs[k].OvertimeStart, vs[k].OvertimeCost = vs[k].Latest-2000, int64(30+7*k)
+		}
+		if seed%4 == 1 { // balance above a quarter of the shift
+			vs[k].BalanceTarget, vs[k].BalanceCost = (vs[k].Latest-vs[k].Earliest)/4, int64(20+5*k)
 		}
 	}
 	vis := make([]Visit, visits)

@@ -157,13 +157,13 @@ func (s *state) trySwap(u, v int32) bool {
 
 // lowerSwap is a cheap lower bound on the cost of r with position j
 // replaced by visit u: the route cost minus the arcs removed plus the arcs
-// added, ignoring time feasibility and overtime.
+// added, ignoring time feasibility, overtime and balance.
 func (p *Problem) lowerSwap(r *route, j int, u int32) int64 {
 	k := int(r.veh)
 	lu := p.loc[u]
 	d := p.travel(k, r.lc[j-1], lu) + p.travel(k, lu, r.lc[j+1]) -
 		p.travel(k, r.lc[j-1], r.lc[j]) - p.travel(k, r.lc[j], r.lc[j+1])
-	return r.cost - r.over + int64(d) + p.assignCost(u, r.veh) - p.assignCost(r.visits[j-1], r.veh)
+	return r.cost - r.over - r.bal + int64(d) + p.assignCost(u, r.veh) - p.assignCost(r.visits[j-1], r.veh)
 }
 
 // tryTwoOptStar exchanges route tails so that u is followed by v: u's

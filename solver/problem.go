@@ -36,6 +36,12 @@ type Vehicle struct {
 	// and rounded down: (return − OvertimeStart) × OvertimeCost / 60.
 	OvertimeStart int32
 	OvertimeCost  int64
+	// BalanceCost, if positive, is the cost of every 60 units of work
+	// (travel plus service time) above BalanceTarget, the vehicle's fair
+	// share, charged per unit and rounded down:
+	// (work − BalanceTarget) × BalanceCost / 60.
+	BalanceTarget int32
+	BalanceCost   int64
 	// MaxWork caps travel plus service time (waiting excluded); 0 means
 	// no cap beyond the shift.
 	MaxWork int32
@@ -124,6 +130,8 @@ type Problem struct {
 	fixedCosts bool
 	// overtime is true when some vehicle has an overtime cost.
 	overtime bool
+	// balance is true when some vehicle has a balance cost.
+	balance bool
 	// breaks is true when some vehicle has a break.
 	breaks bool
 	// far is the travel time to the visit from the start of its nearest
@@ -220,6 +228,10 @@ func checkVehicle(k int, veh Vehicle, n, profiles int) error {
 		return fmt.Errorf("%s.capacity = %d: must not be negative", f, veh.Capacity)
 	case veh.FixedCost < 0:
 		return fmt.Errorf("%s.fixedCost = %d: must not be negative", f, veh.FixedCost)
+	case veh.BalanceCost < 0:
+		return fmt.Errorf("%s.balanceCost = %d: must not be negative", f, veh.BalanceCost)
+	case veh.BalanceTarget < 0:
+		return fmt.Errorf("%s.balanceTarget = %d: must not be negative", f, veh.BalanceTarget)
 	case veh.OvertimeCost < 0:
 		return fmt.Errorf("%s.overtimeCost = %d: must not be negative", f, veh.OvertimeCost)
 	case veh.Break.Duration < 0:
@@ -300,6 +312,7 @@ func (p *Problem) freeze() {
 		}
 		p.fixedCosts = p.fixedCosts || veh.FixedCost > 0
 		p.overtime = p.overtime || veh.OvertimeCost > 0
+		p.balance = p.balance || veh.BalanceCost > 0
 		p.breaks = p.breaks || veh.Break.Duration > 0
 	}
 	p.words = (nk + 63) / 64

@@ -20,8 +20,9 @@ type route struct {
 	e1     []int32 // ... with the break taken before the position
 	l0     []int32 // ... latest start with the break still to take after it
 	as     []int64 // assignment costs of positions 0..p inclusive (problems with assignment costs only)
-	cost   int64   // travel plus fixed, assignment and overtime costs; 0 when empty
+	cost   int64   // travel plus fixed, assignment, overtime and balance costs; 0 when empty
 	over   int64   // overtime cost, part of cost
+	bal    int64   // balance cost, part of cost
 	// counted is whether the route is in state.used
 	counted bool
 }
@@ -97,7 +98,7 @@ func (r *route) update(p *Problem) bool {
 	if p.breaks {
 		ok = r.breakTimes(p)
 	}
-	r.over = 0
+	r.over, r.bal = 0, 0
 	if m == 0 {
 		r.cost = 0
 		return true
@@ -109,6 +110,10 @@ func (r *route) update(p *Problem) bool {
 	if p.overtime {
 		r.over = p.overtimeCost(k, r.es[n-1])
 		r.cost += r.over
+	}
+	if p.balance {
+		r.bal = p.balanceCost(k, r.work())
+		r.cost += r.bal
 	}
 	return ok && r.es[n-1] <= veh.Latest && r.es[0] <= r.ls[0] &&
 		r.work() <= p.maxWork[k] && r.load() <= p.capacity[k]
@@ -161,7 +166,7 @@ func (r *route) insertDelta(p *Problem, v int32, pos int) (int32, bool) {
 
 // insertCost returns the change in route cost from inserting v at pos
 // (including the fixed cost when the route was empty, v's assignment
-// cost and the change in overtime cost).
+// cost and the changes in overtime and balance costs).
 func (r *route) insertCost(p *Problem, v int32, pos int) (int64, bool) {
 	d, ok := r.insertDelta(p, v, pos)
 	if !ok {
@@ -176,6 +181,9 @@ func (r *route) insertCost(p *Problem, v int32, pos int) (int64, bool) {
 		k := int(r.veh)
 		s, _ := p.earliestStart(v, r.es[pos]+r.du[pos]+p.travel(k, r.lc[pos], p.loc[v]))
 		c += p.suffixOvertime(k, r, pos+1, s+p.dur[v]+p.travel(k, p.loc[v], r.lc[pos+1])) - r.over
+	}
+	if p.balance {
+		c += p.balanceCost(int(r.veh), r.work()+d+p.dur[v]) - r.bal
 	}
 	if len(r.visits) == 0 {
 		return c + int64(p.travel(int(r.veh), r.lc[0], r.lc[1])) + p.Vehicles[r.veh].FixedCost, true
@@ -272,5 +280,5 @@ func (p *Problem) chain(a *route, i int, mid []int32, b *route, j int) (int64, b
 	if n == 0 {
 		return 0, true
 	}
-	return int64(trav) + veh.FixedCost + assign + over, true
+	return int64(trav) + veh.FixedCost + assign + over + p.balanceCost(k, work), true
 }

@@ -52,16 +52,19 @@ type Solution struct {
 	// Unassigned lists the visits on no route, in index order.
 	Unassigned []int
 	// Cost is the objective: route travel and fixed costs, the penalties
-	// of unassigned visits, the lateness, assignment and overtime costs. Travel is the route
+	// of unassigned visits, the lateness, assignment, overtime and
+	// balance costs. Travel is the route
 	// part alone; Lateness the soft-window part (with the MaxLateness
 	// term); Assignment the summed assignment costs of the served visits
 	// (preference misses and network crossings); Overtime the cost of
-	// returns after the vehicles' OvertimeStart.
+	// returns after the vehicles' OvertimeStart; Balance the cost of
+	// work above the vehicles' BalanceTarget.
 	Cost       int64
 	Travel     int64
 	Lateness   int64
 	Assignment int64
 	Overtime   int64
+	Balance    int64
 	// Iterations is the number of ruin-and-recreate steps made, summed
 	// over threads.
 	Iterations int64
@@ -269,7 +272,7 @@ func copySolution(dst, src *Solution) {
 	}
 	dst.Unassigned = append(dst.Unassigned[:0], src.Unassigned...)
 	dst.Cost, dst.Travel, dst.Lateness, dst.Iterations = src.Cost, src.Travel, src.Lateness, src.Iterations
-	dst.Assignment, dst.Overtime = src.Assignment, src.Overtime
+	dst.Assignment, dst.Overtime, dst.Balance = src.Assignment, src.Overtime, src.Balance
 }
 
 // polishMax is the largest problem whose final best gets a full local

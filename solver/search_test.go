@@ -27,8 +27,8 @@ func TestInsertCostMatchesCheck(t *testing.T) {
 					c, ok := r.insertCost(p, int32(v), pos)
 					trial := append(append(append([]int{}, sol.Routes[k][:pos]...), v), sol.Routes[k][pos:]...)
 					seen := make([]int, p.NumVisits())
-					want, over, err := p.checkRoute(k, trial, seen)
-					want += over
+					want, over, bal, err := p.checkRoute(k, trial, seen)
+					want += over + bal
 					feasible := err == nil && p.Allowed(v, k)
 					if ok != feasible && p.Allowed(v, k) {
 						t.Fatalf("seed %d visit %d vehicle %d pos %d: insertCost ok=%v, check err=%v", seed, v, k, pos, ok, err)
@@ -69,8 +69,8 @@ func TestChainMatchesCheck(t *testing.T) {
 					for _, v := range trial {
 						allowed = allowed && p.Allowed(v, a)
 					}
-					want, over, err := p.checkRoute(a, trial, make([]int, p.NumVisits()))
-					want += over
+					want, over, bal, err := p.checkRoute(a, trial, make([]int, p.NumVisits()))
+					want += over + bal
 					if len(trial) == 0 {
 						want, err = 0, nil
 					}

@@ -252,7 +252,8 @@ func (s *state) costs(sol *Solution) {
 	sol.Assignment = s.assignment()
 	own := s.routeOvertime()
 	sol.Overtime = own
-	sol.Travel = s.routed - sol.Assignment - own
+	sol.Balance = s.routeBalance()
+	sol.Travel = s.routed - sol.Assignment - own - sol.Balance
 	if s.p.rich {
 		sol.Overtime += s.overFix
 	}

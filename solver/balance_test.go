@@ -1,0 +1,151 @@
+package solver
+
+import (
+	"context"
+	"math"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/fixtures"
+	"github.com/roundsdev/rounds/geo"
+	"github.com/roundsdev/rounds/validate"
+)
+
+// TestBalanceMovesWorkToTheIdle plans four one-hour visits a minute north
+// of Sam's home; Alex lives ten minutes north. Both work 08:00-16:00, so
+// each fair share is two hours. Without a balance cost Sam makes all four
+// (120 s of travel); at one second per second above the share Alex takes
+// two: 1,200 s of travel, Sam 120 s and Alex 1,080 s above their shares.
+func TestBalanceMovesWorkToTheIdle(t *testing.T) {
+	tests := []struct {
+		name      string
+		perMinute int64
+		alex      int // Alex's stops
+		cost      int64
+	}{
+		{name: "off", cost: 120},
+		{name: "one second per second", perMinute: 60, alex: 2, cost: 1200 + 120 + 1080},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var visits []rounds.Visit
+			for _, id := range []string{"a", "b", "c", "d"} {
+				visits = append(visits, away(id, 1, 60, win("08:00", "15:00")))
+			}
+			req := samsDay("16:00", 0, visits)
+			alex := req.Workers[0]
+			alex.ID, alex.Name = "w2", "Alex"
+			alex.Start.Lat += 0.010
+			req.Workers = append(req.Workers, alex)
+			req.Options.BalanceCostPerMinute = tt.perMinute
+			ro := planChecked(t, req)
+			if got := len(ro.Routes[1].Stops); ro.Routes[1].WorkerID != "w2" || got != tt.alex {
+				t.Fatalf("%s makes %d visits, want w2 making %d", ro.Routes[1].WorkerID, got, tt.alex)
+			}
+			if ro.Totals.Cost != tt.cost {
+				t.Errorf("cost %d, want %d (score %v)", ro.Totals.Cost, tt.cost, ro.Totals.Score)
+			}
+			bal, ok := ro.Totals.Score[rounds.ScoreBalance]
+			if ok != (tt.perMinute > 0) || bal != tt.cost-ro.Totals.Score[rounds.ScoreTravel] {
+				t.Errorf("score %v: balance %d (listed %v) does not make up the cost %d", ro.Totals.Score, bal, ok, tt.cost)
+			}
+		})
+	}
+}
+
+// TestCheckCatchesMisreportedBalance solves a problem with balance costs
+// and checks that Check refuses its solution with the balance cost moved
+// into travel.
+func TestCheckCatchesMisreportedBalance(t *testing.T) {
+	p := randomProblem(t, 1, 40, 6)
+	sol, err := Solve(context.Background(), p, Options{Iterations: 300, Seed: 1, Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Check(sol); err != nil {
+		t.Fatal(err)
+	}
+	if sol.Balance == 0 {
+		t.Fatal("no route works above its share: the test shows nothing")
+	}
+	sol.Travel, sol.Balance = sol.Travel+sol.Balance, 0
+	if err := p.Check(sol); err == nil || !strings.Contains(err.Error(), "balance") {
+		t.Errorf("Check = %v, want a balance mismatch", err)
+	}
+}
+
+// TestBalanceSpreadsAGeneratedDay plans a generated borough day with and
+// without a balance cost of 60 s per minute, at 300 iterations: both
+// rosters pass the validator, and the working time of the shifts spreads
+// less (range and standard deviation) with the cost.
+func TestBalanceSpreadsAGeneratedDay(t *testing.T) {
+	var spread, sd [2]float64
+	for i, perMinute := range []int64{0, 60} {
+		req, err := fixtures.Generate(fixtures.Small)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Options.Iterations, req.Options.Threads, req.Options.Seed = 300, 1, 1
+		req.Options.BalanceCostPerMinute = perMinute
+		ro, err := (&Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		viol, err := validate.Roster(context.Background(), req, ro, geo.Haversine{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range viol {
+			t.Errorf("%d s per minute: %s", perMinute, v)
+		}
+		spread[i], sd[i] = workSpread(ro)
+		t.Logf("%d s per minute: work range %.0f s, sd %.0f s, travel %d s, unassigned %d",
+			perMinute, spread[i], sd[i], ro.Totals.TravelSeconds, ro.Totals.Unassigned)
+	}
+	if spread[1] >= spread[0] || sd[1] >= sd[0] {
+		t.Errorf("work range %.0f s and sd %.0f s with the balance cost, %.0f s and %.0f s without", spread[1], sd[1], spread[0], sd[0])
+	}
+}
+
+// workSpread returns max − min and the standard deviation of the routes'
+// WorkSeconds (idle shifts counting 0).
+func workSpread(ro *rounds.Roster) (float64, float64) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	var sum, sq float64
+	for _, rt := range ro.Routes {
+		w := float64(rt.WorkSeconds)
+		lo, hi = min(lo, w), max(hi, w)
+		sum += w
+		sq += w * w
+	}
+	n := float64(len(ro.Routes))
+	mean := sum / n
+	return hi - lo, math.Sqrt(max(0, sq/n-mean*mean))
+}
+
+// TestBalanceMoveLoopDoesNotAllocate runs ruin and recreate and local
+// search on a problem with balance costs.
+func TestBalanceMoveLoopDoesNotAllocate(t *testing.T) {
+	p := randomProblem(t, 5, 80, 6)
+	s := newState(p)
+	s.regret()
+	rng := rand.New(rand.NewSource(1))
+	w := newScratch(p)
+	order := make([]int32, 0, p.NumVisits())
+	for i := 0; i < 50; i++ {
+		s.ruinRecreate(rng, w)
+		s.rollback()
+	}
+	s.localSearch(rng, order, 0)
+	if n := testing.AllocsPerRun(200, func() {
+		s.ruinRecreate(rng, w)
+		s.rollback()
+	}); n != 0 {
+		t.Errorf("ruin and recreate: %v allocations per step", n)
+	}
+	if n := testing.AllocsPerRun(20, func() { s.localSearch(rng, order, 0) }); n != 0 {
+		t.Errorf("local search: %v allocations per pass", n)
+	}
+}
