@@ -49,6 +49,9 @@ func (s *state) insertPair(rng *rand.Rand, w *scratch, a, b int32) {
 			if w.blink > 0 && rng.Float64() < w.blink {
 				continue
 			}
+			if c+s.pairLateFloor(l, a, b, ca, cb) >= best {
+				continue
+			}
 			trials++
 			late, ok := s.trialInsert(schedItem{k: ca.k, v: a, at: ca.pos - 1}, schedItem{k: cb.k, v: b, at: cb.pos - 1})
 			if c += late; ok && c < best {
@@ -146,7 +149,7 @@ func (s *state) routeCands(w *scratch, out []pairCand, v, k int32) []pairCand {
 		if d > room {
 			continue
 		}
-		lo, ok := p.earliestStart(v, r.es[pos]+r.du[pos]+tav)
+		lo, ok := p.earliestStart(v, s.readyAt(k, pos, r.es[pos]+r.du[pos])+tav)
 		if !ok {
 			break
 		}
@@ -157,6 +160,20 @@ func (s *state) routeCands(w *scratch, out []pairCand, v, k int32) []pairCand {
 		out = append(out, pairCand{k: k, pos: pos + 1, d: int64(d) + fixed, lo: lo, hi: hi})
 	}
 	return out
+}
+
+// pairLateFloor returns a lower bound on the lateness cost of putting a
+// at ca and b at cb (lateFloor of each half at the earliest starts their
+// time ranges and the link allow). O(1).
+func (s *state) pairLateFloor(l *Link, a, b int32, ca, cb *pairCand) int64 {
+	from, to := ca, cb
+	if int(a) != l.From {
+		from, to = cb, ca
+	}
+	sf, st := max(from.lo, to.lo-l.MaxGap), max(to.lo, from.lo+l.MinGap)
+	df, lf := s.lateFloor(int32(l.From), from.k, from.pos-1, sf)
+	dt, lt := s.lateFloor(int32(l.To), to.k, to.pos-1, st)
+	return df + dt + int64(max(lf, lt, s.worst)-s.worst)*s.p.MaxLateness
 }
 
 // sortCands sorts candidates by cost (insertion sort: the lists are

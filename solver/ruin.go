@@ -327,6 +327,9 @@ func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 			continue
 		}
 		if p.rich {
+			if st, ok := p.earliestStart(v, s.readyAt(k, pos, ready)+tav); !ok || c+s.lateFloorCost(v, k, pos, st) >= w.best {
+				continue
+			}
 			late, ok := s.trialInsert(schedItem{k: k, v: v, at: pos})
 			if c += late; !ok || c >= w.best {
 				continue

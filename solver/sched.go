@@ -276,3 +276,42 @@ func (s *state) trialInsert(ins ...schedItem) (int64, bool) {
 	}
 	return d + int64(worst-s.worst)*p.MaxLateness, true
 }
+
+// lateFloor returns a lower bound on the lateness that inserting v at
+// 0-based index pos of route k adds when v cannot start before st: v's
+// own lateness cost plus the extra lateness cost of the visit after it
+// (starts never fall when a visit is added), and the largest lateness of
+// the two. It changes nothing. O(1).
+func (s *state) lateFloor(v, k int32, pos int, st int32) (int64, int32) {
+	p := s.p
+	l := p.lateness(v, st)
+	d := int64(l) * p.lateCost[v]
+	if r := &s.routes[k]; pos < len(r.visits) {
+		next := r.visits[pos]
+		t := st + p.dur[v] + p.travel(int(k), p.loc[v], p.loc[next])
+		if old := s.start[next]; t > old {
+			ln := p.lateness(next, t)
+			d += int64(ln-p.lateness(next, old)) * p.lateCost[next]
+			l = max(l, ln)
+		}
+	}
+	return d, l
+}
+
+// readyAt returns the earliest time a visit inserted at 0-based index pos
+// of route k can leave for: the end of the previous visit in the
+// schedule, or the route-alone bound ready if that is later.
+func (s *state) readyAt(k int32, pos int, ready int32) int32 {
+	if pos == 0 {
+		return ready
+	}
+	prev := s.routes[k].visits[pos-1]
+	return max(ready, s.start[prev]+s.p.dur[prev])
+}
+
+// lateFloorCost is lateFloor with the change of the MaxLateness term
+// added.
+func (s *state) lateFloorCost(v, k int32, pos int, st int32) int64 {
+	d, l := s.lateFloor(v, k, pos, st)
+	return d + int64(max(l-s.worst, 0))*s.p.MaxLateness
+}

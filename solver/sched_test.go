@@ -255,3 +255,75 @@ func remove(s []int, v int) []int {
 	}
 	return out
 }
+
+// TestLateFloorsBoundTrialInserts checks that the cheap lateness bounds
+// that screen insertions never exceed the propagated lateness change, for
+// single visits at every position and for pairs at their candidate
+// positions, and that they are often above zero.
+func TestLateFloorsBoundTrialInserts(t *testing.T) {
+	singles, pairs, positive := 0, 0, 0
+	for seed := int64(1); seed <= 4; seed++ {
+		p := richProblem(t, seed, 40, 5)
+		s := walkedState(t, p, 100)
+		w := newScratch(p)
+		for _, l := range p.Links {
+			v, u := int32(l.From), int32(l.To)
+			if !l.Pair || s.routeOf[v] < 0 || s.routeOf[u] < 0 {
+				continue
+			}
+			s.begin()
+			s.detach(v)
+			s.detach(u)
+			s.settle()
+			ca, cb := s.pairCands(w, nil, v), s.pairCands(w, nil, u)
+			for i := range ca {
+				for j := range cb {
+					if ca[i].k == cb[j].k {
+						continue
+					}
+					late, ok := s.trialInsert(schedItem{k: ca[i].k, v: v, at: ca[i].pos - 1}, schedItem{k: cb[j].k, v: u, at: cb[j].pos - 1})
+					if !ok {
+						continue
+					}
+					floor := s.pairLateFloor(&l, v, u, &ca[i], &cb[j])
+					if floor > late {
+						t.Fatalf("seed %d pair %d,%d: floor %d above lateness change %d", seed, v, u, floor, late)
+					}
+					pairs++
+					if floor > 0 {
+						positive++
+					}
+				}
+			}
+			s.rollback()
+		}
+		for v := int32(0); v < int32(p.NumVisits()); v++ {
+			if s.routeOf[v] >= 0 || p.pairOf[v] >= 0 {
+				continue
+			}
+			for k := int32(0); k < int32(len(s.routes)); k++ {
+				r := &s.routes[k]
+				for at := 0; at <= r.size(); at++ {
+					late, ok := s.trialInsert(schedItem{k: k, v: v, at: at})
+					tav := p.travel(int(k), r.lc[at], p.loc[v])
+					st, fits := p.earliestStart(v, s.readyAt(k, at, r.es[at]+r.du[at])+tav)
+					if ok && !fits {
+						t.Fatalf("seed %d visit %d at %d of route %d: screened out but fits", seed, v, at, k)
+					}
+					if !ok {
+						continue
+					}
+					if floor := s.lateFloorCost(v, k, at, st); floor > late {
+						t.Fatalf("seed %d visit %d at %d of route %d: floor %d above lateness change %d", seed, v, at, k, floor, late)
+					} else if floor > 0 {
+						positive++
+					}
+					singles++
+				}
+			}
+		}
+	}
+	if singles < 50 || pairs < 20 || positive < 20 {
+		t.Fatalf("only %d single and %d pair insertions checked, %d with a positive floor", singles, pairs, positive)
+	}
+}
