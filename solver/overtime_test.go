@@ -2,7 +2,6 @@ package solver
 
 import (
 	"context"
-	"math/rand"
 	"strings"
 	"testing"
 
@@ -179,21 +178,5 @@ func TestOvertimeMoveLoopDoesNotAllocate(t *testing.T) {
 	p := randomProblem(t, 3, 80, 6)
 	s := newState(p)
 	s.regret()
-	rng := rand.New(rand.NewSource(1))
-	w := newScratch(p)
-	order := make([]int32, 0, p.NumVisits())
-	for i := 0; i < 50; i++ {
-		s.ruinRecreate(rng, w)
-		s.rollback()
-	}
-	s.localSearch(rng, order, 0)
-	if n := testing.AllocsPerRun(200, func() {
-		s.ruinRecreate(rng, w)
-		s.rollback()
-	}); n != 0 {
-		t.Errorf("ruin and recreate: %v allocations per step", n)
-	}
-	if n := testing.AllocsPerRun(20, func() { s.localSearch(rng, order, 0) }); n != 0 {
-		t.Errorf("local search: %v allocations per pass", n)
-	}
+	checkNoAllocs(t, s, 20)
 }

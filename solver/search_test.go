@@ -156,23 +156,7 @@ func TestMoveLoopDoesNotAllocate(t *testing.T) {
 	p := randomProblem(t, 6, 80, 6)
 	s := newState(p)
 	s.regret()
-	rng := rand.New(rand.NewSource(1))
-	w := newScratch(p)
-	order := make([]int32, 0, p.NumVisits())
-	for i := 0; i < 50; i++ { // let the buffers grow
-		s.ruinRecreate(rng, w)
-		s.rollback()
-	}
-	s.localSearch(rng, order, 0)
-	if n := testing.AllocsPerRun(200, func() {
-		s.ruinRecreate(rng, w)
-		s.rollback()
-	}); n != 0 {
-		t.Errorf("ruin and recreate: %v allocations per step", n)
-	}
-	if n := testing.AllocsPerRun(20, func() { s.localSearch(rng, order, 0) }); n != 0 {
-		t.Errorf("local search: %v allocations per pass", n)
-	}
+	checkNoAllocs(t, s, 20)
 }
 
 func TestStateBookkeepingSurvivesStepsAndRollbacks(t *testing.T) {
@@ -230,5 +214,28 @@ func BenchmarkStep(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		s.ruinRecreate(rng, w)
 		s.rollback()
+	}
+}
+
+// checkNoAllocs lets s's buffers grow, then fails tb if a ruin-and-recreate
+// step with its rollback, or lsRuns local-search passes, allocate.
+func checkNoAllocs(tb testing.TB, s *state, lsRuns int) {
+	tb.Helper()
+	rng := rand.New(rand.NewSource(1))
+	w := newScratch(s.p)
+	order := make([]int32, 0, s.p.NumVisits())
+	for i := 0; i < 50; i++ { // let the buffers grow
+		s.ruinRecreate(rng, w)
+		s.rollback()
+	}
+	s.localSearch(rng, order, 0)
+	if n := testing.AllocsPerRun(200, func() {
+		s.ruinRecreate(rng, w)
+		s.rollback()
+	}); n != 0 {
+		tb.Errorf("ruin and recreate: %v allocations per step", n)
+	}
+	if n := testing.AllocsPerRun(lsRuns, func() { s.localSearch(rng, order, 0) }); n != 0 {
+		tb.Errorf("local search: %v allocations per pass", n)
 	}
 }
