@@ -224,11 +224,12 @@ type Options struct {
 	// DefaultOvertimeCostPerMinute. It must not be negative.
 	OvertimeCostPerMinute int64 `json:"overtimeCostPerMinute,omitempty"`
 	// BalanceCostPerMinute is the cost, in seconds of travel, of each
-	// minute a worker-shift works (travel plus visit time) above its fair
-	// share, charged per second (rounded down). The fair share of a
-	// shift is its length times the summed visit durations over the
-	// summed shift lengths of the request. 0 (the default) turns the
-	// balance cost off; it must not be negative.
+	// minute a worker-shift spends in visits above its fair share,
+	// charged per second (rounded down). The fair share of a shift is its
+	// length (without overtime) times the summed visit durations of its
+	// date (a double-handed visit once per worker) over the summed shift
+	// lengths of that date; travel counts on neither side. 0 (the
+	// default) turns the balance cost off; it must not be negative.
 	BalanceCostPerMinute int64 `json:"balanceCostPerMinute,omitempty"`
 	// Break, if set, gives workers on long shifts a break (BreakRule).
 	Break *BreakRule `json:"break,omitempty"`

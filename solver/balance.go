@@ -1,29 +1,39 @@
 package solver
 
-// balance gives every vehicle its fair share of the work and the
+import "github.com/roundsdev/rounds"
+
+// balance gives every vehicle its fair share of the visit time and the
 // request's balance cost per minute above it: the shift's length (without
-// overtime) times the summed visit durations over the summed shift
-// lengths. It does nothing when Options.BalanceCostPerMinute is 0. O(V + K).
+// overtime) times the summed visit durations of its date over the summed
+// shift lengths of that date (a double-handed visit counts once per
+// worker). Travel is left out on both sides, so a worker with long drives
+// is not charged for them. It does nothing when
+// Options.BalanceCostPerMinute is 0. O(V + K).
 func (b *builder) balance() {
 	rate := b.req.Options.BalanceCostPerMinute
 	if rate == 0 {
 		return
 	}
-	var demand, supply int64
+	demand := make(map[rounds.Date]int64)
+	supply := make(map[rounds.Date]int64)
 	for v := range b.viss {
-		demand += int64(b.viss[v].Duration)
+		demand[b.req.Visits[v].Date] += int64(b.viss[v].Duration)
 	}
 	for k := range b.vehs {
-		supply += int64(shiftLength(&b.vehs[k]))
-	}
-	if supply == 0 {
-		return
+		supply[b.vehDate(k)] += int64(shiftLength(&b.vehs[k]))
 	}
 	for k := range b.vehs {
 		veh := &b.vehs[k]
-		veh.BalanceTarget = int32(demand * int64(shiftLength(veh)) / supply)
+		if s := supply[b.vehDate(k)]; s > 0 {
+			veh.BalanceTarget = int32(demand[b.vehDate(k)] * int64(shiftLength(veh)) / s)
+		}
 		veh.BalanceCost = rate
 	}
+}
+
+// vehDate returns the date of vehicle k's shift.
+func (b *builder) vehDate(k int) rounds.Date {
+	return b.req.Workers[b.meta.vehWorker[k]].Shifts[b.meta.vehShift[k]].Date
 }
 
 // shiftLength returns the length of a vehicle's shift without overtime.
@@ -34,11 +44,11 @@ func shiftLength(veh *Vehicle) int32 {
 	return veh.Latest - veh.Earliest
 }
 
-// balanceCost returns the balance cost of vehicle k working work units
-// (travel plus service time). O(1).
-func (p *Problem) balanceCost(k int, work int32) int64 {
+// balanceCost returns the balance cost of vehicle k spending service
+// units of time in visits. O(1).
+func (p *Problem) balanceCost(k int, service int32) int64 {
 	veh := &p.Vehicles[k]
-	if above := work - veh.BalanceTarget; veh.BalanceCost > 0 && above > 0 {
+	if above := service - veh.BalanceTarget; veh.BalanceCost > 0 && above > 0 {
 		return int64(above) * veh.BalanceCost / 60
 	}
 	return 0

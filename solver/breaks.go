@@ -289,7 +289,7 @@ func (p *Problem) chainBreak(a *route, i int, mid []int32, b *route, j int) (int
 	if work > p.maxWork[k] || load > p.capacity[k] {
 		return 0, false
 	}
-	return int64(trav) + veh.FixedCost + assign + over + p.balanceCost(k, work), true
+	return int64(trav) + veh.FixedCost + assign + over + p.balanceCost(k, work-trav), true
 }
 
 // planReturn returns when vehicle k is back after serving visits r (at

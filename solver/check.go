@@ -148,7 +148,7 @@ func (p *Problem) checkRoute(k int, r []int, seen []int) (int64, int64, int64, e
 		over = (t - int64(veh.OvertimeStart)) * veh.OvertimeCost / 60
 	}
 	var bal int64
-	if above := work - int64(veh.BalanceTarget); veh.BalanceCost > 0 && above > 0 {
+	if above := work - travel - int64(veh.BalanceTarget); veh.BalanceCost > 0 && above > 0 {
 		bal = above * veh.BalanceCost / 60
 	}
 	return travel + veh.FixedCost, over, bal, nil

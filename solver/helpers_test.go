@@ -45,8 +45,8 @@ func randomProblem(tb testing.TB, seed int64, visits, vehicles int) *Problem {
 		if seed%3 == 0 && k%2 == 0 { // overtime for the last 2,000 units
 			vs[k].OvertimeStart, vs[k].OvertimeCost = vs[k].Latest-2000, int64(30+7*k)
 		}
-		if seed%4 == 1 { // balance above a quarter of the shift
-			vs[k].BalanceTarget, vs[k].BalanceCost = (vs[k].Latest-vs[k].Earliest)/4, int64(20+5*k)
+		if seed%4 == 1 { // balance above a twelfth of the shift in visits
+			vs[k].BalanceTarget, vs[k].BalanceCost = (vs[k].Latest-vs[k].Earliest)/12, int64(20+5*k)
 		}
 	}
 	vis := make([]Visit, visits)

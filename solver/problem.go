@@ -36,10 +36,10 @@ type Vehicle struct {
 	// and rounded down: (return − OvertimeStart) × OvertimeCost / 60.
 	OvertimeStart int32
 	OvertimeCost  int64
-	// BalanceCost, if positive, is the cost of every 60 units of work
-	// (travel plus service time) above BalanceTarget, the vehicle's fair
+	// BalanceCost, if positive, is the cost of every 60 units of service
+	// time (time in visits) above BalanceTarget, the vehicle's fair
 	// share, charged per unit and rounded down:
-	// (work − BalanceTarget) × BalanceCost / 60.
+	// (service − BalanceTarget) × BalanceCost / 60.
 	BalanceTarget int32
 	BalanceCost   int64
 	// MaxWork caps travel plus service time (waiting excluded); 0 means

@@ -36,6 +36,9 @@ func (r *route) last() int { return len(r.visits) + 1 }
 // work returns travel plus service time of the route.
 func (r *route) work() int32 { m := r.last(); return r.trav[m] + r.sv[m] }
 
+// service returns the summed service time of the route.
+func (r *route) service() int32 { return r.sv[r.last()] }
+
 // load returns the summed demand of the route.
 func (r *route) load() int32 { return r.ld[r.last()] }
 
@@ -112,7 +115,7 @@ func (r *route) update(p *Problem) bool {
 		r.cost += r.over
 	}
 	if p.balance {
-		r.bal = p.balanceCost(k, r.work())
+		r.bal = p.balanceCost(k, r.service())
 		r.cost += r.bal
 	}
 	return ok && r.es[n-1] <= veh.Latest && r.es[0] <= r.ls[0] &&
@@ -183,7 +186,7 @@ func (r *route) insertCost(p *Problem, v int32, pos int) (int64, bool) {
 		c += p.suffixOvertime(k, r, pos+1, s+p.dur[v]+p.travel(k, p.loc[v], r.lc[pos+1])) - r.over
 	}
 	if p.balance {
-		c += p.balanceCost(int(r.veh), r.work()+d+p.dur[v]) - r.bal
+		c += p.balanceCost(int(r.veh), r.service()+p.dur[v]) - r.bal
 	}
 	if len(r.visits) == 0 {
 		return c + int64(p.travel(int(r.veh), r.lc[0], r.lc[1])) + p.Vehicles[r.veh].FixedCost, true
@@ -280,5 +283,5 @@ func (p *Problem) chain(a *route, i int, mid []int32, b *route, j int) (int64, b
 	if n == 0 {
 		return 0, true
 	}
-	return int64(trav) + veh.FixedCost + assign + over + p.balanceCost(k, work), true
+	return int64(trav) + veh.FixedCost + assign + over + p.balanceCost(k, work-trav), true
 }
