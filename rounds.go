@@ -400,7 +400,7 @@ type Totals struct {
 	AssignedByPriority   map[Priority]int `json:"assignedByPriority"`
 	UnassignedByPriority map[Priority]int `json:"unassignedByPriority"`
 	// Cost is the objective the solver minimised: travel seconds plus the
-	// penalties of unassigned visits.
+	// soft costs and the penalties of unassigned visits (Score).
 	Cost int64 `json:"cost"`
 	// Score breaks Cost down by rule; its values sum to Cost. Keys are
 	// ScoreTravel, ScoreLateness, ScorePreference, ScoreNetwork,

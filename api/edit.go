@@ -8,6 +8,7 @@ import (
 
 	"github.com/roundsdev/rounds"
 	"github.com/roundsdev/rounds/geo"
+	"github.com/roundsdev/rounds/validate"
 )
 
 // Edit is a manual change to the latest version of a roster, the body of
@@ -29,8 +30,9 @@ type Edit struct {
 	Start *rounds.Clock `json:"start,omitempty"`
 }
 
-// apply returns the next version of cur with the edit made and its routes
-// re-timed with travel times from src.
+// apply returns the next version of cur with the edit made, its routes
+// re-timed with travel times from src, and its totals, cost, score and
+// continuity worked out again.
 func (e *Edit) apply(ctx context.Context, cur *rounds.RosterVersion, src geo.Source) (*rounds.RosterVersion, error) {
 	if e.Op != "move" && e.Op != "pin" {
 		return nil, rounds.Invalid("op", e.Op, "want move or pin")
@@ -101,6 +103,10 @@ func (e *Edit) apply(ctx context.Context, cur *rounds.RosterVersion, src geo.Sou
 		}
 	}
 	r.Totals = totals(req, r)
+	r.Continuity, r.Totals.MeanDistinctWorkers, r.Totals.PreferredShare = rounds.ContinuityOf(req, r.Routes)
+	if r.Totals.Cost, r.Totals.Score, err = validate.Score(ctx, req, r, src); err != nil {
+		return nil, err
+	}
 	return next, nil
 }
 
@@ -200,11 +206,9 @@ func totals(req *rounds.Request, r *rounds.Roster) rounds.Totals {
 		}
 	}
 	t.Assigned = len(assigned)
-	t.Cost = int64(t.TravelSeconds)
 	for _, u := range r.Unassigned {
 		t.Unassigned++
 		t.UnassignedByPriority[u.Priority]++
-		t.Cost += req.Options.Penalty(u.Priority)
 	}
 	return t
 }

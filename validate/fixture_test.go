@@ -145,3 +145,15 @@ func fixtureRoster() *rounds.Roster {
 		},
 	}
 }
+
+// fixtureScore returns the score of fixtureRoster: its travel and the
+// penalty of the routine visit it leaves out.
+func fixtureScore() map[string]int64 {
+	s := map[string]int64{rounds.ScoreTravel: 10500, rounds.ScoreLateness: 0, rounds.ScorePreference: 0,
+		rounds.ScoreNetwork: 0, rounds.ScoreOvertime: 0}
+	for _, p := range rounds.Priorities {
+		s[rounds.UnassignedScoreKey(p)] = 0
+	}
+	s[rounds.UnassignedScoreKey(rounds.Routine)] = rounds.DefaultUnassignedPenalty[rounds.Routine]
+	return s
+}

@@ -90,6 +90,7 @@ func (c *checker) checkRoute(rt *rounds.Route) {
 func (c *checker) checkOvertime(rt *rounds.Route, shift *rounds.Shift, ret int) {
 	real := min(max(0, ret-int(shift.End)), shift.OvertimeMinutes*60)
 	c.overtime += real
+	c.overtimeCost += int64(real) * c.req.Options.OvertimeCost() / 60
 	if rt.OvertimeSeconds != real {
 		c.add(RuleOvertime, rt.WorkerID, "", rt.Date, "%s gives %d s of overtime, but it gets back at %s and the shift ends at %s: %d s (%s)",
 			routeName(rt), rt.OvertimeSeconds, clock(ret), shift.End, real, span(real))

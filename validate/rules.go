@@ -99,8 +99,14 @@ const (
 	// RuleTotals is broken by a total that is not what the routes and the
 	// unassigned list add up to.
 	RuleTotals = "totals"
-	// RuleCost is broken by a cost below the total travel time.
+	// RuleCost is broken by a cost that is not the sum of the roster's
+	// travel, soft costs and unassigned penalties, recomputed from the
+	// routes and the request's options.
 	RuleCost = "cost"
+	// RuleScore is broken by a score entry that differs from the
+	// recomputed cost of its rule, an entry for no rule, or a rule left
+	// out.
+	RuleScore = "score"
 )
 
 // RuleBreak is broken by a route whose shift gets a break
@@ -117,5 +123,5 @@ var Rules = []string{
 	RuleTravel, RuleArrival, RuleEarlyStart, RuleWait, RuleWindow, RuleServiceHours, RuleDuration,
 	RuleDeadline, RulePin, RuleSkill, RuleDeclinedWorker, RuleGender, RuleServedTwice,
 	RuleServedAndUnassigned, RuleNotAccounted, RuleDoubleHanded, RuleUnassigned, RuleLink,
-	RuleTotals, RuleCost,
+	RuleTotals, RuleCost, RuleScore,
 }

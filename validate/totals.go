@@ -37,9 +37,6 @@ func (c *checker) checkTotals() {
 	c.checkSeconds("work", t.WorkSeconds, c.work)
 	c.checkSeconds("waiting", t.WaitSeconds, c.wait)
 	c.checkSeconds("overtime", t.OvertimeSeconds, c.overtime)
-	if t.Cost < int64(c.travel) {
-		c.add(RuleCost, "", "", "", "the roster's cost %d is below its travel time of %d s; the cost counts all travel", t.Cost, c.travel)
-	}
 }
 
 // checkCount reports a count the totals give wrong.

@@ -49,7 +49,8 @@ func SyncTolerance(d time.Duration) Option {
 // Roster checks r against the hard rules of req, with travel times from src,
 // and returns every violation found: route by route and stop by stop, then
 // unassigned entry by entry, then visit by visit in request order, then the
-// totals. None means r is a valid plan of req.
+// totals, then the cost and its score rule by rule. None means r is a
+// valid plan of req.
 //
 // It calls src.Matrix once per travel mode used by the routes, over the
 // distinct worker starts, worker ends and client locations those routes
@@ -61,6 +62,21 @@ func SyncTolerance(d time.Duration) Option {
 // visits, L links, M workers per linked visit and P distinct points, plus
 // the cost of src. It modifies neither req nor r.
 func Roster(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.Source, opts ...Option) ([]Violation, error) {
+	c, err := newCheck(ctx, req, r, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	c.checkRoutes()
+	c.checkUnassigned()
+	c.checkVisits()
+	c.checkTotals()
+	c.checkScore()
+	return c.out, nil
+}
+
+// newCheck returns a checker of r against req with the travel times of
+// the routes loaded from src.
+func newCheck(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.Source, opts []Option) (*checker, error) {
 	if req == nil {
 		return nil, rounds.Errorf(rounds.EINVALID, "validate roster: request is nil")
 	}
@@ -81,11 +97,7 @@ func Roster(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.
 	if err := c.loadTravel(ctx, src); err != nil {
 		return nil, fmt.Errorf("validate roster: %w", err)
 	}
-	c.checkRoutes()
-	c.checkUnassigned()
-	c.checkVisits()
-	c.checkTotals()
-	return c.out, nil
+	return c, nil
 }
 
 // checker holds the request indexed by id and what the routes add up to.
@@ -108,8 +120,10 @@ type checker struct {
 	// (unknown worker or visit).
 	travel, work, wait int
 	timesKnown         bool
-	// overtime sums the routes' overtime seconds, from their returns.
-	overtime int
+	// overtime sums the routes' overtime seconds, from their returns, and
+	// overtimeCost their costs.
+	overtime     int
+	overtimeCost int64
 	// usedWorkers holds every worker id with at least one stop.
 	usedWorkers map[string]bool
 }
