@@ -370,7 +370,7 @@ type Suggestion struct {
 	WorkerID string `json:"workerId"`
 	Date     Date   `json:"date"`
 	// PartnerID is the second worker of a double-handed visit who makes
-	// it with WorkerID (assign only).
+	// it with WorkerID (assign, extend_shift and raise_work_cap).
 	PartnerID string `json:"partnerId,omitempty"`
 	// VisitID is the visit to change: the unassigned one for a window,
 	// the one to take off the round for drop_visit; empty otherwise.

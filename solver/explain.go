@@ -71,7 +71,8 @@ type finding struct {
 	// drop is the visit to take off k's round for rounds.SuggestDropVisit.
 	drop int
 	// For a double-handed visit: mate is the vehicle that can make it
-	// with k (-1 if none), alone that only k's round has room for it,
+	// with k (-1 if none), onlyOne that one round has room for it as it
+	// is (mate's, when a change to k's round is suggested),
 	// twoNeeded that no round has room and one change would not do.
 	mate               int
 	onlyOne, twoNeeded bool
@@ -173,7 +174,7 @@ func (e *explainer) search(v int) finding {
 		}
 	}
 	if pair >= 0 {
-		e.pairUp(&f, p.Links[pair])
+		e.pairUp(v, &f, p.Links[pair])
 		return f
 	}
 	if f.ch.kind != "" {
@@ -231,18 +232,54 @@ func (e *explainer) closest(k, v int) try {
 	return best
 }
 
-// pairUp settles the finding of a double-handed visit: it fits as it is
-// only if two workers can start it within the pair link's gaps; one
-// change for one worker never makes a pair.
-func (e *explainer) pairUp(f *finding, l Link) {
+// pairUp settles the finding of double-handed visit v: it fits as it is
+// only if two workers can start it within the pair link's gaps. When
+// only one round has room, the smallest change to another worker's shift
+// end or working-time limit that lets them start it with that round is
+// the suggestion; when none has room, one change never makes a pair.
+func (e *explainer) pairUp(v int, f *finding, l Link) {
 	if f.ch.kind != rounds.SuggestAssign {
 		f.ch, f.twoNeeded = change{}, true
 		return
 	}
 	i, j, ok := e.partner(e.fit, l)
-	if !ok {
-		f.k, f.tr, f.ch, f.onlyOne = e.fit[0].k, e.fit[0].tr, change{}, true
+	if ok {
+		f.k, f.tr, f.mate = e.fit[i].k, e.fit[i].tr, e.fit[j].k
 		return
 	}
-	f.k, f.tr, f.mate = e.fit[i].k, e.fit[i].tr, e.fit[j].k
+	f.k, f.tr, f.ch, f.onlyOne = e.fit[0].k, e.fit[0].tr, change{}, true
+	if i, k, tr, ch, ok := e.partnerChange(v, l); ok {
+		f.k, f.tr, f.ch, f.mate = k, tr, ch, e.fit[i].k
+	}
+}
+
+// partnerChange looks for the smallest change to one worker's shift end
+// or working-time limit that lets them start double-handed visit v within
+// the pair link's gaps of a round in e.fit, which has room for it as it
+// is. It returns the index in e.fit, the changed worker's vehicle, its
+// try and the change; false if there is none. O(Σ len · len(e.fit)) over
+// the rounds v may join.
+func (e *explainer) partnerChange(v int, l Link) (int, int, try, change, bool) {
+	bi, bk, best, bch := -1, -1, try{}, change{}
+	for k := range e.p.Vehicles {
+		if !e.p.Allowed(v, k) {
+			continue
+		}
+		tl := e.line(k)
+		for pos := 0; pos <= len(tl.visits); pos++ {
+			tr := e.try(tl, v, pos)
+			ch, ok := e.relax(tl, v, &tr, &e.rw)
+			if !ok || (ch.kind != rounds.SuggestExtendShift && ch.kind != rounds.SuggestRaiseWorkCap) || (bi >= 0 && ch.need >= bch.need) {
+				continue
+			}
+			for i := range e.fit {
+				a := e.fit[i].at
+				if e.fit[i].k != k && tr.start-a.End <= l.MaxGap && tr.start-a.Start >= l.MinGap {
+					bi, bk, best, bch = i, k, tr, ch
+					break
+				}
+			}
+		}
+	}
+	return bi, bk, best, bch, bi >= 0
 }

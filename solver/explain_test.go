@@ -217,6 +217,40 @@ func TestExplainNamesTheOneChangeThatWorks(t *testing.T) {
 	}
 }
 
+// TestExplainNamesAPartnerChange leaves out a double-handed visit twenty
+// minutes from Sam's and Alex's home: Sam has room for it, Alex's shift
+// ends at 08:40, but Alex would be back at 09:10. The suggestion is the
+// change to Alex's shift that pairs them.
+func TestExplainNamesAPartnerChange(t *testing.T) {
+	x := away("x", 20, 30)
+	x.WorkersNeeded = 2
+	req := samsDay("18:00", 0, []rounds.Visit{x})
+	alex := req.Workers[0]
+	alex.ID, alex.Name = "w2", "Alex"
+	alex.Shifts = []rounds.Shift{{Date: "2025-12-01", Start: rounds.At(8, 0), End: rounds.At(8, 40)}}
+	req.Workers = append(req.Workers, alex)
+	p, err := Build(context.Background(), req, minuteSource{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Roster(p, handSolution(p, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ro.Unassigned) != 1 {
+		t.Fatalf("unassigned %+v, want x once", ro.Unassigned)
+	}
+	u := ro.Unassigned[0]
+	want := "It needs two workers at once, and only one can fit it in: Alex (w2) could start it at 08:20, but would be back at 09:10, " +
+		"after their shift ends at 08:40. Fits with Sam if Alex's shift ends 30 minutes later (08:40 → 09:10)."
+	if u.Reason != rounds.ReasonNoPartner || u.Detail != want {
+		t.Errorf("reason %s, detail %q;\nwant %s, %q", u.Reason, u.Detail, rounds.ReasonNoPartner, want)
+	}
+	if sg := u.Suggestion; sg == nil || sg.Kind != rounds.SuggestExtendShift || sg.WorkerID != "w2" || sg.PartnerID != "w1" || sg.Minutes != 30 {
+		t.Errorf("suggestion %+v, want Alex's shift 30 minutes longer, partnered by Sam", sg)
+	}
+}
+
 func TestScoreSumsToCost(t *testing.T) {
 	req := samsDay("10:00", 0, []rounds.Visit{away("a", 10, 60, win("08:00", "08:10")), away("x", 22, 30, win("09:00", "09:30"))})
 	req.Visits[1].Priority = rounds.Reablement
@@ -289,7 +323,11 @@ func TestSuggestionsWorkOnGeneratedDays(t *testing.T) {
 			if u.Suggestion == nil {
 				continue
 			}
-			checked[u.Suggestion.Kind]++
+			kind := u.Suggestion.Kind
+			if u.Suggestion.PartnerID != "" {
+				kind += " with a partner"
+			}
+			checked[kind]++
 			if !suggestionWorks(t, req, sol, u) {
 				t.Errorf("seed %d: visit %s still does not fit after %+v", seed, u.VisitID, *u.Suggestion)
 			}

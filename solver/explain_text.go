@@ -102,7 +102,7 @@ func (e *explainer) words(v int, reason string, f *finding) (string, *rounds.Sug
 	}
 	detail := lead + ": " + e.blocker(v, f.k, &f.tr)
 	switch {
-	case f.onlyOne:
+	case f.onlyOne && f.ch.kind == "":
 		return detail, nil
 	case f.twoNeeded:
 		return detail + " It needs two workers at once: a change for one of them would not be enough.", nil
@@ -181,11 +181,11 @@ func (e *explainer) suggestion(v int, f *finding) *rounds.Suggestion {
 		}
 	case rounds.SuggestExtendShift:
 		sg.Minutes = m
-		sg.Text = fmt.Sprintf("Fits if %s's shift ends %s later (%s → %s).", name, plural(m, "minute"), sh.End, sh.End+d)
+		sg.Text = fmt.Sprintf("Fits%s if %s's shift ends %s later (%s → %s).", e.with(sg, f), name, plural(m, "minute"), sh.End, sh.End+d)
 	case rounds.SuggestRaiseWorkCap:
 		sg.Minutes = m
 		limit := e.p.Vehicles[k].MaxWork
-		sg.Text = fmt.Sprintf("Fits if %s's working-time limit is %s higher (%s → %s).", name, plural(m, "minute"), hm(limit), hm(limit+int32(d)))
+		sg.Text = fmt.Sprintf("Fits%s if %s's working-time limit is %s higher (%s → %s).", e.with(sg, f), name, plural(m, "minute"), hm(limit), hm(limit+int32(d)))
 	case rounds.SuggestCloseWindowLater, rounds.SuggestOpenWindowEarlier:
 		sg.Minutes, sg.VisitID, sg.Window = m, e.meta.req.Visits[v].ID, f.ch.window
 		ww := e.rw.windows[f.ch.window]
@@ -201,6 +201,17 @@ func (e *explainer) suggestion(v int, f *finding) *rounds.Suggestion {
 		sg.Text = fmt.Sprintf("Fits if %s (%s) comes off %s's round.", rv.ID, rv.Priority, name)
 	}
 	return sg
+}
+
+// with names the partner of a double-handed visit in sg and returns
+// " with Name" for the suggestion's text; "" for a visit of one worker.
+func (e *explainer) with(sg *rounds.Suggestion, f *finding) string {
+	if f.mate < 0 {
+		return ""
+	}
+	mate := e.worker(f.mate)
+	sg.PartnerID = mate.ID
+	return " with " + cmp.Or(mate.Name, mate.ID)
 }
 
 // worker returns the worker of vehicle k.
