@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/roundsdev/rounds/geo"
 )
@@ -65,7 +66,7 @@ func TestAssignmentCostsStayExactThroughTheSearch(t *testing.T) {
 					s.rollback()
 				}
 				if i%50 == 0 {
-					s.localSearch(rng, order, 0)
+					s.localSearch(rng, order, 0, time.Time{})
 				}
 				sol := solutionOf(s)
 				if want := fromScratch(s); sol.Assignment != want {

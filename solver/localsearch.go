@@ -1,6 +1,9 @@
 package solver
 
-import "math/rand"
+import (
+	"math/rand"
+	"time"
+)
 
 // granK is how many nearest neighbours of each visit the local search
 // tries moves with.
@@ -12,9 +15,9 @@ const granK = 20
 // neighbours, first improvement, in a random visit order, until no move
 // improves. A pass costs O(V·granK) move evaluations, each O(1) between
 // interchangeable vehicles (O(route length) otherwise or inside a route).
-// It stops after maxPasses passes (0: no limit). It does not allocate
-// once its buffers have grown.
-func (s *state) localSearch(rng *rand.Rand, order []int32, maxPasses int) {
+// It stops after maxPasses passes (0: no limit), or at the deadline if
+// it is not zero. It does not allocate once its buffers have grown.
+func (s *state) localSearch(rng *rand.Rand, order []int32, maxPasses int, deadline time.Time) {
 	order = order[:0]
 	for v := range s.routeOf {
 		order = append(order, int32(v))
@@ -22,7 +25,10 @@ func (s *state) localSearch(rng *rand.Rand, order []int32, maxPasses int) {
 	for pass, improved := 0, true; improved && (maxPasses == 0 || pass < maxPasses); pass++ {
 		improved = false
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		for _, u := range order {
+		for i, u := range order {
+			if i&15 == 0 && !deadline.IsZero() && time.Now().After(deadline) {
+				return
+			}
 			if s.routeOf[u] < 0 {
 				continue
 			}

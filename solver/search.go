@@ -77,9 +77,14 @@ const syncEvery = 500
 // then improves it by ruin and recreate with simulated-annealing
 // acceptance on Threads parallel searches. The searches meet every
 // syncEvery steps; a search whose best is worse than the overall best
-// continues from the overall best. Solve stops at the time limit, the
-// iteration limit or when ctx is done, and returns the best solution
-// found. It returns an error only if ctx is done before it starts.
+// continues from the overall best. On problems of at most polishMax
+// visits the best solution gets a last local search, unless ctx is done;
+// the search leaves it as much time as the first local search took, so
+// that Solve returns by its time limit (a first solution that takes
+// longer than the limit is still returned). Solve stops at the time
+// limit, the iteration limit or when ctx is done, and returns the best
+// solution found. It returns an error only if ctx is done before it
+// starts.
 func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -92,6 +97,29 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 	limit := opt.TimeLimit
 	if limit <= 0 && opt.Iterations <= 0 {
 		limit = DefaultTimeLimit
+	}
+
+	first := newState(p)
+	rng := rand.New(rand.NewSource(opt.Seed))
+	if p.rich {
+		first.greedy(rng)
+	} else {
+		first.regret()
+	}
+	passes := 0
+	if p.NumVisits() > polishMax || p.rich {
+		passes = richPasses
+	}
+	lsBegin := time.Now()
+	first.localSearch(rng, nil, passes, time.Time{})
+	var deadline time.Time // of the polish
+	if limit > 0 {
+		deadline = begin.Add(limit)
+	}
+	if limit > 0 && p.NumVisits() <= polishMax {
+		// Keep time for the final polish, which costs about as much as
+		// this first local search, so that Solve ends by its limit.
+		limit -= min(time.Since(lsBegin), limit/4)
 	}
 	var stop atomic.Bool
 	done := make(chan struct{})
@@ -110,19 +138,6 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 		}
 		stop.Store(true)
 	}()
-
-	first := newState(p)
-	rng := rand.New(rand.NewSource(opt.Seed))
-	if p.rich {
-		first.greedy(rng)
-	} else {
-		first.regret()
-	}
-	passes := 0
-	if p.NumVisits() > polishMax || p.rich {
-		passes = richPasses
-	}
-	first.localSearch(rng, nil, passes)
 	best := &Solution{}
 	first.snapshot(best)
 	report := func(iters int64) {
@@ -175,8 +190,8 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 			}
 		}
 	}
-	if p.NumVisits() <= polishMax {
-		polish(workers[0].s, best, rng)
+	if p.NumVisits() <= polishMax && ctx.Err() == nil {
+		polish(workers[0].s, best, rng, deadline)
 	}
 	best.Iterations = total
 	return best, nil
@@ -235,10 +250,10 @@ func (r *searcher) run(n int, iterLimit int, limit time.Duration, begin time.Tim
 		if iterLimit > 0 && r.iters >= int64(iterLimit) {
 			return
 		}
+		if stop.Load() {
+			return
+		}
 		if r.iters&31 == 0 {
-			if stop.Load() {
-				return
-			}
 			r.frac = 0
 			if iterLimit > 0 {
 				r.frac = float64(r.iters) / float64(iterLimit)
@@ -285,15 +300,15 @@ const polishMax = 1000
 // problems at construction.
 const richPasses = 2
 
-// polish runs the local search on best (using s as scratch) and keeps the
-// result if it is cheaper.
-func polish(s *state, best *Solution, rng *rand.Rand) {
+// polish runs the local search on best (using s as scratch), until the
+// deadline if it is not zero, and keeps the result if it is cheaper.
+func polish(s *state, best *Solution, rng *rand.Rand, deadline time.Time) {
 	s.load(best)
 	passes := 0
 	if s.p.rich {
 		passes = richPasses
 	}
-	s.localSearch(rng, nil, passes)
+	s.localSearch(rng, nil, passes, deadline)
 	if s.cost() < best.Cost {
 		s.snapshot(best)
 	}

@@ -228,14 +228,14 @@ func checkNoAllocs(tb testing.TB, s *state, lsRuns int) {
 		s.ruinRecreate(rng, w)
 		s.rollback()
 	}
-	s.localSearch(rng, order, 0)
+	s.localSearch(rng, order, 0, time.Time{})
 	if n := testing.AllocsPerRun(200, func() {
 		s.ruinRecreate(rng, w)
 		s.rollback()
 	}); n != 0 {
 		tb.Errorf("ruin and recreate: %v allocations per step", n)
 	}
-	if n := testing.AllocsPerRun(lsRuns, func() { s.localSearch(rng, order, 0) }); n != 0 {
+	if n := testing.AllocsPerRun(lsRuns, func() { s.localSearch(rng, order, 0, time.Time{}) }); n != 0 {
 		tb.Errorf("local search: %v allocations per pass", n)
 	}
 }
