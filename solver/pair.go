@@ -53,7 +53,7 @@ func (s *state) insertPair(rng *rand.Rand, w *scratch, a, b int32) {
 				continue
 			}
 			trials++
-			late, ok := s.trialInsert(schedItem{k: ca.k, v: a, at: ca.pos - 1}, schedItem{k: cb.k, v: b, at: cb.pos - 1})
+			late, ok := s.trialInsert(best-c, schedItem{k: ca.k, v: a, at: ca.pos - 1}, schedItem{k: cb.k, v: b, at: cb.pos - 1})
 			if c += late; ok && c < best {
 				best, bi, bj = c, i, j
 			}

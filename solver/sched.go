@@ -19,6 +19,13 @@ type sched struct {
 	ins     [2]schedItem // trial insertions: visit ins[i].v at index ins[i].at of route ins[i].k
 	nins    int
 	budget  int
+	// A trial run sums the lateness cost it adds as it goes (late, and
+	// worst the largest lateness) and gives up once that reaches limit:
+	// starts only grow, so the sum never falls. Not in a full run.
+	trial bool
+	late  int64
+	worst int32
+	limit int64
 }
 
 type schedItem struct {
@@ -168,6 +175,9 @@ func (sc *sched) run(s *state) bool {
 			if st <= old {
 				break
 			}
+			if sc.trial && !sc.addLate(s, v, old, st) {
+				return false
+			}
 			sc.set(v, st)
 			for _, li := range p.links(v) {
 				w := p.other(li, v)
@@ -186,6 +196,24 @@ func (sc *sched) run(s *state) bool {
 		}
 	}
 	return true
+}
+
+// addLate adds to the trial's lateness cost the move of v's start from
+// old (NotServed for a visit being inserted) to st, and reports whether
+// the cost stays below the trial's limit. O(1).
+func (sc *sched) addLate(s *state, v, old, st int32) bool {
+	p := s.p
+	l := p.lateness(v, st)
+	if l == 0 {
+		return true
+	}
+	if old != NotServed {
+		l0 := p.lateness(v, old)
+		sc.late -= int64(l0) * p.lateCost[v]
+	}
+	sc.late += int64(l) * p.lateCost[v]
+	sc.worst = max(sc.worst, l)
+	return sc.late+int64(sc.worst-s.worst)*p.MaxLateness < sc.limit
 }
 
 // pairsApart reports whether every pair with both halves served rides two
@@ -210,6 +238,7 @@ func (s *state) reschedule() {
 		}
 	}
 	sc.reset(s)
+	sc.trial = false
 	for k := range s.routes {
 		if len(s.routes[k].visits) > 0 {
 			sc.queue = append(sc.queue, schedItem{k: int32(k)})
@@ -245,36 +274,24 @@ func (s *state) lateness() int64 {
 }
 
 // trialInsert returns the change in lateness cost from inserting the
-// given visits (each at a 0-based index of a route, one per route) and
-// false if that breaks a window, a latest return or a link. It changes
+// given visits (each at a 0-based index of a route, one per route), and
+// false if that breaks a window, a latest return or a link, or if the
+// change reaches limit (the propagation then stops early). It changes
 // nothing. O(visits delayed).
-func (s *state) trialInsert(ins ...schedItem) (int64, bool) {
+func (s *state) trialInsert(limit int64, ins ...schedItem) (int64, bool) {
 	if s.broken {
 		return 0, false
 	}
 	sc := s.sc
-	p := s.p
 	sc.reset(s, ins...)
+	sc.trial, sc.late, sc.worst, sc.limit = true, 0, s.worst, limit
 	for _, in := range ins {
 		sc.queue = append(sc.queue, schedItem{k: in.k, at: in.at})
 	}
 	if !sc.run(s) {
 		return 0, false
 	}
-	var d int64
-	worst := s.worst
-	for _, v := range sc.changed {
-		l := p.lateness(v, sc.val[v])
-		if l == 0 {
-			continue
-		}
-		d += int64(l) * p.lateCost[v]
-		if s.routeOf[v] >= 0 {
-			d -= int64(p.lateness(v, s.start[v])) * p.lateCost[v]
-		}
-		worst = max(worst, l)
-	}
-	return d + int64(worst-s.worst)*p.MaxLateness, true
+	return sc.late + int64(sc.worst-s.worst)*s.p.MaxLateness, true
 }
 
 // lateFloor returns a lower bound on the lateness that inserting v at

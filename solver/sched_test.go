@@ -2,6 +2,7 @@ package solver
 
 import (
 	"context"
+	"math"
 	"math/rand"
 	"reflect"
 	"testing"
@@ -85,7 +86,9 @@ func TestRescheduleMatchesSchedule(t *testing.T) {
 
 // TestTrialInsertMatchesSchedule compares the propagated insertion of one
 // visit, and of both halves of a pair, with a from-scratch schedule of
-// the routes with the visits inserted.
+// the routes with the visits inserted, and checks that a trial bounded
+// just above its lateness change gives the same answer and one bounded
+// at it gives up.
 func TestTrialInsertMatchesSchedule(t *testing.T) {
 	checked, linked := 0, 0
 	for seed := int64(1); seed <= 4; seed++ {
@@ -95,7 +98,7 @@ func TestTrialInsertMatchesSchedule(t *testing.T) {
 		base := p.latenessCost(s.start)
 		try := func(ins ...schedItem) {
 			t.Helper()
-			late, ok := s.trialInsert(ins...)
+			late, ok := s.trialInsert(math.MaxInt64, ins...)
 			routes := make([][]int, len(sol.Routes))
 			for k := range routes {
 				routes[k] = append([]int(nil), sol.Routes[k]...)
@@ -110,6 +113,14 @@ func TestTrialInsertMatchesSchedule(t *testing.T) {
 			}
 			if ok && late != p.latenessCost(starts)-base {
 				t.Fatalf("seed %d insert %v: lateness change %d, from scratch %d", seed, ins, late, p.latenessCost(starts)-base)
+			}
+			if ok {
+				if l, ok := s.trialInsert(late+1, ins...); !ok || l != late {
+					t.Fatalf("seed %d insert %v: bounded at %d: %d, %v; want %d", seed, ins, late+1, l, ok, late)
+				}
+				if _, ok := s.trialInsert(late, ins...); ok && late > 0 {
+					t.Fatalf("seed %d insert %v: bounded at its change %d, the trial does not give up", seed, ins, late)
+				}
 			}
 			checked++
 			if len(p.links(ins[0].v)) > 0 {
@@ -265,7 +276,7 @@ func TestLateFloorsBoundTrialInserts(t *testing.T) {
 					if ca[i].k == cb[j].k {
 						continue
 					}
-					late, ok := s.trialInsert(schedItem{k: ca[i].k, v: v, at: ca[i].pos - 1}, schedItem{k: cb[j].k, v: u, at: cb[j].pos - 1})
+					late, ok := s.trialInsert(math.MaxInt64, schedItem{k: ca[i].k, v: v, at: ca[i].pos - 1}, schedItem{k: cb[j].k, v: u, at: cb[j].pos - 1})
 					if !ok {
 						continue
 					}
@@ -288,7 +299,7 @@ func TestLateFloorsBoundTrialInserts(t *testing.T) {
 			for k := int32(0); k < int32(len(s.routes)); k++ {
 				r := &s.routes[k]
 				for at := 0; at <= r.size(); at++ {
-					late, ok := s.trialInsert(schedItem{k: k, v: v, at: at})
+					late, ok := s.trialInsert(math.MaxInt64, schedItem{k: k, v: v, at: at})
 					tav := p.travel(int(k), r.lc[at], p.loc[v])
 					st, fits := p.earliestStart(v, s.readyAt(k, at, r.es[at]+r.du[at])+tav)
 					if ok && !fits {
