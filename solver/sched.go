@@ -1,5 +1,7 @@
 package solver
 
+import "math"
+
 // Scheduling across routes, for problems with links or soft windows. The
 // state keeps the earliest start of every served visit: the least fixed
 // point of "a visit starts once its worker has arrived, its window is
@@ -271,6 +273,32 @@ func (s *state) lateness() int64 {
 		return infCost
 	}
 	return s.lateSum + int64(s.worst)*s.p.MaxLateness
+}
+
+// propagate updates the schedule after visit v was inserted at 0-based
+// index i of route k. Starts only grow when a visit is added, so the
+// delays are propagated from the current starts, as in trialInsert, and
+// kept: the least fixed point is reached from below. A state whose
+// insertion breaks a window, a latest return or a link, or puts a pair
+// on one route, is marked broken. O(visits delayed + routes).
+func (s *state) propagate(v, k int32, i int) {
+	if s.broken {
+		return
+	}
+	sc := s.sc
+	sc.reset(s)
+	sc.trial, sc.late, sc.worst, sc.limit = true, 0, s.worst, math.MaxInt64
+	sc.queue = append(sc.queue, schedItem{k: k, at: i})
+	if u := s.p.pairOf[v]; !sc.run(s) || (u >= 0 && s.routeOf[u] == k) {
+		s.broken = true
+		return
+	}
+	for _, u := range sc.changed {
+		s.start[u] = sc.val[u]
+	}
+	s.lateSum += sc.late
+	s.worst = sc.worst
+	s.fixOvertime()
 }
 
 // trialInsert returns the change in lateness cost from inserting the

@@ -188,7 +188,7 @@ func (s *state) insert(v int32, k int32, pos int) {
 	s.moved = append(s.moved, v)
 	s.refresh(k)
 	if s.p.rich {
-		s.reschedule()
+		s.propagate(v, k, pos-1)
 	}
 }
 
