@@ -60,3 +60,12 @@ func TestCarePenaltyOptions(t *testing.T) {
 		})
 	}
 }
+
+func TestContinuityCost(t *testing.T) {
+	for _, tt := range []struct{ option, want int64 }{{0, DefaultContinuityPenalty}, {-1, 0}, {900, 900}} {
+		o := Options{ContinuityPenalty: tt.option}
+		if got := o.ContinuityCost(); got != tt.want {
+			t.Errorf("ContinuityPenalty %d: cost %d, want %d", tt.option, got, tt.want)
+		}
+	}
+}

@@ -218,6 +218,12 @@ type Options struct {
 	// a worker of another network than the client's (both set); 0 means
 	// DefaultNetworkPenalty, a negative value turns it off.
 	NetworkPenalty int64 `json:"networkPenalty,omitempty"`
+	// ContinuityPenalty is the cost, in seconds of travel, of each
+	// different worker a client sees beyond the first over the whole
+	// request (all its dates; both workers of a double-handed visit
+	// count); 0 means DefaultContinuityPenalty, a negative value turns it
+	// off.
+	ContinuityPenalty int64 `json:"continuityPenalty,omitempty"`
 	// OvertimeCostPerMinute is the cost, in seconds of travel, of each
 	// minute a worker returns after the end of a shift with
 	// OvertimeMinutes, charged per second (rounded down); 0 means
@@ -432,6 +438,9 @@ const (
 	// ScoreBalance is the cost of working time above each shift's fair
 	// share (Options.BalanceCostPerMinute per minute).
 	ScoreBalance = "balance"
+	// ScoreContinuity is the cost of the workers each client sees beyond
+	// the first (Options.ContinuityPenalty each).
+	ScoreContinuity = "continuity"
 )
 
 // UnassignedScoreKey returns the Totals.Score key of the penalties of the

@@ -244,6 +244,9 @@ func (o *Options) validate() error {
 	if o.NetworkPenalty > MaxCarePenalty {
 		return Invalid("options.networkPenalty", o.NetworkPenalty, "must be at most %d", MaxCarePenalty)
 	}
+	if o.ContinuityPenalty > MaxCarePenalty {
+		return Invalid("options.continuityPenalty", o.ContinuityPenalty, "must be at most %d", MaxCarePenalty)
+	}
 	for p, v := range o.UnassignedPenalty {
 		if !validPriority(p) {
 			return Invalid("options.unassignedPenalty", p, "unknown priority")

@@ -66,6 +66,8 @@ func TestValidate(t *testing.T) {
 		{"overtime past midnight", func(r *Request) { r.Workers[0].Shifts[0].OvertimeMinutes = MaxOvertimeMinutes }, "workers[0].shifts[0].overtimeMinutes"},
 		{"negative overtime cost", func(r *Request) { r.Options.OvertimeCostPerMinute = -1 }, "options.overtimeCostPerMinute"},
 		{"negative balance cost", func(r *Request) { r.Options.BalanceCostPerMinute = -1 }, "options.balanceCostPerMinute"},
+		{"continuity off", func(r *Request) { r.Options.ContinuityPenalty = -1 }, ""},
+		{"continuity cost too high", func(r *Request) { r.Options.ContinuityPenalty = MaxCarePenalty + 1 }, "options.continuityPenalty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

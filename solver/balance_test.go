@@ -18,7 +18,8 @@ import (
 // fair share is half the visit time. Without a balance cost Sam makes all
 // four (120 s of travel); at one second per second above the share Alex
 // takes two (1,200 s of travel, nobody above the share). With five visits
-// somebody makes three, half an hour above the share: 1,800 s more.
+// somebody makes three, half an hour above the share: 1,800 s more. The
+// visits are one client's, so continuity is off.
 func TestBalanceMovesWorkToTheIdle(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -43,6 +44,7 @@ func TestBalanceMovesWorkToTheIdle(t *testing.T) {
 			alex.Start.Lat += 0.010
 			req.Workers = append(req.Workers, alex)
 			req.Options.BalanceCostPerMinute = tt.perMinute
+			req.Options.ContinuityPenalty = -1 // the four visits are one client's
 			ro := planChecked(t, req)
 			if got := len(ro.Routes[1].Stops); ro.Routes[1].WorkerID != "w2" || !slices.Contains(tt.alex, got) {
 				t.Fatalf("%s makes %d visits, want w2 making one of %v", ro.Routes[1].WorkerID, got, tt.alex)
@@ -92,6 +94,7 @@ func TestBalanceSpreadsAGeneratedDay(t *testing.T) {
 		}
 		req.Options.Iterations, req.Options.Threads, req.Options.Seed = 300, 1, 1
 		req.Options.BalanceCostPerMinute = perMinute
+		req.Options.ContinuityPenalty = -1 // it keeps clients with few workers, against the spread
 		ro, err := (&Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
 		if err != nil {
 			t.Fatal(err)

@@ -47,6 +47,8 @@ type requestMeta struct {
 // SoftEnd and Lateness. A client's preferred workers become the Preferred
 // vehicles (every shift of theirs) of each of its visits, at
 // Options.PreferenceMiss; networks become numbers, at Options.NetworkMiss.
+// Each vehicle's Worker is its worker and each visit's Client its client
+// (numbered from 1), at Options.ContinuityCost (WithContinuity).
 // Visits that no worker can ever serve stay in the Problem with no allowed
 // vehicle and a reason for the roster.
 func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, error) {
@@ -73,7 +75,7 @@ func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, 
 	if err := b.checkBreaks(links); err != nil {
 		return nil, err
 	}
-	p, err := NewProblem(travel, b.vehs, b.viss, WithLinks(links))
+	p, err := NewProblem(travel, b.vehs, b.viss, WithLinks(links), WithContinuity(b.req.Options.ContinuityCost()))
 	if err != nil {
 		return nil, rounds.Errorf(rounds.EINTERNAL, "build problem: %v", err)
 	}
@@ -223,6 +225,7 @@ func (b *builder) vehicles() error {
 				MaxWork:  int32(maxWork * 60),
 				Skills:   b.skills(w.Skills),
 				Network:  b.network(w.Network),
+				Worker:   wi + 1,
 			}
 			if s.OvertimeMinutes > 0 {
 				veh.OvertimeStart, veh.OvertimeCost = veh.Latest, b.req.Options.OvertimeCost()
@@ -247,9 +250,9 @@ func (b *builder) vehicles() error {
 // visits converts every visit: windows clipped to the service hours and
 // the rapid-response deadline, pins, and the vehicles allowed.
 func (b *builder) visits() error {
-	clients := make(map[string]*rounds.Client, len(b.req.Clients))
+	clients := make(map[string]int, len(b.req.Clients))
 	for i := range b.req.Clients {
-		clients[b.req.Clients[i].ID] = &b.req.Clients[i]
+		clients[b.req.Clients[i].ID] = i
 	}
 	workers := make(map[string]int, len(b.req.Workers))
 	for i, w := range b.req.Workers {
@@ -260,7 +263,8 @@ func (b *builder) visits() error {
 	b.meta.detail = make([]string, n)
 	for i := range b.req.Visits {
 		v := &b.req.Visits[i]
-		c := clients[v.ClientID]
+		ci := clients[v.ClientID]
+		c := &b.req.Clients[ci]
 		windows, err := b.windows(i, v)
 		if err != nil {
 			return err
@@ -272,6 +276,7 @@ func (b *builder) visits() error {
 			Skills:   b.skills(v.Skills),
 			Penalty:  b.req.Options.Penalty(v.Priority),
 			Vehicles: []int{},
+			Client:   ci + 1,
 		}
 		b.care(&vis, c)
 		if v.SoftEnd != nil {

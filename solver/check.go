@@ -10,7 +10,8 @@ import "fmt"
 // halves of a pair are both served by different vehicles or neither, the
 // links have a schedule (Schedule), and Cost, Travel, Lateness,
 // Assignment, Overtime and Balance match (the overtime of a problem with
-// links or soft windows from the returns that Schedule gives).
+// links or soft windows from the returns that Schedule gives) and
+// Continuity.
 // It returns the first broken rule. O(V + K) without links, the cost of
 // Schedule with them.
 func (p *Problem) Check(sol *Solution) error {
@@ -55,11 +56,12 @@ func (p *Problem) Check(sol *Solution) error {
 		late = p.latenessCost(starts)
 		over = p.scheduledOvertime(sol.Routes, starts)
 	}
+	cont := p.continuity(sol.Routes)
 	if travel != sol.Travel || late != sol.Lateness || assign != sol.Assignment || over != sol.Overtime ||
-		bal != sol.Balance || travel+pen+late+assign+over+bal != sol.Cost {
-		return fmt.Errorf("cost %d (travel %d, lateness %d, assignment %d, overtime %d, balance %d) reported, %d (travel %d, lateness %d, assignment %d, overtime %d, balance %d) computed",
-			sol.Cost, sol.Travel, sol.Lateness, sol.Assignment, sol.Overtime, sol.Balance,
-			travel+pen+late+assign+over+bal, travel, late, assign, over, bal)
+		bal != sol.Balance || cont != sol.Continuity || travel+pen+late+assign+over+bal+cont != sol.Cost {
+		return fmt.Errorf("cost %d (travel %d, lateness %d, assignment %d, overtime %d, balance %d, continuity %d) reported, %d (travel %d, lateness %d, assignment %d, overtime %d, balance %d, continuity %d) computed",
+			sol.Cost, sol.Travel, sol.Lateness, sol.Assignment, sol.Overtime, sol.Balance, sol.Continuity,
+			travel+pen+late+assign+over+bal+cont, travel, late, assign, over, bal, cont)
 	}
 	return nil
 }

@@ -38,9 +38,11 @@ func (s *state) bestInsertion(v int32, r *route) (int64, int) {
 // visit whose best insertion beats its second and third best by the most
 // (a missing option counts as the visit's unassigned penalty, and the
 // penalty itself is added so rapid-response visits go first) takes its
-// best place. Visits that fit nowhere stay unassigned. Each step costs
-// O(V + R·C) for V visits, R visits whose candidate route changed and C
-// candidates per visit.
+// best place. Costs include the continuity cost, which changes for the
+// client's other visits when one is placed. Visits that fit nowhere stay
+// unassigned. Each step costs O(V + R·C) for V visits, R visits whose
+// candidate route changed or whose client was served, and C candidates
+// per visit.
 func (s *state) regret() {
 	p := s.p
 	nv := p.NumVisits()
@@ -74,7 +76,8 @@ func (s *state) regret() {
 			if c >= infCost {
 				continue
 			}
-			if s.routes[k].size() == 0 {
+			c += s.contInsert(int32(v), k)
+			if s.routes[k].size() == 0 && !s.serves(int32(v), k) {
 				cl := p.class[k]
 				if seenClass[cl] == stamp {
 					continue
@@ -118,11 +121,15 @@ func (s *state) regret() {
 		if best < 0 {
 			return
 		}
-		bi := -1
+		bi, bc := -1, int64(infCost)
 		for i, k := range cand[best] {
-			if cost[best][i] < infCost && (bi < 0 || cost[best][i] < cost[best][bi] ||
-				cost[best][i] == cost[best][bi] && k < cand[best][bi]) {
-				bi = i
+			c := cost[best][i]
+			if c >= infCost {
+				continue
+			}
+			c += s.contInsert(int32(best), k)
+			if bi < 0 || c < bc || c == bc && k < cand[best][bi] {
+				bi, bc = i, c
 			}
 		}
 		k := cand[best][bi]
@@ -140,6 +147,11 @@ func (s *state) regret() {
 				}
 			}
 			summarise(int(u))
+		}
+		for _, u := range p.cont.sameClient(int32(best)) {
+			if open[u] {
+				summarise(int(u))
+			}
 		}
 	}
 }

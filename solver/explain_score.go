@@ -6,7 +6,8 @@ import "github.com/roundsdev/rounds"
 // rule for rounds.Totals.Score: the routes' travel (and any fixed costs)
 // under rounds.ScoreTravel, the lateness cost under rounds.ScoreLateness,
 // the overtime cost under rounds.ScoreOvertime, the balance cost under
-// rounds.ScoreBalance (only when the request sets one), the preference misses
+// rounds.ScoreBalance (only when the request sets one), the continuity
+// cost under rounds.ScoreContinuity (only when it is on), the preference misses
 // under rounds.ScorePreference, the network
 // crossings under rounds.ScoreNetwork, and the penalties of the
 // unassigned visits (both halves of a double-handed one) per priority.
@@ -17,6 +18,9 @@ func score(p *Problem, sol *Solution) map[string]int64 {
 		rounds.ScorePreference: 0, rounds.ScoreNetwork: 0}
 	if p.balance {
 		s[rounds.ScoreBalance] = sol.Balance
+	}
+	if p.Continuity > 0 {
+		s[rounds.ScoreContinuity] = sol.Continuity
 	}
 	for k, r := range sol.Routes {
 		for _, v := range r {

@@ -78,7 +78,8 @@ func handSolution(p *Problem, routes map[int][]int) *Solution {
 			sol.Travel += int64(m.At(at, veh.End)) + veh.FixedCost
 		}
 	}
-	sol.Cost = sol.Travel + sol.Assignment
+	sol.Continuity = p.continuity(sol.Routes)
+	sol.Cost = sol.Travel + sol.Assignment + sol.Continuity
 	for v := range p.Visits {
 		if !on[v] {
 			sol.Unassigned = append(sol.Unassigned, v)
@@ -264,6 +265,7 @@ func TestScoreSumsToCost(t *testing.T) {
 	}
 	want := map[string]int64{
 		rounds.ScoreTravel: 20 * 60, rounds.ScoreLateness: 0, rounds.ScorePreference: 0, rounds.ScoreNetwork: 0, rounds.ScoreOvertime: 0,
+		rounds.ScoreContinuity:                          0,
 		rounds.UnassignedScoreKey(rounds.RapidResponse): 0,
 		rounds.UnassignedScoreKey(rounds.Reablement):    rounds.DefaultUnassignedPenalty[rounds.Reablement],
 		rounds.UnassignedScoreKey(rounds.Routine):       0,

@@ -31,6 +31,13 @@ func WithMaxLateness(w int64) Option {
 	return func(p *Problem) { p.MaxLateness = w }
 }
 
+// WithContinuity adds to the objective cost for every different worker
+// (Vehicle.Worker) beyond the first who serves the visits of one client
+// (Visit.Client).
+func WithContinuity(cost int64) Option {
+	return func(p *Problem) { p.Continuity = cost }
+}
+
 func checkLink(i int, l Link, visits int, paired []bool) error {
 	f := fmt.Sprintf("links[%d]", i)
 	switch {

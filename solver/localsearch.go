@@ -49,7 +49,10 @@ func (s *state) localSearch(rng *rand.Rand, order []int32, maxPasses int, deadli
 }
 
 // tryPair tries every move type that brings u next to v and applies the
-// first that improves the objective.
+// first that improves the objective. Moves between routes take the
+// change in the continuity cost of the visits that change vehicle off
+// the routes' old cost, so that a move that leaves a client with fewer
+// workers is worth more.
 func (s *state) tryPair(u, v int32) bool {
 	if s.routeOf[u] == s.routeOf[v] {
 		return s.tryIntra(u, v)
@@ -77,7 +80,7 @@ func (s *state) tryRelocate(u, v int32, seg int, rev bool) bool {
 	if !ok {
 		return false
 	}
-	old := ru.cost + rv.cost
+	old := ru.cost + rv.cost - s.contMove(s.bufA, ku, nil, kv)
 	for _, after := range [2]bool{true, false} {
 		at := j
 		if !after {
@@ -145,7 +148,8 @@ func (s *state) trySwap(u, v int32) bool {
 	if !ok {
 		return false
 	}
-	old := ru.cost + rv.cost
+	uv := [2]int32{u, v}
+	old := ru.cost + rv.cost - s.contMove(uv[:1], ku, uv[1:], kv)
 	if !s.worth(newU + p.lowerSwap(rv, j, u) - old) {
 		return false
 	}
@@ -180,9 +184,12 @@ func (s *state) tryTwoOptStar(u, v int32) bool {
 	ku, kv := s.routeOf[u], s.routeOf[v]
 	ru, rv := &s.routes[ku], &s.routes[kv]
 	i, j := int(s.posOf[u]), int(s.posOf[v])
-	old := ru.cost + rv.cost
 	newU, ok := p.chain(ru, i, nil, rv, j)
-	if !ok || !s.worth(newU-old) {
+	if !ok {
+		return false
+	}
+	old := ru.cost + rv.cost - s.contMove(ru.visits[i:], ku, rv.visits[j-1:], kv)
+	if !s.worth(newU - old) {
 		return false
 	}
 	newV, ok := p.chain(rv, j-1, nil, ru, i+1)

@@ -22,7 +22,8 @@ const maxPairTrials = 400
 // and combined cheapest first while their travel alone can still beat
 // the best; each combination whose time ranges fit the link is checked
 // with a joint schedule. Both stay unassigned if nothing fits or the best
-// costs more than their penalties. It does not allocate once buffers grow.
+// costs more than their penalties. Each half's continuity cost is judged
+// on its own, so the second worker a new client gets is not charged. It does not allocate once buffers grow.
 func (s *state) insertPair(rng *rand.Rand, w *scratch, a, b int32) {
 	p := s.p
 	w.candA = s.pairCands(w, w.candA[:0], a)
@@ -87,8 +88,9 @@ func gapFits(l *Link, a int32, ca, cb *pairCand) bool {
 
 // pairCands appends the feasible positions of v, judged route by route,
 // over v's candidate routes (every route on small fleets, else the
-// nearest vehicles and the routes of v's neighbours), one empty route per
-// vehicle class.
+// nearest vehicles, the routes of v's neighbours and those of the persons
+// serving v's client), one empty route per vehicle class (but every one
+// of a person serving the client).
 func (s *state) pairCands(w *scratch, out []pairCand, v int32) []pairCand {
 	p := s.p
 	w.stamp++
@@ -106,6 +108,9 @@ func (s *state) pairCands(w *scratch, out []pairCand, v int32) []pairCand {
 			out = s.routeCands(w, out, v, k)
 		}
 	}
+	for _, k := range s.clientVehicles(w, v) {
+		out = s.routeCands(w, out, v, k)
+	}
 	return out
 }
 
@@ -120,14 +125,15 @@ func (s *state) routeCands(w *scratch, out []pairCand, v, k int32) []pairCand {
 	m := r.size()
 	var fixed int64
 	if m == 0 {
-		cl := p.class[k]
-		if w.stampC[cl] == w.stamp {
-			return out
+		if cl := p.class[k]; !s.serves(v, k) {
+			if w.stampC[cl] == w.stamp {
+				return out
+			}
+			w.stampC[cl] = w.stamp
 		}
-		w.stampC[cl] = w.stamp
 		fixed = p.Vehicles[k].FixedCost
 	}
-	fixed += p.assignCost(v, k)
+	fixed += p.assignCost(v, k) + s.contInsert(v, k)
 	if r.ld[m+1]+p.demand[v] > p.capacity[k] {
 		return out
 	}

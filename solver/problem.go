@@ -57,6 +57,11 @@ type Vehicle struct {
 	// Break, if its Duration is positive, is a pause the route must hold
 	// when it has visits.
 	Break Break
+	// Worker, if positive, is the person on the vehicle: vehicles with
+	// equal Worker are one person's shifts, who count once towards the
+	// continuity cost (WithContinuity). 0 makes the vehicle a person of
+	// its own.
+	Worker int
 }
 
 // Visit is one stop to serve at most once.
@@ -91,6 +96,10 @@ type Visit struct {
 	// another positive network adds NetworkMiss to the objective.
 	Network     int
 	NetworkMiss int64
+	// Client, if positive, is the person the visit is for: with
+	// WithContinuity, every different Worker beyond the first who serves
+	// the visits of one Client costs Problem.Continuity.
+	Client int
 }
 
 // Problem is the dense form of a routing problem. It is immutable once
@@ -105,6 +114,9 @@ type Problem struct {
 	// lateness (WithMaxLateness).
 	Links       []Link
 	MaxLateness int64
+	// Continuity is the cost of each different worker beyond the first
+	// who serves a client's visits (WithContinuity).
+	Continuity int64
 
 	// Struct-of-arrays copies for the hot loop.
 	loc      []int32
@@ -153,6 +165,8 @@ type Problem struct {
 	// rich is true when routes must be scheduled together (links) or
 	// start times cost something (soft windows).
 	rich bool
+	// continuity cost tables, when Continuity > 0 (see continuity.go)
+	cont cont
 
 	meta *requestMeta // set by Build; nil for problems made directly
 }
@@ -204,6 +218,9 @@ func NewProblem(travel []geo.Matrix, vehicles []Vehicle, visits []Visit, opts ..
 	if p.MaxLateness < 0 {
 		return nil, fmt.Errorf("maxLateness = %d: must not be negative", p.MaxLateness)
 	}
+	if p.Continuity < 0 {
+		return nil, fmt.Errorf("continuity = %d: must not be negative", p.Continuity)
+	}
 	p.freeze()
 	if p.breaks && p.rich {
 		return nil, fmt.Errorf("vehicles: breaks are not supported together with links, pairs or lateness costs")
@@ -234,6 +251,8 @@ func checkVehicle(k int, veh Vehicle, n, profiles int) error {
 		return fmt.Errorf("%s.balanceTarget = %d: must not be negative", f, veh.BalanceTarget)
 	case veh.OvertimeCost < 0:
 		return fmt.Errorf("%s.overtimeCost = %d: must not be negative", f, veh.OvertimeCost)
+	case veh.Worker < 0:
+		return fmt.Errorf("%s.worker = %d: must not be negative", f, veh.Worker)
 	case veh.Break.Duration < 0:
 		return fmt.Errorf("%s.break.duration = %d: must not be negative", f, veh.Break.Duration)
 	case veh.Break.Duration > 0 && veh.Break.Window.End < veh.Break.Window.Start:
@@ -261,6 +280,8 @@ func checkVisit(v int, vis Visit, n, vehicles int) error {
 		return fmt.Errorf("%s.preferenceMiss = %d: must not be negative", f, vis.PreferenceMiss)
 	case vis.NetworkMiss < 0:
 		return fmt.Errorf("%s.networkMiss = %d: must not be negative", f, vis.NetworkMiss)
+	case vis.Client < 0:
+		return fmt.Errorf("%s.client = %d: must not be negative", f, vis.Client)
 	}
 	for j, w := range vis.Windows {
 		if w.End < w.Start {
@@ -344,6 +365,7 @@ func (p *Problem) freeze() {
 	}
 	p.freezeLinks()
 	p.freezeAssign()
+	p.freezeContinuity()
 	p.classify()
 	p.neighbours()
 	p.far = make([]int32, nv)
@@ -380,7 +402,7 @@ func (p *Problem) classify() {
 				}
 			}
 		}
-		veh.Skills = 0
+		veh.Skills, veh.Worker = 0, 0
 		kk := key{veh, string(col) + p.prefColumn(k)}
 		c, ok := seen[kk]
 		if !ok {

@@ -38,6 +38,8 @@ type scratch struct {
 	stampV   []int64 // per vehicle, for candidate deduplication
 	stampC   []int64 // per class, for empty-route deduplication
 	stampU   []int64 // per visit, for the recreate list
+	stampP   []int64 // per person, for clientVehicles
+	kin      []int32 // clientVehicles' buffer
 	stamp    int64
 	keys     []int64
 	order    []int32
@@ -61,6 +63,7 @@ func newScratch(p *Problem) *scratch {
 		stampV:   make([]int64, p.NumVehicles()),
 		stampC:   make([]int64, p.NumVehicles()),
 		stampU:   make([]int64, p.NumVisits()),
+		stampP:   make([]int64, p.cont.persons),
 		blink:    blinkRate,
 	}
 }
@@ -242,7 +245,9 @@ func sortByKeys(order []int32, keys []int64, penalty []int64) {
 }
 
 // insertBest puts v at its cheapest feasible position among its candidate
-// routes, skipping each would-be improvement with probability blinkRate;
+// routes (every route on small fleets, else the nearest vehicles, the
+// routes of v's neighbours and those of the persons serving v's client),
+// skipping each would-be improvement with probability blinkRate;
 // v stays unassigned if no position fits or the best costs more than its
 // penalty.
 func (s *state) insertBest(rng *rand.Rand, w *scratch, v int32) {
@@ -261,6 +266,9 @@ func (s *state) insertBest(rng *rand.Rand, w *scratch, v int32) {
 			if k := s.routeOf[u]; k >= 0 {
 				s.scanRoute(rng, w, v, k)
 			}
+		}
+		for _, k := range s.clientVehicles(w, v) {
+			s.scanRoute(rng, w, v, k)
 		}
 	}
 	if w.bestK >= 0 {
@@ -281,14 +289,15 @@ func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 	m := r.size()
 	var fixed int64
 	if m == 0 {
-		cl := p.class[k]
-		if w.stampC[cl] == w.stamp {
-			return
+		if cl := p.class[k]; !s.serves(v, k) {
+			if w.stampC[cl] == w.stamp {
+				return
+			}
+			w.stampC[cl] = w.stamp
 		}
-		w.stampC[cl] = w.stamp
 		fixed = p.Vehicles[k].FixedCost
 	}
-	fixed += p.assignCost(v, k)
+	fixed += p.assignCost(v, k) + s.contInsert(v, k)
 	mat := &p.Travel[p.Vehicles[k].Profile]
 	vals, n := mat.Values, mat.N
 	lv := int(p.loc[v])

@@ -58,13 +58,15 @@ type Solution struct {
 	// term); Assignment the summed assignment costs of the served visits
 	// (preference misses and network crossings); Overtime the cost of
 	// returns after the vehicles' OvertimeStart; Balance the cost of
-	// work above the vehicles' BalanceTarget.
+	// work above the vehicles' BalanceTarget; Continuity the cost of the
+	// workers each client sees beyond the first (WithContinuity).
 	Cost       int64
 	Travel     int64
 	Lateness   int64
 	Assignment int64
 	Overtime   int64
 	Balance    int64
+	Continuity int64
 	// Iterations is the number of ruin-and-recreate steps made, summed
 	// over threads.
 	Iterations int64
@@ -288,6 +290,7 @@ func copySolution(dst, src *Solution) {
 	dst.Unassigned = append(dst.Unassigned[:0], src.Unassigned...)
 	dst.Cost, dst.Travel, dst.Lateness, dst.Iterations = src.Cost, src.Travel, src.Lateness, src.Iterations
 	dst.Assignment, dst.Overtime, dst.Balance = src.Assignment, src.Overtime, src.Balance
+	dst.Continuity = src.Continuity
 }
 
 // polishMax is the largest problem whose final best gets a full local

@@ -13,6 +13,7 @@ type state struct {
 	penalty int64   // sum of penalties of unassigned visits
 	missing int     // number of unassigned visits
 	used    int     // number of routes with visits
+	cn      counts  // continuity of care (continuity.go), kept through every change
 
 	// routes changed since the last saveBest
 	dirty     []int32
@@ -57,6 +58,7 @@ func newState(p *Problem) *state {
 		dirtyMark: make([]bool, nk),
 		savedStep: make([]int64, nk),
 		step:      1,
+		cn:        newCounts(p),
 	}
 	for k := range s.routes {
 		s.routes[k].veh = int32(k)
@@ -79,12 +81,12 @@ func newState(p *Problem) *state {
 }
 
 // cost returns the objective: route costs (overtime included),
-// unassigned penalties and lateness costs.
+// unassigned penalties, lateness and continuity costs.
 func (s *state) cost() int64 {
 	if s.p.rich {
-		return s.routed + s.penalty + s.lateness() + s.overFix
+		return s.routed + s.penalty + s.lateness() + s.overFix + s.cn.cost
 	}
-	return s.routed + s.penalty
+	return s.routed + s.penalty + s.cn.cost
 }
 
 // begin starts a journaled step.
@@ -130,8 +132,10 @@ func (s *state) rollback() {
 		s.routeOf[v] = -1
 	}
 	for _, k := range s.touched {
+		s.contRoute(k, false)
 		r := &s.routes[k]
 		r.visits = append(r.visits[:0], s.saved[k]...)
+		s.contRoute(k, true)
 		r.update(s.p)
 		s.index(k)
 		s.count(r)
@@ -186,6 +190,7 @@ func (s *state) insert(v int32, k int32, pos int) {
 	s.penalty -= s.p.penalty[v]
 	s.missing--
 	s.moved = append(s.moved, v)
+	s.contAdd(v, k)
 	s.refresh(k)
 	if s.p.rich {
 		s.propagate(v, k, pos-1)
@@ -204,6 +209,7 @@ func (s *state) detach(v int32) {
 	for i := int(pos) - 1; i < len(r.visits); i++ {
 		s.posOf[r.visits[i]] = int32(i + 1)
 	}
+	s.contDel(v, k)
 	s.routeOf[v] = -1
 	s.penalty += s.p.penalty[v]
 	s.missing++
@@ -225,8 +231,10 @@ func (s *state) settle() {
 // guarantees feasibility.
 func (s *state) replace(k int32, visits []int32) {
 	s.touch(k)
+	s.contRoute(k, false)
 	r := &s.routes[k]
 	r.visits = append(r.visits[:0], visits...)
+	s.contRoute(k, true)
 	s.refresh(k)
 }
 
@@ -261,6 +269,7 @@ func (s *state) costs(sol *Solution) {
 	if s.p.rich {
 		sol.Lateness = s.lateness()
 	}
+	sol.Continuity = s.cn.cost
 }
 
 // snapshot copies the routes into sol (reusing its memory).
@@ -295,6 +304,9 @@ func (s *state) load(sol *Solution) {
 	for v := range s.routeOf {
 		s.routeOf[v] = -1
 	}
+	clear(s.cn.n)
+	clear(s.cn.distinct)
+	s.cn.cost = 0
 	for k := range s.routes {
 		r := &s.routes[k]
 		r.visits = r.visits[:0]
@@ -306,6 +318,7 @@ func (s *state) load(sol *Solution) {
 		r.counted = false
 		s.count(r)
 		s.index(int32(k))
+		s.contRoute(int32(k), true)
 	}
 	for _, k := range s.dirty {
 		s.dirtyMark[k] = false
