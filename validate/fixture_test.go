@@ -141,16 +141,17 @@ func fixtureRoster() *rounds.Roster {
 			Visits: 8, Assigned: 7, Unassigned: 1, WorkersUsed: 5,
 			AssignedByPriority:   map[rounds.Priority]int{rounds.RapidResponse: 1, rounds.Reablement: 2, rounds.Routine: 4},
 			UnassignedByPriority: map[rounds.Priority]int{rounds.Routine: 1},
-			Cost:                 60500,
+			Cost:                 62300,
 		},
 	}
 }
 
-// fixtureScore returns the score of fixtureRoster: its travel and the
-// penalty of the routine visit it leaves out.
+// fixtureScore returns the score of fixtureRoster: its travel, the
+// penalty of the routine visit it leaves out and the continuity cost at
+// the default penalty (c2, c3 and c4 each see two workers).
 func fixtureScore() map[string]int64 {
 	s := map[string]int64{rounds.ScoreTravel: 10500, rounds.ScoreLateness: 0, rounds.ScorePreference: 0,
-		rounds.ScoreNetwork: 0, rounds.ScoreOvertime: 0}
+		rounds.ScoreNetwork: 0, rounds.ScoreOvertime: 0, rounds.ScoreContinuity: 3 * rounds.DefaultContinuityPenalty}
 	for _, p := range rounds.Priorities {
 		s[rounds.UnassignedScoreKey(p)] = 0
 	}

@@ -123,5 +123,5 @@ var Rules = []string{
 	RuleTravel, RuleArrival, RuleEarlyStart, RuleWait, RuleWindow, RuleServiceHours, RuleDuration,
 	RuleDeadline, RulePin, RuleSkill, RuleDeclinedWorker, RuleGender, RuleServedTwice,
 	RuleServedAndUnassigned, RuleNotAccounted, RuleDoubleHanded, RuleUnassigned, RuleLink,
-	RuleTotals, RuleCost, RuleScore,
+	RuleTotals, RuleContinuity, RuleCost, RuleScore,
 }

@@ -25,6 +25,8 @@ import (
 //     rounded down; the fair share is the shift's length (overtime not
 //     counted) times the visit seconds of its date (a double-handed visit
 //     once per worker) over the summed shift lengths of that date;
+//   - continuity (unless turned off): the continuity penalty per worker
+//     each client sees beyond the first, over all dates;
 //   - unassigned, per priority: the priority's penalty per unassigned
 //     entry, once per worker the visit needs.
 //
@@ -103,6 +105,9 @@ func (c *checker) score() map[string]int64 {
 	opt := &c.req.Options
 	if opt.BalanceCostPerMinute > 0 {
 		real[rounds.ScoreBalance] = 0
+	}
+	if opt.ContinuityCost() > 0 {
+		real[rounds.ScoreContinuity] = c.continuityCost()
 	}
 	shares := c.fairShares()
 	for i := range c.r.Routes {

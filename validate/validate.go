@@ -49,8 +49,9 @@ func SyncTolerance(d time.Duration) Option {
 // Roster checks r against the hard rules of req, with travel times from src,
 // and returns every violation found: route by route and stop by stop, then
 // unassigned entry by entry, then visit by visit in request order, then the
-// totals, then the cost and its score rule by rule. None means r is a
-// valid plan of req.
+// totals, then the continuity of care (each client's different workers),
+// then the cost and its score rule by rule. None means r is a valid plan
+// of req.
 //
 // It calls src.Matrix once per travel mode used by the routes, over the
 // distinct worker starts, worker ends and client locations those routes
@@ -70,6 +71,7 @@ func Roster(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.
 	c.checkUnassigned()
 	c.checkVisits()
 	c.checkTotals()
+	c.checkContinuity()
 	c.checkScore()
 	return c.out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -511,7 +512,7 @@ func TestRosterRules(t *testing.T) {
 		{
 			name: "cost misreported",
 			edit: func(tb testing.TB, f fixture) { f.r.Totals.Cost = 100 },
-			rule: RuleCost, says: "the roster's cost is 100, but its travel, soft costs and unassigned penalties add up to 60500",
+			rule: RuleCost, says: "the roster's cost is 100, but its travel, soft costs and unassigned penalties add up to 62300",
 		},
 		{
 			name: "score consistent",
@@ -552,6 +553,58 @@ func TestRosterRules(t *testing.T) {
 				f.worker(tb, "w4").Network = "south"
 			},
 			rule: RuleScore, says: `the score gives 0 for "network", but the roster comes to`,
+		},
+		{
+			// c2 sees w1 and w4, c3 w2 and w3, c4 w2 and w5: three workers
+			// beyond the first, at 200 each
+			name: "continuity cost right",
+			edit: func(tb testing.TB, f fixture) { scored(f, 200, 600) },
+		},
+		{
+			name: "continuity cost wrong",
+			edit: func(tb testing.TB, f fixture) { scored(f, 200, 400) },
+			rule: RuleScore, says: `the score gives 400 for "continuity", but the roster comes to 600`,
+		},
+		{
+			name: "continuity cost of the default penalty",
+			edit: func(tb testing.TB, f fixture) { scored(f, 0, 3*rounds.DefaultContinuityPenalty+1) },
+			rule: RuleScore, says: fmt.Sprintf(`the score gives %d for "continuity", but the roster comes to %d`, 3*rounds.DefaultContinuityPenalty+1, 3*rounds.DefaultContinuityPenalty),
+		},
+		{
+			name: "score does not add up",
+			edit: func(tb testing.TB, f fixture) {
+				scored(f, 200, 600)
+				f.r.Totals.Cost++
+			},
+			rule: RuleCost, says: "the roster's cost is 61101, but its travel, soft costs and unassigned penalties add up to 61100",
+		},
+		{
+			name: "continuity list right",
+			edit: func(tb testing.TB, f fixture) { continuity(f) },
+		},
+		{
+			name: "continuity list wrong",
+			edit: func(tb testing.TB, f fixture) {
+				continuity(f)
+				f.r.Continuity[1].DistinctWorkers = 1
+			},
+			rule: RuleContinuity, says: "client c2 is listed with 3 visits by 1 different workers, but the routes make 3 visits by 2 workers",
+		},
+		{
+			name: "continuity list misses a client",
+			edit: func(tb testing.TB, f fixture) {
+				continuity(f)
+				f.r.Continuity = f.r.Continuity[1:]
+			},
+			rule: RuleContinuity, says: "client c1 has 1 visits on the routes but no continuity entry",
+		},
+		{
+			name: "continuity mean wrong",
+			edit: func(tb testing.TB, f fixture) {
+				continuity(f)
+				f.r.Totals.MeanDistinctWorkers = 1.5
+			},
+			rule: RuleContinuity, says: "the totals give a mean of 1.5 different workers per client with two or more visits, but the routes give 2",
 		},
 	}
 	covered := make(map[string]bool)
@@ -596,6 +649,22 @@ func TestRosterRules(t *testing.T) {
 			t.Errorf("no test case breaks rule %s", rule)
 		}
 	}
+}
+
+// scored gives f's request a continuity penalty (0: the default) and f's
+// roster a score that lists a continuity cost of cont and sums to its
+// cost.
+func scored(f fixture, penalty, cont int64) {
+	f.req.Options.ContinuityPenalty = penalty
+	f.r.Totals.Score = fixtureScore()
+	f.r.Totals.Score[rounds.ScoreContinuity] = cont
+	f.r.Totals.Cost = 60500 + cont
+}
+
+// continuity fills f's roster's continuity list and mean as the solver
+// does.
+func continuity(f fixture) {
+	f.r.Continuity, f.r.Totals.MeanDistinctWorkers, f.r.Totals.PreferredShare = rounds.ContinuityOf(f.req, f.r.Routes)
 }
 
 // checkNames fails if v's message does not name its worker and visit.
