@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/roundsdev/rounds"
 	"github.com/roundsdev/rounds/fixtures"
@@ -92,7 +93,7 @@ func TestContinuityStaysExactThroughTheSearch(t *testing.T) {
 						s.rollback()
 					}
 					if i%60 == 0 {
-						s.localSearch(rng, order, 2)
+						s.localSearch(rng, order, 2, time.Time{})
 					}
 					n, distinct := countsFromScratch(s)
 					if !slices.Equal(n, s.cn.n) || !slices.Equal(distinct, s.cn.distinct) {
