@@ -121,16 +121,19 @@ func deepCopy(v *rounds.RosterVersion) (*rounds.RosterVersion, error) {
 
 // retime recomputes a route's times: the worker leaves at the start of
 // their shift, waits for each visit's window or pinned start, and goes home
-// after the last stop.
+// after the last stop. A shift that gets a break (Options.Break) takes it
+// between the two stops where the round is least late and back soonest.
 func retime(ctx context.Context, req *rounds.Request, rt *rounds.Route, src geo.Source) error {
 	wi := slices.IndexFunc(req.Workers, func(w rounds.Worker) bool { return w.ID == rt.WorkerID })
 	w := &req.Workers[wi]
-	for _, sh := range w.Shifts {
-		if sh.Date == rt.Date {
-			rt.Depart = sh.Start
+	var shift *rounds.Shift
+	for i := range w.Shifts {
+		if w.Shifts[i].Date == rt.Date {
+			shift = &w.Shifts[i]
+			rt.Depart = shift.Start
 		}
 	}
-	rt.TravelSeconds, rt.WorkSeconds, rt.WaitSeconds, rt.Return = 0, 0, 0, rt.Depart
+	rt.TravelSeconds, rt.WorkSeconds, rt.WaitSeconds, rt.Return, rt.Break = 0, 0, 0, rt.Depart, nil
 	if len(rt.Stops) == 0 {
 		return nil
 	}
@@ -143,29 +146,83 @@ func retime(ctx context.Context, req *rounds.Request, rt *rounds.Route, src geo.
 	if err != nil {
 		return fmt.Errorf("time route of %s: %w", rt.WorkerID, err)
 	}
-	visits := make(map[string]*rounds.Visit, len(req.Visits))
+	byID := make(map[string]*rounds.Visit, len(req.Visits))
 	for i := range req.Visits {
-		visits[req.Visits[i].ID] = &req.Visits[i]
+		byID[req.Visits[i].ID] = &req.Visits[i]
 	}
-	at := rt.Depart
+	visits := make([]*rounds.Visit, len(rt.Stops))
+	for i, s := range rt.Stops {
+		if visits[i] = byID[s.VisitID]; visits[i] == nil {
+			return rounds.Invalid("visitId", s.VisitID, "the route of %s stops for a visit the request does not have", rt.WorkerID)
+		}
+	}
+	depart, rule := rt.Depart, req.Options.Break
+	if shift == nil || !rule.Needs(shift) {
+		timeStops(rt, visits, m, depart, -1, nil)
+		return nil
+	}
+	best, bestLate, bestReturn := 0, -1, rounds.Clock(0)
+	for gap := 0; gap <= len(rt.Stops); gap++ {
+		late := timeStops(rt, visits, m, depart, gap, rule) + max(0, int(rt.Return-shift.End))
+		if bestLate < 0 || late < bestLate || late == bestLate && rt.Return < bestReturn {
+			best, bestLate, bestReturn = gap, late, rt.Return
+		}
+	}
+	timeStops(rt, visits, m, depart, best, rule)
+	return nil
+}
+
+// timeStops times the stops of rt, leaving at depart, with the break of
+// rule taken before travelling to stop gap (gap = len(stops): before going
+// home; gap < 0: no break). It returns how late the round is: the seconds
+// stops start after their last window closes, plus a break that cannot
+// fit in its window.
+func timeStops(rt *rounds.Route, visits []*rounds.Visit, m geo.Matrix, depart rounds.Clock, gap int, rule *rounds.BreakRule) (late int) {
+	rt.Depart, rt.TravelSeconds, rt.WorkSeconds, rt.WaitSeconds, rt.Break = depart, 0, 0, 0, nil
+	at := depart
+	takeBreak := func() {
+		w := rule.Span()
+		start := max(at, w.Start)
+		end := start + rounds.Clock(rule.Length())
+		late += max(0, int(end-w.End))
+		rt.Break, at = &rounds.BreakTime{Start: start, End: end}, end
+	}
 	for i := range rt.Stops {
-		s := &rt.Stops[i]
-		v := visits[s.VisitID]
+		if i == gap {
+			takeBreak()
+		}
+		s, v := &rt.Stops[i], visits[i]
 		leg := int(m.At(i, i+1))
 		s.TravelSeconds, s.Arrival = leg, at+rounds.Clock(leg)
 		s.Start = earliestStart(v, s.Arrival)
 		s.WaitSeconds = int(s.Start - s.Arrival)
 		s.End = s.Start + rounds.Clock(v.DurationMinutes*60)
+		late += lateness(v, s.Start)
 		rt.TravelSeconds += leg
 		rt.WaitSeconds += s.WaitSeconds
 		rt.WorkSeconds += v.DurationMinutes * 60
 		at = s.End
 	}
+	if gap == len(rt.Stops) {
+		takeBreak()
+	}
 	home := int(m.At(len(rt.Stops), len(rt.Stops)+1))
 	rt.TravelSeconds += home
 	rt.WorkSeconds += rt.TravelSeconds
 	rt.Return = at + rounds.Clock(home)
-	return nil
+	if gap == 0 {
+		rt.Depart = rt.Break.End // taken before leaving
+	}
+	return late
+}
+
+// lateness returns how many seconds after its last window closes a visit
+// starts; a pinned start is never late.
+func lateness(v *rounds.Visit, start rounds.Clock) int {
+	if v.Pin != nil && v.Pin.Start != nil || len(v.Windows) == 0 {
+		return 0
+	}
+	return max(0, int(start-v.Windows[len(v.Windows)-1].End))
 }
 
 // earliestStart returns when a visit reached at arrival can start: at its
