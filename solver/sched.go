@@ -19,6 +19,7 @@ type sched struct {
 	changed []int32 // visits given an overlay value in this run
 	queue   []schedItem
 	ins     [2]schedItem // trial insertions: visit ins[i].v at index ins[i].at of route ins[i].k
+	gaps    [2]int       // gaps[i]: the break's gap in route ins[i].k with its insertion (schedbreak.go)
 	nins    int
 	budget  int
 	// A trial run sums the lateness cost it adds as it goes (late, and
@@ -142,9 +143,10 @@ func (p *Problem) other(li int32, v int32) int32 {
 	return int32(l.From)
 }
 
-// run propagates from the queued items until no start changes. It
-// returns false if a window or a latest return is broken, or if the
-// waits do not settle within the budget.
+// run propagates from the queued items until no start changes. A route
+// with a break takes it after its gap-th visit (sched.gap). It returns
+// false if a window, a break window or a latest return is broken, or if
+// the waits do not settle within the budget.
 func (sc *sched) run(s *state) bool {
 	p := s.p
 	for qi := 0; qi < len(sc.queue); qi++ {
@@ -157,10 +159,16 @@ func (sc *sched) run(s *state) bool {
 			t, at = sc.get(s, prev)+p.dur[prev], p.loc[prev]
 		}
 		n := sc.size(s, k)
+		g := sc.gap(s, k)
 		j := i
 		for ; j < n; j++ {
 			if sc.budget--; sc.budget < 0 {
 				return false
+			}
+			if j == g {
+				if t = p.breakAfter(int(k), t); t >= unreachable {
+					return false
+				}
 			}
 			v := sc.at(s, k, j)
 			lb := t + mat.Values[int(at)*mat.N+int(p.loc[v])]
@@ -192,6 +200,9 @@ func (sc *sched) run(s *state) bool {
 				}
 			}
 			t, at = st+p.dur[v], p.loc[v]
+		}
+		if j == n && g == n {
+			t = p.breakAfter(int(k), t)
 		}
 		if j == n && t+mat.Values[int(at)*mat.N+veh.End] > veh.Latest {
 			return false
@@ -276,13 +287,20 @@ func (s *state) lateness() int64 {
 }
 
 // propagate updates the schedule after visit v was inserted at 0-based
-// index i of route k. Starts only grow when a visit is added, so the
+// index i of route k, whose break followed gap visits before (-1 without
+// one). An insertion that moves the break across visits reschedules from
+// scratch (see schedbreak.go). Otherwise starts only grow when a visit is
+// added, so the
 // delays are propagated from the current starts, as in trialInsert, and
 // kept: the least fixed point is reached from below. A state whose
 // insertion breaks a window, a latest return or a link, or puts a pair
 // on one route, is marked broken. O(visits delayed + routes).
-func (s *state) propagate(v, k int32, i int) {
+func (s *state) propagate(v, k int32, i int, gap int32) {
 	if s.broken {
+		return
+	}
+	if !gapKept(int(gap), int(s.routes[k].gap), i) {
+		s.reschedule()
 		return
 	}
 	sc := s.sc
@@ -303,15 +321,19 @@ func (s *state) propagate(v, k int32, i int) {
 
 // trialInsert returns the change in lateness cost from inserting the
 // given visits (each at a 0-based index of a route, one per route), and
-// false if that breaks a window, a latest return or a link, or if the
-// change reaches limit (the propagation then stops early). It changes
-// nothing. O(visits delayed).
+// false if that breaks a window, a break, a latest return or a link, or
+// if the change reaches limit (the propagation then stops early). It
+// changes nothing. O(visits delayed), plus the inserted routes' lengths
+// with breaks; from scratch if an insertion moves a break across visits.
 func (s *state) trialInsert(limit int64, ins ...schedItem) (int64, bool) {
 	if s.broken {
 		return 0, false
 	}
 	sc := s.sc
 	sc.reset(s, ins...)
+	if !sc.setGaps(s) {
+		return s.trialFull(limit)
+	}
 	sc.trial, sc.late, sc.worst, sc.limit = true, 0, s.worst, limit
 	for _, in := range ins {
 		sc.queue = append(sc.queue, schedItem{k: in.k, at: in.at})
