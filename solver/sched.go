@@ -18,6 +18,7 @@ type sched struct {
 	gen     int64
 	changed []int32 // visits given an overlay value in this run
 	queue   []schedItem
+	stack   []int32      // visits to reset (resetAfter)
 	ins     [2]schedItem // trial insertions: visit ins[i].v at index ins[i].at of route ins[i].k
 	gaps    [2]int       // gaps[i]: the break's gap in route ins[i].k with its insertion (schedbreak.go)
 	nins    int
@@ -156,6 +157,9 @@ func (sc *sched) run(s *state) bool {
 		t, at := veh.Earliest, int32(veh.Start)
 		if i > 0 {
 			prev := sc.at(s, k, i-1)
+			if sc.get(s, prev) == NotServed {
+				continue // reset (rerun): the route's walk from its first reset visit times this one
+			}
 			t, at = sc.get(s, prev)+p.dur[prev], p.loc[prev]
 		}
 		n := sc.size(s, k)
@@ -299,12 +303,21 @@ func (s *state) propagate(v, k int32, i int, gap int32) {
 	if s.broken {
 		return
 	}
-	if !gapKept(int(gap), int(s.routes[k].gap), i) {
-		s.reschedule()
-		return
-	}
 	sc := s.sc
 	sc.reset(s)
+	if now := s.routes[k].gap; !gapKept(int(gap), int(now), i) {
+		sum, worst, ok := s.rerun(schedItem{k: k, at: min(i, int(gap), int(now))})
+		if !ok || !s.pairsApart() {
+			s.broken = true
+			return
+		}
+		for _, u := range sc.changed {
+			s.start[u] = sc.val[u]
+		}
+		s.lateSum, s.worst = sum, worst
+		s.fixOvertime()
+		return
+	}
 	sc.trial, sc.late, sc.worst, sc.limit = true, 0, s.worst, math.MaxInt64
 	sc.queue = append(sc.queue, schedItem{k: k, at: i})
 	if u := s.p.pairOf[v]; !sc.run(s) || (u >= 0 && s.routeOf[u] == k) {

@@ -163,6 +163,9 @@ func testTrialInsert(t *testing.T, mk func(testing.TB, int64, int, int) *Problem
 			}
 			if r := &s.routes[ins[0].k]; r.gap >= 0 && !gapKept(int(r.gap), s.trialGap(ins[0]), ins[0].at) {
 				moved++
+				if a := testing.AllocsPerRun(2, func() { s.trialInsert(math.MaxInt64, ins...) }); a > 0 {
+					t.Fatalf("seed %d insert %v: a trial moving a break allocates %v times", seed, ins, a)
+				}
 			}
 		}
 		for v := int32(0); v < int32(p.NumVisits()); v++ {

@@ -95,53 +95,102 @@ func (sc *sched) setGaps(s *state) bool {
 }
 
 // trialFull is trialInsert for an insertion that moves a break across
-// visits: the schedule of the routes with the insertions made, from
-// scratch in the overlay, and the change in lateness cost it gives (which
-// may be negative), false if there is no schedule or the change is
-// positive and reaches limit. The run has been reset with the
-// insertions. It changes nothing. O(S·passes).
+// visits: the schedule of the routes with the insertions made, rerun
+// from scratch where it may change (rerun), and the change in lateness
+// cost it gives (which may be negative); false if there is no schedule
+// or the change is positive and reaches limit. The run has been reset
+// with the insertions and their gaps. It changes nothing.
 func (s *state) trialFull(limit int64) (int64, bool) {
-	p := s.p
 	sc := s.sc
-	sc.trial = false
-	for v, k := range s.routeOf {
-		if k >= 0 {
-			sc.set(int32(v), NotServed)
+	var from [len(sc.ins)]schedItem
+	for j := 0; j < sc.nins; j++ {
+		in := sc.ins[j]
+		from[j] = schedItem{k: in.k, at: in.at}
+		if g := int(s.routes[in.k].gap); g >= 0 {
+			from[j].at = min(in.at, g, sc.gaps[j])
 		}
 	}
-	for k := range s.routes {
-		if sc.size(s, int32(k)) > 0 {
-			sc.queue = append(sc.queue, schedItem{k: int32(k)})
-		}
-	}
-	if !sc.run(s) {
+	sum, worst, ok := s.rerun(from[:sc.nins]...)
+	if !ok {
 		return 0, false
 	}
-	var sum int64
-	var worst int32
-	add := func(v int32) bool {
-		t := sc.get(s, v)
-		if t == NotServed {
-			return false
-		}
-		l := p.lateness(v, t)
-		sum += int64(l) * p.lateCost[v]
-		worst = max(worst, l)
-		return true
-	}
-	for v, k := range s.routeOf {
-		if k >= 0 && !add(int32(v)) {
-			return 0, false
-		}
-	}
-	for j := 0; j < sc.nins; j++ {
-		if !add(sc.ins[j].v) {
-			return 0, false
-		}
-	}
-	d := sum + int64(worst)*p.MaxLateness - s.lateness()
+	d := sum + int64(worst)*s.p.MaxLateness - s.lateness()
 	if d > 0 && d >= limit {
 		return 0, false
 	}
 	return d, true
+}
+
+// rerun recomputes in the run's overlay, from scratch, every start that
+// may change when the visits of route f.k from 0-based index f.at on
+// change, for each f in from: those visits, the visits after them on
+// their routes and those linked to them, closed under both. Every other
+// start keeps its value, since none of the visits it waits for changes.
+// It returns the summed lateness cost and the largest lateness of the
+// schedule, and false if there is none. O(visits rerun · passes).
+func (s *state) rerun(from ...schedItem) (int64, int32, bool) {
+	p := s.p
+	sc := s.sc
+	sc.trial = false
+	for _, f := range from {
+		sc.resetAfter(s, f.k, f.at)
+	}
+	if !sc.run(s) {
+		return 0, 0, false
+	}
+	sum, worst := s.lateSum, int32(0)
+	for _, u := range sc.changed {
+		t := sc.val[u]
+		if t == NotServed {
+			return 0, 0, false
+		}
+		if old := s.start[u]; old != NotServed {
+			sum -= int64(p.lateness(u, old)) * p.lateCost[u]
+		}
+		l := p.lateness(u, t)
+		sum += int64(l) * p.lateCost[u]
+		worst = max(worst, l)
+	}
+	if worst < s.worst { // the largest lateness may have been rerun away
+		for v, k := range s.routeOf {
+			if k >= 0 && sc.mark[v] != sc.gen {
+				worst = max(worst, p.lateness(int32(v), s.start[v]))
+			}
+		}
+	}
+	return sum, worst, true
+}
+
+// resetAfter sets to NotServed in the overlay the visits of route k from
+// 0-based index lo on, and with them every visit after one of them on its
+// route or linked to one of them, closed under both, and queues each
+// route from its first visit reset. The visits reset on a route are a
+// suffix of it. O(visits reset + their links).
+func (sc *sched) resetAfter(s *state, k int32, lo int) {
+	p := s.p
+	sc.stack = sc.stack[:0]
+	suffix := func(k int32, i int) {
+		n := sc.size(s, k)
+		for j := i; j < n; j++ {
+			v := sc.at(s, k, j)
+			if sc.mark[v] == sc.gen && sc.val[v] == NotServed {
+				break
+			}
+			sc.set(v, NotServed)
+			sc.stack = append(sc.stack, v)
+		}
+		sc.queue = append(sc.queue, schedItem{k: k, at: i})
+	}
+	suffix(k, lo)
+	for len(sc.stack) > 0 {
+		v := sc.stack[len(sc.stack)-1]
+		sc.stack = sc.stack[:len(sc.stack)-1]
+		for _, li := range p.links(v) {
+			w := p.other(li, v)
+			kw, iw, served := sc.where(s, w)
+			if served && !(sc.mark[w] == sc.gen && sc.val[w] == NotServed) {
+				suffix(kw, iw)
+			}
+		}
+	}
 }
