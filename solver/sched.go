@@ -361,7 +361,9 @@ func (s *state) trialInsert(limit int64, ins ...schedItem) (int64, bool) {
 // 0-based index pos of route k adds when v cannot start before st: v's
 // own lateness cost plus the extra lateness cost of the visit after it
 // (starts never fall when a visit is added), and the largest lateness of
-// the two. It changes nothing. O(1).
+// the two. An insertion that moves its route's break across visits can
+// make other starts earlier and so lower the lateness: for it the floor
+// only screens, it bounds nothing. It changes nothing. O(1).
 func (s *state) lateFloor(v, k int32, pos int, st int32) (int64, int32) {
 	p := s.p
 	l := p.lateness(v, st)
@@ -380,9 +382,11 @@ func (s *state) lateFloor(v, k int32, pos int, st int32) (int64, int32) {
 
 // readyAt returns the earliest time a visit inserted at 0-based index pos
 // of route k can leave for: the end of the previous visit in the
-// schedule, or the route-alone bound ready if that is later.
+// schedule, or the route-alone bound ready if that is later. On a route
+// with a break it is ready: the insertion may move the break and so make
+// the previous visit start earlier than it does now.
 func (s *state) readyAt(k int32, pos int, ready int32) int32 {
-	if pos == 0 {
+	if pos == 0 || s.routes[k].gap >= 0 {
 		return ready
 	}
 	prev := s.routes[k].visits[pos-1]

@@ -161,7 +161,7 @@ func testTrialInsert(t *testing.T, mk func(testing.TB, int64, int, int) *Problem
 			if len(p.links(ins[0].v)) > 0 {
 				linked++
 			}
-			if r := &s.routes[ins[0].k]; r.gap >= 0 && !gapKept(int(r.gap), s.trialGap(ins[0]), ins[0].at) {
+			if movesBreak(s, ins[0]) {
 				moved++
 				if a := testing.AllocsPerRun(2, func() { s.trialInsert(math.MaxInt64, ins...) }); a > 0 {
 					t.Fatalf("seed %d insert %v: a trial moving a break allocates %v times", seed, ins, a)
@@ -344,11 +344,19 @@ func remove(s []int, v int) []int {
 // TestLateFloorsBoundTrialInserts checks that the cheap lateness bounds
 // that screen insertions never exceed the propagated lateness change, for
 // single visits at every position and for pairs at their candidate
-// positions, and that they are often above zero.
+// positions, and that they are often above zero; with breaks, for the
+// insertions that keep every visit on its side of its route's break
+// (the others may lower the lateness), and the time screen for all.
 func TestLateFloorsBoundTrialInserts(t *testing.T) {
+	for _, kind := range richKinds {
+		t.Run(kind.name, func(t *testing.T) { testLateFloors(t, kind.make) })
+	}
+}
+
+func testLateFloors(t *testing.T, mk func(testing.TB, int64, int, int) *Problem) {
 	singles, pairs, positive := 0, 0, 0
 	for seed := int64(1); seed <= 4; seed++ {
-		p := richProblem(t, seed, 40, 5)
+		p := mk(t, seed, 40, 5)
 		s := walkedState(t, p, 100)
 		w := newScratch(p)
 		for _, l := range p.Links {
@@ -368,6 +376,10 @@ func TestLateFloorsBoundTrialInserts(t *testing.T) {
 					}
 					late, ok := s.trialInsert(math.MaxInt64, schedItem{k: ca[i].k, v: v, at: ca[i].pos - 1}, schedItem{k: cb[j].k, v: u, at: cb[j].pos - 1})
 					if !ok {
+						continue
+					}
+					a, b := schedItem{k: ca[i].k, v: v, at: ca[i].pos - 1}, schedItem{k: cb[j].k, v: u, at: cb[j].pos - 1}
+					if movesBreak(s, a) || movesBreak(s, b) {
 						continue
 					}
 					floor := s.pairLateFloor(&l, v, u, &ca[i], &cb[j])
@@ -395,7 +407,7 @@ func TestLateFloorsBoundTrialInserts(t *testing.T) {
 					if ok && !fits {
 						t.Fatalf("seed %d visit %d at %d of route %d: screened out but fits", seed, v, at, k)
 					}
-					if !ok {
+					if !ok || movesBreak(s, schedItem{k: k, v: v, at: at}) {
 						continue
 					}
 					if floor := s.lateFloorCost(v, k, at, st); floor > late {
@@ -411,4 +423,11 @@ func TestLateFloorsBoundTrialInserts(t *testing.T) {
 	if singles < 50 || pairs < 20 || positive < 20 {
 		t.Fatalf("only %d single and %d pair insertions checked, %d with a positive floor", singles, pairs, positive)
 	}
+}
+
+// movesBreak reports whether the insertion moves its route's break across
+// visits.
+func movesBreak(s *state, in schedItem) bool {
+	r := &s.routes[in.k]
+	return r.gap >= 0 && !gapKept(int(r.gap), s.trialGap(in), in.at)
 }
