@@ -54,7 +54,7 @@ func (p *Problem) breakBefore(k int, l int32) int32 {
 // breakHere reports whether vehicle k, free at f0 with its break to take
 // or at f1 with it taken, ends its break earliest by taking it now. The
 // break of a route follows the last visit where this holds (breakPlan,
-// breakGap): every later visit then starts as early as any placement
+// route.gap): every later visit then starts as early as any placement
 // allows, and no earlier placement lets any visit start earlier. O(1).
 func (p *Problem) breakHere(k int, f0, f1 int32) bool {
 	return p.breakAfter(k, f0) <= f1
