@@ -10,7 +10,8 @@ package solver
 // propagating delays alike. Inserting a visit keeps that only if the
 // gap keeps every visit on its side of the break; an insertion that
 // moves the break across visits can make some starts earlier, so it is
-// evaluated, and made, by rescheduling from scratch.
+// evaluated, and made, by timing from scratch every start it can change
+// (rerun).
 
 // trialGap returns the gap of route in.k with in.v inserted at 0-based
 // index in.at: the visits before the break. It walks the labels from
