@@ -92,14 +92,30 @@ func BenchmarkCareScale(b *testing.B) {
 // checks the roster with the independent validator and reports coverage,
 // travel and time.
 func BenchmarkBoroughWithCareRules(b *testing.B) {
+	benchBorough(b, false)
+}
+
+// BenchmarkBoroughWithAllCareRules is BenchmarkBoroughWithCareRules with
+// the default breaks and preferred workers too.
+func BenchmarkBoroughWithAllCareRules(b *testing.B) {
+	benchBorough(b, true)
+}
+
+// benchBorough plans the borough day of BenchmarkBoroughWithCareRules,
+// with breaks and preferred workers when all is set.
+func benchBorough(b *testing.B, all bool) {
 	cfg := fixtures.Borough
 	cfg.DoubleHanded = 0.1
 	cfg.LinkedMedication = true
+	cfg.Preferences = all
 	req, err := fixtures.Generate(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
 	req.Options = rounds.Options{TimeLimitSeconds: 10, Threads: 1}
+	if all {
+		req.Options.Break = &rounds.BreakRule{}
+	}
 	b.ResetTimer()
 	var coverage, travelH, seconds float64
 	for i := 0; i < b.N; i++ {

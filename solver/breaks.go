@@ -1,11 +1,6 @@
 package solver
 
-import (
-	"fmt"
-	"math"
-
-	"github.com/roundsdev/rounds"
-)
+import "math"
 
 // Break is a pause a route must hold: Duration long, starting inside
 // Window, taken between two stops (after a visit or before leaving the
@@ -54,6 +49,15 @@ func (p *Problem) breakBefore(k int, l int32) int32 {
 		return -unreachable
 	}
 	return s
+}
+
+// breakHere reports whether vehicle k, free at f0 with its break to take
+// or at f1 with it taken, ends its break earliest by taking it now. The
+// break of a route follows the last visit where this holds (breakPlan,
+// route.gap): every later visit then starts as early as any placement
+// allows, and no earlier placement lets any visit start earlier. O(1).
+func (p *Problem) breakHere(k int, f0, f1 int32) bool {
+	return p.breakAfter(k, f0) <= f1
 }
 
 // startAt returns the earliest start of v reached by travel d after
@@ -151,6 +155,13 @@ func (r *route) breakTimes(p *Problem) bool {
 	if n == 2 { // an empty route needs no break: keep its plain times
 		return true
 	}
+	if veh.Break.Duration > 0 {
+		g := n - 2
+		for g > 0 && !p.breakHere(k, free(r.e0[g], r.du[g]), free(r.e1[g], r.du[g])) {
+			g--
+		}
+		r.gap = int32(g)
+	}
 	r.ls[0] = l1
 	for q := 1; q < n-1; q++ {
 		r.es[q] = min(r.e0[q], r.e1[q])
@@ -199,8 +210,8 @@ func (p *Problem) breakPlan(k int, r []int) ([]int32, int, int32, bool) {
 		}
 		return starts, -1, 0, e0[n] < unreachable
 	}
-	g := n // the break follows the last visit whose break ends earliest
-	for g > 0 && p.breakAfter(k, e0[g]) > e1[g] {
+	g := n
+	for g > 0 && !p.breakHere(k, e0[g], e1[g]) {
 		g--
 	}
 	if p.breakAfter(k, e0[g]) >= unreachable {
@@ -303,56 +314,6 @@ func (p *Problem) planReturn(k int, r []int) int32 {
 		t = bs + veh.Break.Duration
 	}
 	return t + p.travel(k, p.loc[last], int32(veh.End))
-}
-
-// scheduleBreaks is Schedule for problems with breaks (which have no
-// links): the starts breakPlan gives each route. O(S).
-func (p *Problem) scheduleBreaks(routes [][]int) ([]int32, error) {
-	starts := make([]int32, len(p.Visits))
-	for v := range starts {
-		starts[v] = NotServed
-	}
-	for k, r := range routes {
-		for _, v := range r {
-			if v < 0 || v >= len(p.Visits) {
-				return nil, fmt.Errorf("visit %d does not exist", v)
-			}
-		}
-		if len(r) == 0 {
-			continue
-		}
-		st, _, _, ok := p.breakPlan(k, r)
-		if !ok {
-			return nil, fmt.Errorf("vehicle %d: no break fits", k)
-		}
-		if back := p.planReturn(k, r); back > p.Vehicles[k].Latest {
-			return nil, fmt.Errorf("vehicle %d returns at %d after %d", k, back, p.Vehicles[k].Latest)
-		}
-		for i, v := range r {
-			starts[v] = st[i]
-		}
-	}
-	return starts, nil
-}
-
-// checkBreaks refuses a request whose shifts get breaks and whose visits
-// must be scheduled together (double-handed, linked) or have soft ends:
-// the solver does not place breaks in such schedules yet.
-func (b *builder) checkBreaks(links []Link) error {
-	brk := b.req.Options.Break
-	if brk == nil {
-		return nil
-	}
-	rich := len(links) > 0
-	for _, v := range b.viss {
-		rich = rich || v.Lateness > 0
-	}
-	for _, veh := range b.vehs {
-		if rich && veh.Break.Duration > 0 {
-			return rounds.Invalid("options.break", "set", "breaks cannot yet be combined with double-handed or linked visits or soft ends")
-		}
-	}
-	return nil
 }
 
 // breakRoom reports whether the round tl with v before its pos-th visit

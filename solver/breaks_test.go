@@ -295,18 +295,93 @@ func TestBreaksOnGeneratedDay(t *testing.T) {
 	}
 }
 
-// TestBreaksRefusedWithPairs: breaks are not placed in schedules of
-// double-handed visits yet, and Plan says so naming the option.
-func TestBreaksRefusedWithPairs(t *testing.T) {
+// TestBreaksWithPairsAndLinks plans a generated day with double-handed
+// visits, linked medication visits and the default breaks: the roster
+// passes the validator, serves pairs and links, and every route whose
+// shift gets a break has one inside the window; the validator reports a
+// missing break, and one moved outside the window, as RuleBreak.
+func TestBreaksWithPairsAndLinks(t *testing.T) {
 	cfg := fixtures.Small
-	cfg.Seed, cfg.DoubleHanded = 1, 0.3
+	cfg.Seed, cfg.DoubleHanded, cfg.LinkedMedication = 1, 0.3, true
 	req, err := fixtures.Generate(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Options.Break = &rounds.BreakRule{}
-	_, err = (&Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
-	if err == nil || !strings.Contains(err.Error(), "options.break") {
-		t.Errorf("Plan = %v, want an error naming options.break", err)
+	req.Options.Iterations, req.Options.Threads, req.Options.Seed = 300, 1, 1
+	ro, err := (&Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertValid(t, req, ro, geo.Haversine{})
+	visits := map[string]*rounds.Visit{}
+	for i := range req.Visits {
+		visits[req.Visits[i].ID] = &req.Visits[i]
+	}
+	workers := map[string]*rounds.Worker{}
+	for i := range req.Workers {
+		workers[req.Workers[i].ID] = &req.Workers[i]
+	}
+	w, n := req.Options.Break.Span(), rounds.Clock(req.Options.Break.Length())
+	served := map[string]int{}
+	breaks := -1
+	for i, rt := range ro.Routes {
+		for _, st := range rt.Stops {
+			served[st.VisitID]++
+		}
+		var shift rounds.Shift
+		for _, s := range workers[rt.WorkerID].Shifts {
+			if s.Date == rt.Date {
+				shift = s
+			}
+		}
+		needs := len(rt.Stops) > 0 && req.Options.Break.Needs(&shift)
+		switch b := rt.Break; {
+		case needs && b == nil:
+			t.Errorf("%s on %s has no break", rt.WorkerID, rt.Date)
+		case !needs && b != nil:
+			t.Errorf("%s on %s has a break it does not need", rt.WorkerID, rt.Date)
+		case b != nil && (b.Start < w.Start || b.End > w.End || b.End-b.Start != n):
+			t.Errorf("%s on %s has the break %s-%s, want %s inside %s", rt.WorkerID, rt.Date, b.Start, b.End, n, w)
+		case b != nil && breaks < 0:
+			breaks = i
+		}
+	}
+	pairs, links := 0, 0
+	for id, times := range served {
+		v := visits[id]
+		if v.Workers() == 2 && times == 2 {
+			pairs++
+		}
+		for _, l := range v.Links {
+			if served[l.VisitID] > 0 {
+				links++
+			}
+		}
+	}
+	t.Logf("%d of %d visits, %d pairs and %d links served, travel %d s", ro.Totals.Assigned, ro.Totals.Visits, pairs, links, ro.Totals.TravelSeconds)
+	if breaks < 0 || pairs == 0 || links == 0 {
+		t.Fatalf("first break on route %d, %d pairs and %d links served: the test shows nothing", breaks, pairs, links)
+	}
+	rt := &ro.Routes[breaks]
+	for _, tt := range []struct {
+		name string
+		brk  *rounds.BreakTime
+	}{
+		{"missing", nil},
+		{"outside its window", &rounds.BreakTime{Start: w.End, End: w.End + n}},
+	} {
+		rt.Break = tt.brk
+		viol, err := validate.Roster(context.Background(), req, ro, geo.Haversine{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, v := range viol {
+			found = found || v.Rule == validate.RuleBreak && v.WorkerID == rt.WorkerID
+		}
+		if !found {
+			t.Errorf("break %s: violations %v, want %s for %s", tt.name, viol, validate.RuleBreak, rt.WorkerID)
+		}
 	}
 }

@@ -72,9 +72,6 @@ func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, 
 	}
 	b.balance()
 	links := b.links()
-	if err := b.checkBreaks(links); err != nil {
-		return nil, err
-	}
 	p, err := NewProblem(travel, b.vehs, b.viss, WithLinks(links), WithContinuity(b.req.Options.ContinuityCost()))
 	if err != nil {
 		return nil, rounds.Errorf(rounds.EINTERNAL, "build problem: %v", err)

@@ -44,23 +44,31 @@ func (p *Problem) suffixOvertime(k int, r *route, j int, t int32) int64 {
 }
 
 // scheduledReturn returns when vehicle k, serving visits r at the given
-// starts, is back. O(1).
-func (p *Problem) scheduledReturn(k int, r []int, starts []int32) int32 {
+// starts with its break after gap of them (-1 without one), is back. O(1).
+func (p *Problem) scheduledReturn(k int, r []int, gap int, starts []int32) int32 {
 	veh := &p.Vehicles[k]
 	if len(r) == 0 {
 		return veh.Earliest
 	}
 	v := r[len(r)-1]
-	return starts[v] + p.dur[v] + p.travel(k, p.loc[v], int32(veh.End))
+	t := starts[v] + p.dur[v]
+	if gap == len(r) {
+		t = p.breakAfter(k, t)
+	}
+	return t + p.travel(k, p.loc[v], int32(veh.End))
 }
 
 // scheduledOvertime returns the overtime cost of routes served at the
-// given starts. O(K).
+// given starts. O(K), plus the routes' lengths with breaks.
 func (p *Problem) scheduledOvertime(routes [][]int, starts []int32) int64 {
 	var sum int64
 	for k, r := range routes {
 		if len(r) > 0 {
-			sum += p.overtimeCost(k, p.scheduledReturn(k, r, starts))
+			gap := -1
+			if p.Vehicles[k].Break.Duration > 0 {
+				_, gap, _, _ = p.breakPlan(k, r)
+			}
+			sum += p.overtimeCost(k, p.scheduledReturn(k, r, gap, starts))
 		}
 	}
 	return sum
@@ -93,7 +101,11 @@ func (s *state) fixOvertime() {
 			continue
 		}
 		v := r.visits[len(r.visits)-1]
-		back := s.start[v] + s.p.dur[v] + s.p.travel(k, s.p.loc[v], int32(s.p.Vehicles[k].End))
+		t := s.start[v] + s.p.dur[v]
+		if int(r.gap) == len(r.visits) {
+			t = s.p.breakAfter(k, t)
+		}
+		back := t + s.p.travel(k, s.p.loc[v], int32(s.p.Vehicles[k].End))
 		s.overFix += s.p.overtimeCost(k, back) - r.over
 	}
 }

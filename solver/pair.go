@@ -114,7 +114,8 @@ func (s *state) pairCands(w *scratch, out []pairCand, v int32) []pairCand {
 	return out
 }
 
-// routeCands appends the positions of route k where v fits on its own.
+// routeCands appends the positions of route k where v fits on its own
+// (with the route's break, if it has one).
 func (s *state) routeCands(w *scratch, out []pairCand, v, k int32) []pairCand {
 	p := s.p
 	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) {
@@ -152,7 +153,7 @@ func (s *state) routeCands(w *scratch, out []pairCand, v, k int32) []pairCand {
 		if m > 0 {
 			d -= vals[a*n+b]
 		}
-		if d > room {
+		if d > room || p.breaks && !r.breakFits(p, v, pos, tav, tvb) {
 			continue
 		}
 		lo, ok := p.earliestStart(v, s.readyAt(k, pos, r.es[pos]+r.du[pos])+tav)

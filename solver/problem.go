@@ -222,9 +222,6 @@ func NewProblem(travel []geo.Matrix, vehicles []Vehicle, visits []Visit, opts ..
 		return nil, fmt.Errorf("continuity = %d: must not be negative", p.Continuity)
 	}
 	p.freeze()
-	if p.breaks && p.rich {
-		return nil, fmt.Errorf("vehicles: breaks are not supported together with links, pairs or lateness costs")
-	}
 	return p, nil
 }
 

@@ -163,8 +163,15 @@ func (p *Problem) route(k int, visits []int, starts []int32) rounds.Route {
 	first := p.travel(k, at, p.loc[visits[0]])
 	t := starts[visits[0]] - first // leave as late as the first visit allows
 	rt.Depart = rounds.Clock(t - offset)
-	_, gap, bs, _ := p.breakPlan(k, visits)
+	_, gap, _, _ := p.breakPlan(k, visits)
+	var bs int32 // the break starts once the worker is free after gap visits
 	if gap >= 0 {
+		bs = veh.Earliest
+		if gap > 0 {
+			u := visits[gap-1]
+			bs = starts[u] + p.dur[u]
+		}
+		bs = max(bs, veh.Break.Window.Start)
 		rt.Break = &rounds.BreakTime{Start: rounds.Clock(bs - offset), End: rounds.Clock(bs + veh.Break.Duration - offset)}
 	}
 	for i, v := range visits {

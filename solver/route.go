@@ -19,6 +19,7 @@ type route struct {
 	e0     []int32 // problems with breaks: earliest start with the break still to take
 	e1     []int32 // ... with the break taken before the position
 	l0     []int32 // ... latest start with the break still to take after it
+	gap    int32   // visits before the break in the schedule (breakHere), -1 without one
 	as     []int64 // assignment costs of positions 0..p inclusive (problems with assignment costs only)
 	cost   int64   // travel plus fixed, assignment, overtime and balance costs; 0 when empty
 	over   int64   // overtime cost, part of cost
@@ -98,6 +99,7 @@ func (r *route) update(p *Problem) bool {
 		}
 		r.ls[q] = s
 	}
+	r.gap = -1
 	if p.breaks {
 		ok = r.breakTimes(p)
 	}

@@ -18,7 +18,9 @@ type sched struct {
 	gen     int64
 	changed []int32 // visits given an overlay value in this run
 	queue   []schedItem
+	stack   []int32      // visits to reset (resetAfter)
 	ins     [2]schedItem // trial insertions: visit ins[i].v at index ins[i].at of route ins[i].k
+	gaps    [2]int       // gaps[i]: the break's gap in route ins[i].k with its insertion (schedbreak.go)
 	nins    int
 	budget  int
 	// A trial run sums the lateness cost it adds as it goes (late, and
@@ -142,9 +144,10 @@ func (p *Problem) other(li int32, v int32) int32 {
 	return int32(l.From)
 }
 
-// run propagates from the queued items until no start changes. It
-// returns false if a window or a latest return is broken, or if the
-// waits do not settle within the budget.
+// run propagates from the queued items until no start changes. A route
+// with a break takes it after its gap-th visit (sched.gap). It returns
+// false if a window, a break window or a latest return is broken, or if
+// the waits do not settle within the budget.
 func (sc *sched) run(s *state) bool {
 	p := s.p
 	for qi := 0; qi < len(sc.queue); qi++ {
@@ -154,13 +157,22 @@ func (sc *sched) run(s *state) bool {
 		t, at := veh.Earliest, int32(veh.Start)
 		if i > 0 {
 			prev := sc.at(s, k, i-1)
+			if sc.get(s, prev) == NotServed {
+				continue // reset (rerun): the route's walk from its first reset visit times this one
+			}
 			t, at = sc.get(s, prev)+p.dur[prev], p.loc[prev]
 		}
 		n := sc.size(s, k)
+		g := sc.gap(s, k)
 		j := i
 		for ; j < n; j++ {
 			if sc.budget--; sc.budget < 0 {
 				return false
+			}
+			if j == g {
+				if t = p.breakAfter(int(k), t); t >= unreachable {
+					return false
+				}
 			}
 			v := sc.at(s, k, j)
 			lb := t + mat.Values[int(at)*mat.N+int(p.loc[v])]
@@ -192,6 +204,9 @@ func (sc *sched) run(s *state) bool {
 				}
 			}
 			t, at = st+p.dur[v], p.loc[v]
+		}
+		if j == n && g == n {
+			t = p.breakAfter(int(k), t)
 		}
 		if j == n && t+mat.Values[int(at)*mat.N+veh.End] > veh.Latest {
 			return false
@@ -276,17 +291,33 @@ func (s *state) lateness() int64 {
 }
 
 // propagate updates the schedule after visit v was inserted at 0-based
-// index i of route k. Starts only grow when a visit is added, so the
+// index i of route k, whose break followed gap visits before (-1 without
+// one). An insertion that moves the break across visits reschedules from
+// scratch (see schedbreak.go). Otherwise starts only grow when a visit is
+// added, so the
 // delays are propagated from the current starts, as in trialInsert, and
 // kept: the least fixed point is reached from below. A state whose
 // insertion breaks a window, a latest return or a link, or puts a pair
 // on one route, is marked broken. O(visits delayed + routes).
-func (s *state) propagate(v, k int32, i int) {
+func (s *state) propagate(v, k int32, i int, gap int32) {
 	if s.broken {
 		return
 	}
 	sc := s.sc
 	sc.reset(s)
+	if now := s.routes[k].gap; !gapKept(int(gap), int(now), i) {
+		sum, worst, ok := s.rerun(schedItem{k: k, at: min(i, int(gap), int(now))})
+		if !ok || !s.pairsApart() {
+			s.broken = true
+			return
+		}
+		for _, u := range sc.changed {
+			s.start[u] = sc.val[u]
+		}
+		s.lateSum, s.worst = sum, worst
+		s.fixOvertime()
+		return
+	}
 	sc.trial, sc.late, sc.worst, sc.limit = true, 0, s.worst, math.MaxInt64
 	sc.queue = append(sc.queue, schedItem{k: k, at: i})
 	if u := s.p.pairOf[v]; !sc.run(s) || (u >= 0 && s.routeOf[u] == k) {
@@ -303,15 +334,19 @@ func (s *state) propagate(v, k int32, i int) {
 
 // trialInsert returns the change in lateness cost from inserting the
 // given visits (each at a 0-based index of a route, one per route), and
-// false if that breaks a window, a latest return or a link, or if the
-// change reaches limit (the propagation then stops early). It changes
-// nothing. O(visits delayed).
+// false if that breaks a window, a break, a latest return or a link, or
+// if the change reaches limit (the propagation then stops early). It
+// changes nothing. O(visits delayed), plus the inserted routes' lengths
+// with breaks; from scratch if an insertion moves a break across visits.
 func (s *state) trialInsert(limit int64, ins ...schedItem) (int64, bool) {
 	if s.broken {
 		return 0, false
 	}
 	sc := s.sc
 	sc.reset(s, ins...)
+	if !sc.setGaps(s) {
+		return s.trialFull(limit)
+	}
 	sc.trial, sc.late, sc.worst, sc.limit = true, 0, s.worst, limit
 	for _, in := range ins {
 		sc.queue = append(sc.queue, schedItem{k: in.k, at: in.at})
@@ -326,7 +361,9 @@ func (s *state) trialInsert(limit int64, ins ...schedItem) (int64, bool) {
 // 0-based index pos of route k adds when v cannot start before st: v's
 // own lateness cost plus the extra lateness cost of the visit after it
 // (starts never fall when a visit is added), and the largest lateness of
-// the two. It changes nothing. O(1).
+// the two. An insertion that moves its route's break across visits can
+// make other starts earlier and so lower the lateness: for it the floor
+// only screens, it bounds nothing. It changes nothing. O(1).
 func (s *state) lateFloor(v, k int32, pos int, st int32) (int64, int32) {
 	p := s.p
 	l := p.lateness(v, st)
@@ -345,9 +382,11 @@ func (s *state) lateFloor(v, k int32, pos int, st int32) (int64, int32) {
 
 // readyAt returns the earliest time a visit inserted at 0-based index pos
 // of route k can leave for: the end of the previous visit in the
-// schedule, or the route-alone bound ready if that is later.
+// schedule, or the route-alone bound ready if that is later. On a route
+// with a break it is ready: the insertion may move the break and so make
+// the previous visit start earlier than it does now.
 func (s *state) readyAt(k int32, pos int, ready int32) int32 {
-	if pos == 0 {
+	if pos == 0 || s.routes[k].gap >= 0 {
 		return ready
 	}
 	prev := s.routes[k].visits[pos-1]

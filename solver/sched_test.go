@@ -46,6 +46,31 @@ func richProblem(tb testing.TB, seed int64, visits, vehicles int) *Problem {
 	return p
 }
 
+// richBreakProblem is richProblem(seed) with a break of 300 starting in
+// 3000-4500 for every other vehicle.
+func richBreakProblem(tb testing.TB, seed int64, visits, vehicles int) *Problem {
+	tb.Helper()
+	p := richProblem(tb, seed, visits, vehicles)
+	vs := append([]Vehicle(nil), p.Vehicles...)
+	for k := range vs {
+		if k%2 == 0 {
+			vs[k].Break = Break{Duration: 300, Window: Window{3000, 4500}}
+		}
+	}
+	q, err := NewProblem(p.Travel, vs, p.Visits, WithLinks(p.Links), WithMaxLateness(p.MaxLateness))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return q
+}
+
+// richKinds are the rich problems the schedule tests run on: with and
+// without breaks.
+var richKinds = []struct {
+	name string
+	make func(testing.TB, int64, int, int) *Problem
+}{{"plain", richProblem}, {"breaks", richBreakProblem}}
+
 // walkedState returns a state of a rich problem after construction and a
 // few hundred ruin-and-recreate steps, some kept and some undone.
 func walkedState(tb testing.TB, p *Problem, steps int) *state {
@@ -64,22 +89,24 @@ func walkedState(tb testing.TB, p *Problem, steps int) *state {
 }
 
 func TestRescheduleMatchesSchedule(t *testing.T) {
-	for seed := int64(1); seed <= 6; seed++ {
-		p := richProblem(t, seed, 50, 6)
-		s := walkedState(t, p, 200)
-		if s.broken {
-			t.Fatalf("seed %d: state has no schedule", seed)
-		}
-		sol := solutionOf(s)
-		want, err := p.Schedule(sol.Routes)
-		if err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
-		if !reflect.DeepEqual(s.start, want) {
-			t.Fatalf("seed %d: starts %v, from scratch %v", seed, s.start, want)
-		}
-		if err := p.Check(sol); err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
+	for _, kind := range richKinds {
+		for seed := int64(1); seed <= 6; seed++ {
+			p := kind.make(t, seed, 50, 6)
+			s := walkedState(t, p, 200)
+			if s.broken {
+				t.Fatalf("%s seed %d: state has no schedule", kind.name, seed)
+			}
+			sol := solutionOf(s)
+			want, err := p.Schedule(sol.Routes)
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", kind.name, seed, err)
+			}
+			if !reflect.DeepEqual(s.start, want) {
+				t.Fatalf("%s seed %d: starts %v, from scratch %v", kind.name, seed, s.start, want)
+			}
+			if err := p.Check(sol); err != nil {
+				t.Fatalf("%s seed %d: %v", kind.name, seed, err)
+			}
 		}
 	}
 }
@@ -88,11 +115,19 @@ func TestRescheduleMatchesSchedule(t *testing.T) {
 // visit, and of both halves of a pair, with a from-scratch schedule of
 // the routes with the visits inserted, and checks that a trial bounded
 // just above its lateness change gives the same answer and one bounded
-// at it gives up.
+// at it gives up; with breaks too, among them insertions that move a
+// break across visits.
 func TestTrialInsertMatchesSchedule(t *testing.T) {
-	checked, linked := 0, 0
+	for _, kind := range richKinds {
+		t.Run(kind.name, func(t *testing.T) { testTrialInsert(t, kind.make) })
+	}
+}
+
+func testTrialInsert(t *testing.T, mk func(testing.TB, int64, int, int) *Problem) {
+	checked, linked, moved, breaks := 0, 0, 0, false
 	for seed := int64(1); seed <= 4; seed++ {
-		p := richProblem(t, seed, 40, 5)
+		p := mk(t, seed, 40, 5)
+		breaks = p.breaks
 		s := walkedState(t, p, 100)
 		sol := solutionOf(s)
 		base := p.latenessCost(s.start)
@@ -126,6 +161,12 @@ func TestTrialInsertMatchesSchedule(t *testing.T) {
 			if len(p.links(ins[0].v)) > 0 {
 				linked++
 			}
+			if movesBreak(s, ins[0]) {
+				moved++
+				if a := testing.AllocsPerRun(2, func() { s.trialInsert(math.MaxInt64, ins...) }); a > 0 {
+					t.Fatalf("seed %d insert %v: a trial moving a break allocates %v times", seed, ins, a)
+				}
+			}
 		}
 		for v := int32(0); v < int32(p.NumVisits()); v++ {
 			if s.routeOf[v] >= 0 {
@@ -150,37 +191,86 @@ func TestTrialInsertMatchesSchedule(t *testing.T) {
 			}
 		}
 	}
-	if checked < 200 || linked < 20 {
-		t.Fatalf("only %d insertions checked, %d of linked visits", checked, linked)
+	t.Logf("%d insertions checked, %d of linked visits, %d moving a break", checked, linked, moved)
+	if checked < 200 || linked < 20 || breaks && moved < 20 {
+		t.Fatalf("only %d insertions checked, %d of linked visits, %d moving a break", checked, linked, moved)
 	}
 }
 
 func TestSolveRichIsFeasible(t *testing.T) {
-	for seed := int64(1); seed <= 6; seed++ {
-		p := richProblem(t, seed, 60, 6)
-		sol, err := Solve(context.Background(), p, Options{Iterations: 300, Seed: seed, Threads: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := p.Check(sol); err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
-		paired := 0
-		for _, l := range p.Links {
-			if l.Pair && !contains(sol.Unassigned, l.From) {
-				paired++
+	delayed := 0
+	for _, kind := range richKinds {
+		for seed := int64(1); seed <= 6; seed++ {
+			p := kind.make(t, seed, 60, 6)
+			sol, err := Solve(context.Background(), p, Options{Iterations: 300, Seed: seed, Threads: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Check(sol); err != nil {
+				t.Fatalf("%s seed %d: %v", kind.name, seed, err)
+			}
+			paired := 0
+			for _, l := range p.Links {
+				if l.Pair && !contains(sol.Unassigned, l.From) {
+					paired++
+				}
+			}
+			if paired == 0 || sol.Lateness == 0 {
+				t.Fatalf("%s seed %d: %d pairs served, lateness %d: the rules do not bind", kind.name, seed, paired, sol.Lateness)
+			}
+			if p.breaks && checkBreaksPlaced(t, p, sol) {
+				delayed++
 			}
 		}
-		if paired == 0 || sol.Lateness == 0 {
-			t.Fatalf("seed %d: %d pairs served, lateness %d: the rules do not bind", seed, paired, sol.Lateness)
-		}
+	}
+	if delayed == 0 {
+		t.Error("no break delays a visit: the breaks do not bind")
 	}
 }
 
+// checkBreaksPlaced checks, by hand from Schedule's starts, that every
+// route of a vehicle with a break holds it between two stops inside its
+// window, and reports whether some route's break delays a visit.
+func checkBreaksPlaced(t *testing.T, p *Problem, sol *Solution) bool {
+	t.Helper()
+	starts, err := p.Schedule(sol.Routes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	delayed := false
+	for k, r := range sol.Routes {
+		veh := &p.Vehicles[k]
+		if veh.Break.Duration == 0 || len(r) == 0 {
+			continue
+		}
+		_, g, _, _ := p.breakPlan(k, r)
+		free, at := veh.Earliest, int32(veh.Start)
+		if g > 0 {
+			free, at = starts[r[g-1]]+p.dur[r[g-1]], p.loc[r[g-1]]
+		}
+		bs := max(free, veh.Break.Window.Start)
+		if bs > veh.Break.Window.End {
+			t.Errorf("vehicle %d: break after %d visits starts at %d, after its window %v", k, g, bs, veh.Break.Window)
+		}
+		next, back := int32(veh.End), veh.Latest
+		if g < len(r) {
+			next, back = p.loc[r[g]], starts[r[g]]
+		}
+		if arrive := bs + veh.Break.Duration + p.travel(k, at, next); arrive > back {
+			t.Errorf("vehicle %d: after its break at %d it arrives at %d, after %d", k, bs, arrive, back)
+		} else if g < len(r) && arrive == back && bs+p.travel(k, at, next) < back {
+			delayed = true
+		}
+	}
+	return delayed
+}
+
 func TestRichMoveLoopDoesNotAllocate(t *testing.T) {
-	p := richProblem(t, 3, 80, 6)
-	s := walkedState(t, p, 100)
-	checkNoAllocs(t, s, 10)
+	for _, kind := range richKinds {
+		p := kind.make(t, 3, 80, 6)
+		s := walkedState(t, p, 100)
+		checkNoAllocs(t, s, 10)
+	}
 }
 
 func TestCheckCatchesBrokenLinks(t *testing.T) {
@@ -254,11 +344,19 @@ func remove(s []int, v int) []int {
 // TestLateFloorsBoundTrialInserts checks that the cheap lateness bounds
 // that screen insertions never exceed the propagated lateness change, for
 // single visits at every position and for pairs at their candidate
-// positions, and that they are often above zero.
+// positions, and that they are often above zero; with breaks, for the
+// insertions that keep every visit on its side of its route's break
+// (the others may lower the lateness), and the time screen for all.
 func TestLateFloorsBoundTrialInserts(t *testing.T) {
+	for _, kind := range richKinds {
+		t.Run(kind.name, func(t *testing.T) { testLateFloors(t, kind.make) })
+	}
+}
+
+func testLateFloors(t *testing.T, mk func(testing.TB, int64, int, int) *Problem) {
 	singles, pairs, positive := 0, 0, 0
 	for seed := int64(1); seed <= 4; seed++ {
-		p := richProblem(t, seed, 40, 5)
+		p := mk(t, seed, 40, 5)
 		s := walkedState(t, p, 100)
 		w := newScratch(p)
 		for _, l := range p.Links {
@@ -278,6 +376,10 @@ func TestLateFloorsBoundTrialInserts(t *testing.T) {
 					}
 					late, ok := s.trialInsert(math.MaxInt64, schedItem{k: ca[i].k, v: v, at: ca[i].pos - 1}, schedItem{k: cb[j].k, v: u, at: cb[j].pos - 1})
 					if !ok {
+						continue
+					}
+					a, b := schedItem{k: ca[i].k, v: v, at: ca[i].pos - 1}, schedItem{k: cb[j].k, v: u, at: cb[j].pos - 1}
+					if movesBreak(s, a) || movesBreak(s, b) {
 						continue
 					}
 					floor := s.pairLateFloor(&l, v, u, &ca[i], &cb[j])
@@ -305,7 +407,7 @@ func TestLateFloorsBoundTrialInserts(t *testing.T) {
 					if ok && !fits {
 						t.Fatalf("seed %d visit %d at %d of route %d: screened out but fits", seed, v, at, k)
 					}
-					if !ok {
+					if !ok || movesBreak(s, schedItem{k: k, v: v, at: at}) {
 						continue
 					}
 					if floor := s.lateFloorCost(v, k, at, st); floor > late {
@@ -321,4 +423,11 @@ func TestLateFloorsBoundTrialInserts(t *testing.T) {
 	if singles < 50 || pairs < 20 || positive < 20 {
 		t.Fatalf("only %d single and %d pair insertions checked, %d with a positive floor", singles, pairs, positive)
 	}
+}
+
+// movesBreak reports whether the insertion moves its route's break across
+// visits.
+func movesBreak(s *state, in schedItem) bool {
+	r := &s.routes[in.k]
+	return r.gap >= 0 && !gapKept(int(r.gap), s.trialGap(in), in.at)
 }

@@ -191,9 +191,10 @@ func (s *state) insert(v int32, k int32, pos int) {
 	s.missing--
 	s.moved = append(s.moved, v)
 	s.contAdd(v, k)
+	gap := r.gap
 	s.refresh(k)
 	if s.p.rich {
-		s.propagate(v, k, pos-1)
+		s.propagate(v, k, pos-1, gap)
 	}
 }
 

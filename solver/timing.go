@@ -15,12 +15,13 @@ const NotServed int32 = math.MinInt32
 // an error if a route cannot keep a window or its vehicle's latest
 // return, or if the links leave no schedule (a cycle of waits that does
 // not settle within its round limit). O(R·(S + L)) for S stops, L links
-// and R rounds, at most S·(W+1)+2 for W windows per visit. In a problem
-// with breaks (which has no links) the starts are those of breakPlan:
-// the earliest, with each break where the route gets back earliest.
+// and R rounds, at most S·(W+1)+2 for W windows per visit. A route
+// with a break takes it where breakPlan places it on the route alone
+// (after the same visits; when, the links decide); without links the
+// starts are breakPlan's.
 func (p *Problem) Schedule(routes [][]int) ([]int32, error) {
-	if p.breaks {
-		return p.scheduleBreaks(routes)
+	if len(routes) > len(p.Vehicles) {
+		return nil, fmt.Errorf("%d routes for %d vehicles", len(routes), len(p.Vehicles))
 	}
 	starts := make([]int32, len(p.Visits))
 	for v := range starts {
@@ -37,6 +38,17 @@ func (p *Problem) Schedule(routes [][]int) ([]int32, error) {
 			stops++
 		}
 	}
+	gaps := make([]int, len(routes)) // visits before each route's break, -1 without one
+	for k, r := range routes {
+		gaps[k] = -1
+		if len(r) > 0 && p.Vehicles[k].Break.Duration > 0 {
+			_, g, _, ok := p.breakPlan(k, r)
+			if !ok {
+				return nil, fmt.Errorf("vehicle %d: no break fits", k)
+			}
+			gaps[k] = g
+		}
+	}
 	rounds := stops*(len(p.win)/max(1, len(p.Visits))+2) + 2
 	for round := 0; ; round++ {
 		if round > rounds {
@@ -46,7 +58,12 @@ func (p *Problem) Schedule(routes [][]int) ([]int32, error) {
 		for k, r := range routes {
 			veh := &p.Vehicles[k]
 			t, at := veh.Earliest, int32(veh.Start)
-			for _, v := range r {
+			for i, v := range r {
+				if i == gaps[k] {
+					if t = p.breakAfter(k, t); t >= unreachable {
+						return nil, fmt.Errorf("vehicle %d: its break cannot start by %d", k, p.Vehicles[k].Break.Window.End)
+					}
+				}
 				lb := t + p.travel(k, at, p.loc[v])
 				for _, li := range p.links(int32(v)) {
 					lb = max(lb, p.linkBound(li, int32(v), starts, served))
@@ -59,6 +76,11 @@ func (p *Problem) Schedule(routes [][]int) ([]int32, error) {
 					starts[v], changed = s, true
 				}
 				t, at = s+p.dur[v], p.loc[v]
+			}
+			if gaps[k] == len(r) {
+				if t = p.breakAfter(k, t); t >= unreachable {
+					return nil, fmt.Errorf("vehicle %d: its break cannot start by %d", k, p.Vehicles[k].Break.Window.End)
+				}
 			}
 			if back := t + p.travel(k, at, int32(veh.End)); len(r) > 0 && back > veh.Latest {
 				return nil, fmt.Errorf("vehicle %d returns at %d after %d", k, back, veh.Latest)

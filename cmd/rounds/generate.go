@@ -20,6 +20,7 @@ func runGenerate(_ context.Context, args []string, stdout, stderr io.Writer) err
 	double := fs.Float64("double-handed", 0, "share of reablement clients whose hoist calls need two workers (0-1)")
 	linked := fs.Bool("linked-medication", false, "link each client's medication visits 4-6 hours apart")
 	prefs := fs.Bool("preferences", false, "give clients preferred workers: a key worker and a case manager from their network")
+	breaks := fs.Bool("breaks", false, "give shifts over 6 hours the default break (options.break): 30 minutes inside 12:00-14:00")
 	out := fs.String("out", "", "write the request to this file instead of stdout")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
@@ -38,6 +39,9 @@ func runGenerate(_ context.Context, args []string, stdout, stderr io.Writer) err
 	req, err := fixtures.Generate(cfg)
 	if err != nil {
 		return err
+	}
+	if *breaks {
+		req.Options.Break = &rounds.BreakRule{}
 	}
 	fmt.Fprintf(stderr, "generated %d workers, %d clients, %d visits\n", len(req.Workers), len(req.Clients), len(req.Visits))
 	if *out != "" {

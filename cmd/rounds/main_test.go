@@ -58,6 +58,52 @@ func TestGenerateSolveValidate(t *testing.T) {
 	}
 }
 
+// TestGenerateBreaksWithPairsAndLinks generates a borough day with
+// double-handed and linked medication visits and the default breaks,
+// then solves and validates it.
+func TestGenerateBreaksWithPairsAndLinks(t *testing.T) {
+	dir := t.TempDir()
+	req := filepath.Join(dir, "request.json")
+	roster := filepath.Join(dir, "roster.json")
+	if code, _, stderr := runCLI(t, "generate", "-size", "borough", "-double-handed", "0.1", "-linked-medication", "-breaks", "-out", req); code != 0 {
+		t.Fatalf("generate exited %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r rounds.Request
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Options.Break == nil || *r.Options.Break != (rounds.BreakRule{}) {
+		t.Fatalf("options.break = %+v, want the default rule", r.Options.Break)
+	}
+	if code, _, stderr := runCLI(t, "solve", "-iterations", "100", "-threads", "1", "-seed", "1", "-out", roster, req); code != 0 {
+		t.Fatalf("solve exited %d: %s", code, stderr)
+	}
+	b, err = os.ReadFile(roster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ro rounds.Roster
+	if err := json.Unmarshal(b, &ro); err != nil {
+		t.Fatal(err)
+	}
+	breaks := 0
+	for _, rt := range ro.Routes {
+		if rt.Break != nil {
+			breaks++
+		}
+	}
+	if breaks == 0 {
+		t.Error("no route has a break")
+	}
+	if code, stdout, stderr := runCLI(t, "validate", req, roster); code != 0 || !strings.HasPrefix(stdout, "valid:") {
+		t.Fatalf("validate exited %d: %s%s", code, stdout, stderr)
+	}
+}
+
 func TestSolveFormats(t *testing.T) {
 	dir := t.TempDir()
 	req := filepath.Join(dir, "request.json")
