@@ -86,55 +86,57 @@ func BenchmarkCareScale(b *testing.B) {
 	}
 }
 
-// BenchmarkBoroughWithCareRules plans a generated borough day (80
-// workers, 900 visits) where a tenth of reablement clients need two
-// workers and medication prompts are linked, for 10 s on one thread,
-// checks the roster with the independent validator and reports coverage,
-// travel and time.
+// BenchmarkBoroughWithCareRules plans generated borough requests (80
+// workers) with the care rules switched on: a tenth of reablement clients
+// need two workers, medication prompts are linked 4-6 hours apart, clients
+// have preferred workers and long shifts get a lunch break. It plans a day
+// (900 visits) for 10 s and a week (about 4,300 visits) for 30 s, on one
+// thread, checks each roster with the independent validator and reports
+// coverage, travel, continuity (the mean number of different workers a
+// client with two or more visits sees, and the share of visits made by a
+// preferred worker) and time.
 func BenchmarkBoroughWithCareRules(b *testing.B) {
-	benchBorough(b, false)
-}
-
-// BenchmarkBoroughWithAllCareRules is BenchmarkBoroughWithCareRules with
-// the default breaks and preferred workers too.
-func BenchmarkBoroughWithAllCareRules(b *testing.B) {
-	benchBorough(b, true)
-}
-
-// benchBorough plans the borough day of BenchmarkBoroughWithCareRules,
-// with breaks and preferred workers when all is set.
-func benchBorough(b *testing.B, all bool) {
-	cfg := fixtures.Borough
-	cfg.DoubleHanded = 0.1
-	cfg.LinkedMedication = true
-	cfg.Preferences = all
-	req, err := fixtures.Generate(cfg)
-	if err != nil {
-		b.Fatal(err)
+	for _, h := range []struct {
+		name    string
+		days    int
+		seconds float64
+	}{{"day", 1, 10}, {"week", 7, 30}} {
+		b.Run(h.name, func(b *testing.B) {
+			cfg := fixtures.Borough
+			cfg.Days = h.days
+			cfg.DoubleHanded = 0.1
+			cfg.LinkedMedication = true
+			cfg.Preferences = true
+			req, err := fixtures.Generate(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Options = rounds.Options{TimeLimitSeconds: h.seconds, Threads: 1, Break: &rounds.BreakRule{}}
+			b.ResetTimer()
+			var coverage, travelH, distinct, preferred, seconds float64
+			for i := 0; i < b.N; i++ {
+				req.Options.Seed = int64(i + 1)
+				begin := time.Now()
+				ro, err := (&solver.Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				seconds += time.Since(begin).Seconds()
+				viol, err := validate.Roster(context.Background(), req, ro, geo.Haversine{})
+				if err != nil || len(viol) > 0 {
+					b.Fatalf("validator: %v %v", err, viol)
+				}
+				coverage += 100 * float64(ro.Totals.Assigned) / float64(ro.Totals.Visits)
+				travelH += float64(ro.Totals.TravelSeconds) / 3600
+				distinct += ro.Totals.MeanDistinctWorkers
+				preferred += 100 * ro.Totals.PreferredShare
+			}
+			n := float64(b.N)
+			b.ReportMetric(coverage/n, "coverage%")
+			b.ReportMetric(travelH/n, "travel-h")
+			b.ReportMetric(distinct/n, "workers/client")
+			b.ReportMetric(preferred/n, "preferred%")
+			b.ReportMetric(seconds/n, "s/plan")
+		})
 	}
-	req.Options = rounds.Options{TimeLimitSeconds: 10, Threads: 1}
-	if all {
-		req.Options.Break = &rounds.BreakRule{}
-	}
-	b.ResetTimer()
-	var coverage, travelH, seconds float64
-	for i := 0; i < b.N; i++ {
-		req.Options.Seed = int64(i + 1)
-		begin := time.Now()
-		ro, err := (&solver.Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		seconds += time.Since(begin).Seconds()
-		viol, err := validate.Roster(context.Background(), req, ro, geo.Haversine{})
-		if err != nil || len(viol) > 0 {
-			b.Fatalf("validator: %v %v", err, viol)
-		}
-		coverage += 100 * float64(ro.Totals.Assigned) / float64(ro.Totals.Visits)
-		travelH += float64(ro.Totals.TravelSeconds) / 3600
-	}
-	n := float64(b.N)
-	b.ReportMetric(coverage/n, "coverage%")
-	b.ReportMetric(travelH/n, "travel-h")
-	b.ReportMetric(seconds/n, "s/plan")
 }
