@@ -1,6 +1,10 @@
 package solver
 
-import "math"
+import (
+	"math"
+
+	"github.com/roundsdev/rounds"
+)
 
 // Break is a pause a route must hold: Duration long, starting inside
 // Window, taken between two stops (after a visit or before leaving the
@@ -316,17 +320,92 @@ func (p *Problem) planReturn(k int, r []int) int32 {
 	return t + p.travel(k, p.loc[last], int32(veh.End))
 }
 
-// breakRoom reports whether the round tl with v before its pos-th visit
-// still has room for the vehicle's break, if it has one. The explainer
-// works out rounds without breaks; this keeps it from calling a round
-// that has no room for the break a fit. O(len(tl.visits)).
-func (e *explainer) breakRoom(tl *timeline, v, pos int) bool {
-	k := tl.k
-	if e.p.Vehicles[k].Break.Duration == 0 {
+// breakHolds reports whether the round tl with v before its pos-th visit
+// keeps its windows, the shift and room for the vehicle's break once
+// change c (rounded as the suggestion says it) is made; true for a
+// vehicle without a break. The explainer sizes changes on rounds without
+// breaks; this keeps it from suggesting one the break defeats. The break
+// goes where the solver puts it (breakPlan: placed on the round's own
+// windows, links aside), and the round is then timed with linked visits
+// held. O(len(tl.visits) + links).
+func (e *explainer) breakHolds(tl *timeline, v, pos int, c change, rw *reqWindows) bool {
+	p, k := e.p, tl.k
+	veh := &p.Vehicles[k]
+	if veh.Break.Duration == 0 {
 		return true
 	}
-	r := make([]int, 0, len(tl.visits)+1)
-	r = append(append(append(r, tl.visits[:pos]...), v), tl.visits[pos:]...)
-	_, _, _, ok := e.p.breakPlan(k, r)
-	return ok && e.p.planReturn(k, r) <= e.p.Vehicles[k].Latest
+	m, _ := e.minutes(k, c, rw)
+	d := int32(m * 60)
+	latest, vw := veh.Latest, p.Visits[v].Windows
+	switch c.kind {
+	case rounds.SuggestExtendShift:
+		latest += d
+	case rounds.SuggestCloseWindowLater, rounds.SuggestOpenWindowEarlier:
+		e.cwin = append(e.cwin[:0], rw.windows...)
+		if c.kind == rounds.SuggestCloseWindowLater {
+			e.cwin[c.window].End += d
+		} else {
+			e.cwin[c.window].Start -= d
+		}
+		vw = clip(e.cwin, rw.lo, rw.hi)
+	}
+	// The visit at index i of the round with v, and its windows.
+	at := func(i int) (int, []Window) {
+		switch {
+		case i < pos:
+			return tl.visits[i], p.Visits[tl.visits[i]].Windows
+		case i == pos:
+			return v, vw
+		}
+		return tl.visits[i-1], p.Visits[tl.visits[i-1]].Windows
+	}
+	n := len(tl.visits) + 1
+	mat := &p.Travel[veh.Profile]
+	// First pass: where the break goes.
+	gap, f0, f1, loc := 0, veh.Earliest, int32(unreachable), veh.Start
+	for i := 0; i < n; i++ {
+		if p.breakHere(k, f0, f1) {
+			gap = i
+		}
+		u, ws := at(i)
+		t := mat.At(loc, p.Visits[u].Location)
+		f1 = min(f1, p.breakAfter(k, f0))
+		f0, f1, loc = e.startIn(ws, f0, t, p.Visits[u].Duration), e.startIn(ws, f1, t, p.Visits[u].Duration), p.Visits[u].Location
+	}
+	if p.breakHere(k, f0, f1) {
+		gap = n
+	}
+	// Second pass: the round's times with the break at gap and linked
+	// visits held (v's links narrow its windows).
+	f, loc := veh.Earliest, veh.Start
+	for i := 0; i < n; i++ {
+		if i == gap {
+			f = p.breakAfter(k, f)
+		}
+		u, ws := at(i)
+		switch {
+		case u == v:
+			ws, _, _ = e.linkClip(v, append(e.cwin[:0], ws...))
+		case e.isHeld(u):
+			ws = e.held[u : u+1]
+		}
+		f, loc = e.startIn(ws, f, mat.At(loc, p.Visits[u].Location), p.Visits[u].Duration), p.Visits[u].Location
+	}
+	if gap == n {
+		f = p.breakAfter(k, f)
+	}
+	return f < unreachable && f+mat.At(loc, veh.End) <= latest
+}
+
+// startIn returns when a visit of duration dur with allowed starts ws,
+// reached by travel t from a place left at f, is over, or unreachable.
+func (e *explainer) startIn(ws []Window, f, t, dur int32) int32 {
+	if f >= unreachable {
+		return unreachable
+	}
+	s, ok := firstStart(ws, f+t)
+	if !ok {
+		return unreachable
+	}
+	return s + dur
 }

@@ -28,6 +28,7 @@ type explainer struct {
 	// Per explained visit: its allowed starts, its request windows and
 	// buffers for dropFor.
 	vwin    []Window
+	cwin    []Window // v's starts under a suggested window change
 	rw      reqWindows
 	buf     timeline
 	reduced []int
@@ -152,7 +153,7 @@ func (e *explainer) search(v int) finding {
 		for pos := 0; pos <= len(tl.visits); pos++ {
 			tr := e.try(tl, v, pos)
 			switch {
-			case e.fits(k, &tr) && e.breakRoom(tl, v, pos):
+			case e.fits(k, &tr) && e.breakHolds(tl, v, pos, change{kind: rounds.SuggestAssign}, &e.rw):
 				if pair >= 0 && (len(e.fit) == 0 || e.fit[len(e.fit)-1].k != k) {
 					e.fit = append(e.fit, fitting{k: k, tr: tr, at: e.startRange(&tr)})
 				}

@@ -39,7 +39,14 @@ func (e *explainer) windows(u int) []Window {
 // its links to served visits allow, and reports whether links narrowed
 // them. It also returns v's pair link, or -1. O(links).
 func (e *explainer) linkWindows(v int) (narrowed bool, pair int) {
-	e.vwin = append(e.vwin[:0], e.p.Visits[v].Windows...)
+	e.vwin, narrowed, pair = e.linkClip(v, append(e.vwin[:0], e.p.Visits[v].Windows...))
+	return narrowed, pair
+}
+
+// linkClip narrows ws, starts of visit v, to those its links to served
+// visits allow, in place, and reports whether links narrowed them and v's
+// pair link, or -1. O(links).
+func (e *explainer) linkClip(v int, ws []Window) (out []Window, narrowed bool, pair int) {
 	pair = -1
 	for i, l := range e.p.Links {
 		if l.Pair && (l.From == v || l.To == v) {
@@ -55,10 +62,10 @@ func (e *explainer) linkWindows(v int) (narrowed bool, pair int) {
 		default:
 			continue
 		}
-		e.vwin = clip(e.vwin, lo, hi)
+		ws = clip(ws, lo, hi)
 		narrowed = true
 	}
-	return narrowed, pair
+	return ws, narrowed, pair
 }
 
 // served reports whether visit u is on a round.

@@ -178,9 +178,17 @@ func (e *explainer) relax(tl *timeline, v int, tr *try, rw *reqWindows) (change,
 	over := e.overWork(k, tr)
 	best := change{need: maxRelax + 1}
 	consider := func(c change) {
-		if c.need > 0 && c.need < best.need && e.roundable(k, c, rw) {
-			best = c
+		if c.need <= 0 || c.need >= best.need || !e.roundable(k, c, rw) {
+			return
 		}
+		if !e.breakHolds(tl, v, tr.pos, c, rw) {
+			// The break can delay the round by up to its length.
+			c.need += e.p.Vehicles[k].Break.Duration
+			if c.need >= best.need || !e.roundable(k, c, rw) || !e.breakHolds(tl, v, tr.pos, c, rw) {
+				return
+			}
+		}
+		best = c
 	}
 	switch {
 	case tr.inTime():
@@ -250,7 +258,7 @@ func (e *explainer) dropFor(v int, ks []int) (k, drop int, ok bool) {
 				continue
 			}
 			for pos := 0; pos <= len(e.reduced); pos++ {
-				if tr := e.try(&e.buf, v, pos); e.fits(kk, &tr) && e.breakRoom(&e.buf, v, pos) {
+				if tr := e.try(&e.buf, v, pos); e.fits(kk, &tr) && e.breakHolds(&e.buf, v, pos, change{kind: rounds.SuggestAssign}, &e.rw) {
 					k, drop, bestPen = kk, u, pen
 					break
 				}

@@ -283,7 +283,7 @@ func TestScoreSumsToCost(t *testing.T) {
 }
 
 // TestSuggestionsWorkOnGeneratedDays plans generated days, with
-// double-handed and linked visits, and checks that every unassigned visit
+// double-handed and linked visits (and lunch breaks on two), and checks that every unassigned visit
 // has a reason, that the score sums to the cost, and that every
 // suggestion, applied to the request, lets the visit join the worker's
 // round (and its partner's): some positions pass the from-scratch Check.
@@ -298,6 +298,9 @@ func TestSuggestionsWorkOnGeneratedDays(t *testing.T) {
 		req, err := fixtures.Generate(cfg)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if seed > 2 {
+			req.Options.Break = &rounds.BreakRule{}
 		}
 		p, err := Build(context.Background(), req, geo.Haversine{})
 		if err != nil {
