@@ -9,10 +9,11 @@ TIME ?= 5s
 build:
 	$(GO) build -o $(BIN) ./cmd/rounds
 
-# run solves a realistic demo day (a borough team in Hammersmith and Fulham)
+# run solves a realistic demo day (a borough team in Hammersmith and Fulham,
+# with double-handed and linked visits, preferred workers and lunch breaks)
 # and prints the roster summary.
 run: build
-	$(BIN) generate -size borough -seed $(SEED) -out bin/demo-request.json
+	$(BIN) generate -size borough -seed $(SEED) -double-handed 0.1 -linked-medication -preferences -breaks -out bin/demo-request.json
 	$(BIN) solve -time $(TIME) -seed $(SEED) -format table -out bin/demo-roster.json bin/demo-request.json
 
 # test runs every test; the PostgreSQL tests need the local server (db starts it).

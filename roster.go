@@ -43,7 +43,7 @@ func (r *Roster) GeoJSON() *geojson.FeatureCollection {
 }
 
 // WriteTable writes the roster for a person to read: a line per route with
-// its stops, then the unassigned visits with their reasons, then totals.
+// its stops (and its break, as break@start, between them), then the unassigned visits with their reasons, then totals.
 func (r *Roster) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WORKER\tDATE\tDEPART\tRETURN\tVISITS\tTRAVEL\tWORK\tWAIT\tROUND")
@@ -52,11 +52,19 @@ func (r *Roster) WriteTable(w io.Writer) error {
 			continue
 		}
 		var round strings.Builder
+		brk := rt.Break
 		for i, s := range rt.Stops {
 			if i > 0 {
 				round.WriteString(" ")
 			}
+			if brk != nil && brk.Start < s.Start {
+				fmt.Fprintf(&round, "break@%s ", brk.Start)
+				brk = nil
+			}
 			fmt.Fprintf(&round, "%s@%s", s.VisitID, s.Start)
+		}
+		if brk != nil {
+			fmt.Fprintf(&round, " break@%s", brk.Start)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", rt.WorkerID, rt.Date, rt.Depart, rt.Return,
 			len(rt.Stops), minutes(rt.TravelSeconds), minutes(rt.WorkSeconds), minutes(rt.WaitSeconds), round.String())
@@ -75,8 +83,17 @@ func (r *Roster) WriteTable(w io.Writer) error {
 		byPriority(t.AssignedByPriority), t.Unassigned, byPriority(t.UnassignedByPriority))
 	_, err := fmt.Fprintf(w, "Workers used: %d; travel %s, work %s, waiting %s\n", t.WorkersUsed,
 		minutes(t.TravelSeconds), minutes(t.WorkSeconds), minutes(t.WaitSeconds))
-	if err != nil || len(t.Score) == 0 {
+	if err != nil {
 		return err
+	}
+	if t.MeanDistinctWorkers > 0 {
+		if _, err := fmt.Fprintf(w, "Continuity: a client with two or more visits sees %.2f workers on average; %.0f%% of visits by a preferred worker\n",
+			t.MeanDistinctWorkers, 100*t.PreferredShare); err != nil {
+			return err
+		}
+	}
+	if len(t.Score) == 0 {
+		return nil
 	}
 	keys := make([]string, 0, len(t.Score))
 	for k := range t.Score {

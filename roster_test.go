@@ -15,13 +15,14 @@ func sampleRoster() *Roster {
 		Routes: []Route{
 			{WorkerID: "w1", Date: "2026-11-25", TravelMode: "drive", Start: base, End: base, Depart: At(8, 50), Return: At(9, 50),
 				Stops:         []Stop{{VisitID: "v1", ClientID: "c1", Location: c, Arrival: At(9, 0), Start: At(9, 0), End: At(9, 30), TravelSeconds: 600, Priority: Reablement}},
-				TravelSeconds: 1200, WorkSeconds: 3000},
+				TravelSeconds: 1200, WorkSeconds: 3000, Break: &BreakTime{Start: At(9, 30), End: At(9, 40)}},
 			{WorkerID: "w2", Date: "2026-11-25", TravelMode: "walk", Start: base, End: base, Depart: At(8, 0), Return: At(8, 0)},
 		},
 		Unassigned: []Unassigned{{VisitID: "v2", ClientID: "c2", Priority: Routine, Reason: ReasonNoQualifiedWorker, Detail: "nobody on shift can do wound care"}},
 		Totals: Totals{TravelSeconds: 1200, WorkSeconds: 3000, Visits: 2, Assigned: 1, Unassigned: 1, WorkersUsed: 1,
 			AssignedByPriority: map[Priority]int{Reablement: 1}, UnassignedByPriority: map[Priority]int{Routine: 1},
-			Cost: 51200, Score: map[string]int64{ScoreTravel: 1200, UnassignedScoreKey(Routine): 50000}},
+			Cost: 51200, Score: map[string]int64{ScoreTravel: 1200, UnassignedScoreKey(Routine): 50000},
+			MeanDistinctWorkers: 1.5, PreferredShare: 0.25},
 	}
 }
 
@@ -53,7 +54,7 @@ func TestRosterWriteTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, want := range []string{"w1", "v1@09:00", "Unassigned (1)", "no_qualified_worker", "Visits: 1 assigned of 2", "travel 0h20", "Cost 51200 = travel 1200 + unassigned_routine 50000"} {
+	for _, want := range []string{"w1", "v1@09:00 break@09:30", "Unassigned (1)", "no_qualified_worker", "Visits: 1 assigned of 2", "travel 0h20", "sees 1.50 workers on average; 25% of visits by a preferred worker", "Cost 51200 = travel 1200 + unassigned_routine 50000"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
