@@ -277,8 +277,11 @@ func (s *state) insertBest(rng *rand.Rand, w *scratch, v int32) {
 }
 
 // scanRoute updates w's best insertion of v with the positions of route
-// k. Travel deltas are pruned before the time windows are checked, and the
-// scan stops once the route's schedule passes v's last window.
+// k. Travel deltas are pruned before the time windows are checked, the
+// scan starts at the first position whose next stop can wait for v (see
+// firstFit) and stops once the route's schedule passes v's last window.
+// The positions it skips would fail the window check before drawing a
+// blink, so the search is the same as with a scan of every position.
 func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 	p := s.p
 	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) {
@@ -310,7 +313,11 @@ func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 	if m > 0 {
 		room -= r.work()
 	}
-	for pos := 0; pos <= m; pos++ {
+	first := 0
+	if !p.breaks {
+		first = r.firstFit(p.win[p.winOff[v]].Start + dv)
+	}
+	for pos := first; pos <= m; pos++ {
 		ready := r.es[pos] + r.du[pos]
 		if ready > lastEnd {
 			return

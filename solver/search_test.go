@@ -239,3 +239,41 @@ func checkNoAllocs(tb testing.TB, s *state, lsRuns int) {
 		tb.Errorf("local search: %v allocations per pass", n)
 	}
 }
+
+// TestFirstFitSkipsOnlyInfeasible checks that the positions scanRoute
+// skips by bisection are exactly those before the first whose next stop
+// can wait for the visit, and that none of them admits the visit.
+func TestFirstFitSkipsOnlyInfeasible(t *testing.T) {
+	skipped := 0
+	for seed := int64(1); seed <= 5; seed++ {
+		p := randomProblem(t, seed, 60, 5)
+		s := newState(p)
+		s.regret()
+		for v := int32(0); v < int32(p.NumVisits()); v++ {
+			ready := p.win[p.winOff[v]].Start + p.dur[v]
+			for k := range s.routes {
+				r := &s.routes[k]
+				if s.routeOf[v] == int32(k) {
+					continue
+				}
+				first := r.firstFit(ready)
+				want := 0
+				for want <= r.size() && r.ls[want+1] < ready {
+					want++
+				}
+				if first != want {
+					t.Fatalf("seed %d visit %d route %d: firstFit %d, linear scan %d", seed, v, k, first, want)
+				}
+				for pos := 0; pos < first; pos++ {
+					if _, ok := r.insertDelta(p, v, pos); ok {
+						t.Fatalf("seed %d visit %d route %d: skipped position %d admits the visit", seed, v, k, pos)
+					}
+					skipped++
+				}
+			}
+		}
+	}
+	if skipped == 0 {
+		t.Fatal("no position was skipped: the test proves nothing")
+	}
+}
