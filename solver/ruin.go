@@ -284,8 +284,8 @@ func (s *state) insertBest(rng *rand.Rand, w *scratch, v int32) {
 // blink, so the search is the same as with a scan of every position.
 func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 	p := s.p
-	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) {
-		return
+	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) || p.winOff[v] == p.winOff[v+1] {
+		return // also when v has no window and so cannot be served
 	}
 	w.stampV[k] = w.stamp
 	r := &s.routes[k]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -101,6 +102,31 @@ func TestSolveIsFeasible(t *testing.T) {
 			if err := p.Check(sol); err != nil {
 				t.Fatalf("seed %d threads %d: %v", seed, threads, err)
 			}
+		}
+	}
+}
+
+// TestSolveLeavesVisitsWithoutWindowsOut solves problems whose first or
+// last visit has no window (a request's windows can all be clipped away):
+// the search must not read another visit's windows for it, nor panic.
+func TestSolveLeavesVisitsWithoutWindowsOut(t *testing.T) {
+	for _, at := range []int{0, 39} {
+		p := randomProblem(t, 3, 40, 4)
+		vis := append([]Visit{}, p.Visits...)
+		vis[at].Windows = nil
+		q, err := NewProblem(p.Travel, p.Vehicles, vis)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sol, err := Solve(context.Background(), q, Options{Iterations: 300, Seed: 1, Threads: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Check(sol); err != nil {
+			t.Fatalf("visit %d without windows: %v", at, err)
+		}
+		if !slices.Contains(sol.Unassigned, at) {
+			t.Fatalf("visit %d without windows is served", at)
 		}
 	}
 }
