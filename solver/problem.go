@@ -151,6 +151,8 @@ type Problem struct {
 	// far is the travel time to the visit from the start of its first
 	// vehicle in nearVeh; width the summed length of its windows.
 	far, width []int32
+	// flatDemand is true when every visit has the same demand.
+	flatDemand bool
 
 	// links: the links of visit v are linkAt[linkOff[v]:linkOff[v+1]]
 	linkOff, linkAt []int32
@@ -388,8 +390,10 @@ func (p *Problem) freeze() {
 	p.neighbours()
 	p.far = make([]int32, nv)
 	p.width = make([]int32, nv)
+	p.flatDemand = true
 	m := p.Travel[0]
 	for v := range p.Visits {
+		p.flatDemand = p.flatDemand && p.demand[v] == p.demand[0]
 		if len(p.nearVeh[v]) > 0 {
 			p.far[v] = m.At(p.Vehicles[p.nearVeh[v][0]].Start, int(p.loc[v]))
 		}
@@ -585,6 +589,14 @@ func (p *Problem) earliestStart(v int32, t int32) (int32, bool) {
 		}
 	}
 	return 0, false
+}
+
+// lastEnd returns the end of v's last window, 0 if v has none.
+func (p *Problem) lastEnd(v int32) int32 {
+	if p.winOff[v] == p.winOff[v+1] {
+		return 0
+	}
+	return p.win[p.winOff[v+1]-1].End
 }
 
 // latestStart returns the last allowed start of v at or before t, and

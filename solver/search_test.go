@@ -107,13 +107,19 @@ func TestSolveIsFeasible(t *testing.T) {
 }
 
 // TestSolveLeavesVisitsWithoutWindowsOut solves problems whose first or
-// last visit has no window (a request's windows can all be clipped away):
-// the search must not read another visit's windows for it, nor panic.
+// last visit has no window (a request's windows can all be clipped away),
+// with and without equal demands: the search must not read another
+// visit's windows for it, nor panic.
 func TestSolveLeavesVisitsWithoutWindowsOut(t *testing.T) {
-	for _, at := range []int{0, 39} {
+	for i, at := range []int{0, 39, 0} {
 		p := randomProblem(t, 3, 40, 4)
 		vis := append([]Visit{}, p.Visits...)
 		vis[at].Windows = nil
+		if i == 2 {
+			for v := range vis {
+				vis[v].Demand = 1
+			}
+		}
 		q, err := NewProblem(p.Travel, p.Vehicles, vis)
 		if err != nil {
 			t.Fatal(err)
