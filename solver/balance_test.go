@@ -82,36 +82,41 @@ func TestCheckCatchesMisreportedBalance(t *testing.T) {
 }
 
 // TestBalanceSpreadsAGeneratedDay plans a generated borough day with and
-// without a balance cost of 60 s per minute, at 300 iterations: both
-// rosters pass the validator, and the visit time of the shifts spreads
-// less (range and standard deviation) with the cost.
+// without a balance cost of 60 s per minute, at 300 iterations, for
+// solver seeds 1-3: every roster passes the validator, and the visit time
+// of the shifts spreads less (range and standard deviation, summed over
+// the seeds) with the cost. One seed alone can tie on the range.
 func TestBalanceSpreadsAGeneratedDay(t *testing.T) {
 	var spread, sd [2]float64
-	for i, perMinute := range []int64{0, 60} {
-		req, err := fixtures.Generate(fixtures.Small)
-		if err != nil {
-			t.Fatal(err)
+	for seed := int64(1); seed <= 3; seed++ {
+		for i, perMinute := range []int64{0, 60} {
+			req, err := fixtures.Generate(fixtures.Small)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Options.Iterations, req.Options.Threads, req.Options.Seed = 300, 1, seed
+			req.Options.BalanceCostPerMinute = perMinute
+			req.Options.ContinuityPenalty = -1 // it keeps clients with few workers, against the spread
+			ro, err := (&Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			viol, err := validate.Roster(context.Background(), req, ro, geo.Haversine{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range viol {
+				t.Errorf("seed %d, %d s per minute: %s", seed, perMinute, v)
+			}
+			r, d := workSpread(ro)
+			spread[i] += r
+			sd[i] += d
+			t.Logf("seed %d, %d s per minute: visit time range %.0f s, sd %.0f s, travel %d s, unassigned %d",
+				seed, perMinute, r, d, ro.Totals.TravelSeconds, ro.Totals.Unassigned)
 		}
-		req.Options.Iterations, req.Options.Threads, req.Options.Seed = 300, 1, 1
-		req.Options.BalanceCostPerMinute = perMinute
-		req.Options.ContinuityPenalty = -1 // it keeps clients with few workers, against the spread
-		ro, err := (&Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		viol, err := validate.Roster(context.Background(), req, ro, geo.Haversine{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range viol {
-			t.Errorf("%d s per minute: %s", perMinute, v)
-		}
-		spread[i], sd[i] = workSpread(ro)
-		t.Logf("%d s per minute: visit time range %.0f s, sd %.0f s, travel %d s, unassigned %d",
-			perMinute, spread[i], sd[i], ro.Totals.TravelSeconds, ro.Totals.Unassigned)
 	}
 	if spread[1] >= spread[0] || sd[1] >= sd[0] {
-		t.Errorf("visit time range %.0f s and sd %.0f s with the balance cost, %.0f s and %.0f s without", spread[1], sd[1], spread[0], sd[0])
+		t.Errorf("summed visit time range %.0f s and sd %.0f s with the balance cost, %.0f s and %.0f s without", spread[1], sd[1], spread[0], sd[0])
 	}
 }
 

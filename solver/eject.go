@@ -64,8 +64,8 @@ func (s *state) ejectRuin(rng *rand.Rand, w *scratch) int32 {
 // route k: v between positions i and j, ejecting the j-i-1 visits between.
 func (s *state) scanEject(rng *rand.Rand, w *scratch, v int32, k int32) {
 	p := s.p
-	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) {
-		return
+	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) || p.winOff[v] == p.winOff[v+1] {
+		return // also when v has no window and so cannot be served
 	}
 	w.stampV[k] = w.stamp
 	r := &s.routes[k]

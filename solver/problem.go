@@ -131,10 +131,12 @@ type Problem struct {
 	capacity []int32  // math.MaxInt32 when uncapped
 	class    []int32  // vehicles with equal class are interchangeable
 	// near[v] lists up to nearK visits closest to v (by the first travel
-	// profile, symmetrised) that may share a vehicle with v.
+	// profile, symmetrised, plus how badly their windows fit together:
+	// timeGap) that may share a vehicle with v.
 	near [][]int32
 	// nearVeh[v] lists up to nearVehK allowed vehicles whose start is
-	// closest to v.
+	// closest to v, those whose shift cannot take v coming last
+	// (shiftGap).
 	nearVeh [][]int32
 	// allAllowed is true when every visit may ride every vehicle.
 	allAllowed bool
@@ -146,9 +148,11 @@ type Problem struct {
 	balance bool
 	// breaks is true when some vehicle has a break.
 	breaks bool
-	// far is the travel time to the visit from the start of its nearest
-	// vehicle; width the summed length of its windows.
+	// far is the travel time to the visit from the start of its first
+	// vehicle in nearVeh; width the summed length of its windows.
 	far, width []int32
+	// flatDemand is true when every visit has the same demand.
+	flatDemand bool
 
 	// links: the links of visit v are linkAt[linkOff[v]:linkOff[v+1]]
 	linkOff, linkAt []int32
@@ -174,6 +178,22 @@ type Problem struct {
 const (
 	nearK    = 40
 	nearVehK = 12
+)
+
+// The weights of the time terms of the neighbour lists, after the
+// correlation measure of HGS-TW (Kool et al., "Hybrid genetic search for
+// the vehicle routing problem with time windows", DIMACS challenge 2022):
+// a wait that visit windows force costs nearWait per second as a
+// neighbour distance, a start past a window end nearLate. On the borough
+// day, whose visits hold windows of an hour or two spread over the day,
+// spatial neighbours alone are mostly visits of other hours: ruin then
+// frees room at the wrong time and recreate retries the wrong unassigned
+// visits. Measured at 130,000 iterations over seeds 1-6, the time-aware
+// lists cut its cost by 4% (about 3 more visits served); a nearWait of
+// 0.5 or 1 did no better; Solomon's average gap is unchanged.
+const (
+	nearWait = 0.2
+	nearLate = 1.0
 )
 
 // NewProblem checks and freezes a problem, with the rules opts add. It
@@ -367,8 +387,10 @@ func (p *Problem) freeze() {
 	p.neighbours()
 	p.far = make([]int32, nv)
 	p.width = make([]int32, nv)
+	p.flatDemand = true
 	m := p.Travel[0]
 	for v := range p.Visits {
+		p.flatDemand = p.flatDemand && p.demand[v] == p.demand[0]
 		if len(p.nearVeh[v]) > 0 {
 			p.far[v] = m.At(p.Vehicles[p.nearVeh[v][0]].Start, int(p.loc[v]))
 		}
@@ -427,6 +449,10 @@ func (p *Problem) neighbours() {
 			}
 			lu := int(p.loc[u])
 			d := m.Values[lv*m.N+lu] + m.Values[lu*m.N+lv]
+			if !top.wants(d) {
+				continue
+			}
+			d = clamp32(int64(d) + min(p.timeGap(&m, u, v), p.timeGap(&m, v, u)))
 			if top.wants(d) && p.shareVehicle(u, v) {
 				top.add(d, int32(u))
 			}
@@ -435,12 +461,52 @@ func (p *Problem) neighbours() {
 		top.reset(nearVehK)
 		for k, veh := range p.Vehicles {
 			d := m.Values[veh.Start*m.N+lv] + m.Values[lv*m.N+veh.End]
+			d = clamp32(int64(d) + p.shiftGap(&m, k, v))
 			if top.wants(d) && p.Allowed(v, k) {
 				top.add(d, int32(k))
 			}
 		}
 		p.nearVeh[v] = p.withPreferred(v, top.indices())
 	}
+}
+
+// timeGap measures how badly visit u followed by visit v fits in time:
+// the wait forced even when u starts as late and v as early as their
+// windows allow, weighted by nearWait, plus how late v starts even when u
+// starts as early as it may, weighted by nearLate. 0 when either has no
+// window.
+func (p *Problem) timeGap(m *geo.Matrix, u, v int) int64 {
+	if p.winOff[u] == p.winOff[u+1] || p.winOff[v] == p.winOff[v+1] {
+		return 0
+	}
+	t := int64(m.Values[int(p.loc[u])*m.N+int(p.loc[v])])
+	du := int64(p.dur[u])
+	wait := int64(p.win[p.winOff[v]].Start) - int64(p.win[p.winOff[u+1]-1].End) - du - t
+	late := int64(p.win[p.winOff[u]].Start) + du + t - int64(p.win[p.winOff[v+1]-1].End)
+	return int64(nearWait*float64(max(wait, 0)) + nearLate*float64(max(late, 0)))
+}
+
+// shiftGap measures how far vehicle k is from serving visit v alone in
+// its shift: how late it would start v, or return, past its window or
+// shift end. 0 when it can, or when v has no window.
+func (p *Problem) shiftGap(m *geo.Matrix, k, v int) int64 {
+	if p.winOff[v] == p.winOff[v+1] {
+		return 0
+	}
+	veh := &p.Vehicles[k]
+	lv := int(p.loc[v])
+	arrive := veh.Earliest + m.Values[veh.Start*m.N+lv]
+	st, ok := p.earliestStart(int32(v), arrive)
+	if !ok {
+		return int64(nearLate * float64(int64(arrive)-int64(p.win[p.winOff[v+1]-1].End)))
+	}
+	back := int64(st) + int64(p.dur[v]) + int64(m.Values[lv*m.N+veh.End])
+	return int64(nearLate * float64(max(back-int64(veh.Latest), 0)))
+}
+
+// clamp32 returns x capped at math.MaxInt32.
+func clamp32(x int64) int32 {
+	return int32(min(x, math.MaxInt32))
 }
 
 // topK keeps the k smallest (distance, index) pairs seen, sorted; ties
@@ -520,6 +586,14 @@ func (p *Problem) earliestStart(v int32, t int32) (int32, bool) {
 		}
 	}
 	return 0, false
+}
+
+// lastEnd returns the end of v's last window, 0 if v has none.
+func (p *Problem) lastEnd(v int32) int32 {
+	if p.winOff[v] == p.winOff[v+1] {
+		return 0
+	}
+	return p.win[p.winOff[v+1]-1].End
 }
 
 // latestStart returns the last allowed start of v at or before t, and

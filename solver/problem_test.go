@@ -86,3 +86,45 @@ func TestWindowsSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestNeighboursWeighTime checks that the neighbour lists put visits whose
+// windows fit together before nearer ones hours apart, and vehicles whose
+// shift can take a visit before nearer ones whose shift cannot.
+func TestNeighboursWeighTime(t *testing.T) {
+	// locations: 0 depot, 1 the visit, 2 near it, 3 farther
+	m := geo.NewMatrix(4)
+	for i := 0; i < 4; i++ {
+		for j := 0; j < 4; j++ {
+			if i != j {
+				m.Set(i, j, 500)
+			}
+		}
+	}
+	m.Set(1, 2, 100)
+	m.Set(2, 1, 100)
+	m.Set(1, 3, 400)
+	m.Set(3, 1, 400)
+	morning, evening := []Window{{3600, 7200}}, []Window{{30000, 33000}}
+	visits := []Visit{{Location: 1, Duration: 600, Windows: morning}}
+	for i := 0; i < 3; i++ {
+		visits = append(visits,
+			Visit{Location: 2, Duration: 600, Windows: evening},
+			Visit{Location: 3, Duration: 600, Windows: morning})
+	}
+	vehicles := []Vehicle{
+		{Start: 1, End: 1, Earliest: 40000, Latest: 50000}, // on the spot, but after the window
+		{Start: 0, End: 0, Earliest: 0, Latest: 86400},
+	}
+	p, err := NewProblem([]geo.Matrix{m}, vehicles, visits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range p.near[0] {
+		if morningVisit := p.Visits[u].Location == 3; morningVisit != (i < 3) {
+			t.Fatalf("near[0] = %v: want the three morning visits (odd indices) first", p.near[0])
+		}
+	}
+	if got := p.nearVeh[0]; len(got) != 2 || got[0] != 1 {
+		t.Fatalf("nearVeh[0] = %v, want vehicle 1, whose shift can take the visit, first", got)
+	}
+}

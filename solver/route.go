@@ -145,6 +145,25 @@ func resize(s []int32, n int) []int32 {
 	return s[:n]
 }
 
+// firstFit returns the first position pos (0..m+1) whose next stop's
+// latest start r.ls[pos+1] is at least t. A visit that cannot end before
+// t (its first window's start plus its duration) does not fit between pos
+// and pos+1 for any earlier pos, travel being never negative. Latest
+// starts grow along a feasible route, so this bisects. Problems with
+// breaks check a fit against the break labels instead (breakFits).
+func (r *route) firstFit(t int32) int {
+	lo, hi := 0, len(r.visits)+1
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if r.ls[mid+1] < t {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
 // insertDelta returns the change in travel from inserting visit v between
 // positions pos and pos+1 of r, and false if that is infeasible. O(windows).
 func (r *route) insertDelta(p *Problem, v int32, pos int) (int32, bool) {

@@ -171,7 +171,12 @@ func (s *state) removeSplitString(rng *rand.Rand, w *scratch, c int32, l int) {
 // recreate reinserts the removed visits, plus unassigned visits near them,
 // each at its cheapest position (with blinks), in an order drawn at
 // random: random, largest demand, farthest, or tightest window first;
-// higher penalties always first.
+// higher penalties always first. When every visit has the same demand
+// (care rounds) the demand order would be random again, so it becomes
+// the earliest last window end first: measured at 130,000 iterations on
+// the borough day over seeds 1-12 it lowers the cost by 1.4%, the visits
+// with morning windows getting their places before flexible ones fill
+// the morning.
 func (s *state) recreate(rng *rand.Rand, w *scratch) {
 	p := s.p
 	w.stamp++
@@ -202,6 +207,8 @@ func (s *state) recreate(rng *rand.Rand, w *scratch) {
 		switch {
 		case pick < 4:
 			key = 0
+		case pick < 8 && p.flatDemand:
+			key = int64(p.lastEnd(v))
 		case pick < 8:
 			key = -int64(p.demand[v])
 		case pick < 10:
@@ -277,12 +284,15 @@ func (s *state) insertBest(rng *rand.Rand, w *scratch, v int32) {
 }
 
 // scanRoute updates w's best insertion of v with the positions of route
-// k. Travel deltas are pruned before the time windows are checked, and the
-// scan stops once the route's schedule passes v's last window.
+// k. Travel deltas are pruned before the time windows are checked, the
+// scan starts at the first position whose next stop can wait for v (see
+// firstFit) and stops once the route's schedule passes v's last window.
+// The positions it skips would fail the window check before drawing a
+// blink, so the search is the same as with a scan of every position.
 func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 	p := s.p
-	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) {
-		return
+	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) || p.winOff[v] == p.winOff[v+1] {
+		return // also when v has no window and so cannot be served
 	}
 	w.stampV[k] = w.stamp
 	r := &s.routes[k]
@@ -310,7 +320,11 @@ func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 	if m > 0 {
 		room -= r.work()
 	}
-	for pos := 0; pos <= m; pos++ {
+	first := 0
+	if !p.breaks {
+		first = r.firstFit(p.win[p.winOff[v]].Start + dv)
+	}
+	for pos := first; pos <= m; pos++ {
 		ready := r.es[pos] + r.du[pos]
 		if ready > lastEnd {
 			return

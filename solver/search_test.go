@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -101,6 +102,37 @@ func TestSolveIsFeasible(t *testing.T) {
 			if err := p.Check(sol); err != nil {
 				t.Fatalf("seed %d threads %d: %v", seed, threads, err)
 			}
+		}
+	}
+}
+
+// TestSolveLeavesVisitsWithoutWindowsOut solves problems whose first or
+// last visit has no window (a request's windows can all be clipped away),
+// with and without equal demands: the search must not read another
+// visit's windows for it, nor panic.
+func TestSolveLeavesVisitsWithoutWindowsOut(t *testing.T) {
+	for i, at := range []int{0, 39, 0} {
+		p := randomProblem(t, 3, 40, 4)
+		vis := append([]Visit{}, p.Visits...)
+		vis[at].Windows = nil
+		if i == 2 {
+			for v := range vis {
+				vis[v].Demand = 1
+			}
+		}
+		q, err := NewProblem(p.Travel, p.Vehicles, vis)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sol, err := Solve(context.Background(), q, Options{Iterations: 300, Seed: 1, Threads: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Check(sol); err != nil {
+			t.Fatalf("visit %d without windows: %v", at, err)
+		}
+		if !slices.Contains(sol.Unassigned, at) {
+			t.Fatalf("visit %d without windows is served", at)
 		}
 	}
 }
@@ -237,5 +269,43 @@ func checkNoAllocs(tb testing.TB, s *state, lsRuns int) {
 	}
 	if n := testing.AllocsPerRun(lsRuns, func() { s.localSearch(rng, order, 0, time.Time{}) }); n != 0 {
 		tb.Errorf("local search: %v allocations per pass", n)
+	}
+}
+
+// TestFirstFitSkipsOnlyInfeasible checks that the positions scanRoute
+// skips by bisection are exactly those before the first whose next stop
+// can wait for the visit, and that none of them admits the visit.
+func TestFirstFitSkipsOnlyInfeasible(t *testing.T) {
+	skipped := 0
+	for seed := int64(1); seed <= 5; seed++ {
+		p := randomProblem(t, seed, 60, 5)
+		s := newState(p)
+		s.regret()
+		for v := int32(0); v < int32(p.NumVisits()); v++ {
+			ready := p.win[p.winOff[v]].Start + p.dur[v]
+			for k := range s.routes {
+				r := &s.routes[k]
+				if s.routeOf[v] == int32(k) {
+					continue
+				}
+				first := r.firstFit(ready)
+				want := 0
+				for want <= r.size() && r.ls[want+1] < ready {
+					want++
+				}
+				if first != want {
+					t.Fatalf("seed %d visit %d route %d: firstFit %d, linear scan %d", seed, v, k, first, want)
+				}
+				for pos := 0; pos < first; pos++ {
+					if _, ok := r.insertDelta(p, v, pos); ok {
+						t.Fatalf("seed %d visit %d route %d: skipped position %d admits the visit", seed, v, k, pos)
+					}
+					skipped++
+				}
+			}
+		}
+	}
+	if skipped == 0 {
+		t.Fatal("no position was skipped: the test proves nothing")
 	}
 }
