@@ -43,7 +43,8 @@ func (r *Roster) GeoJSON() *geojson.FeatureCollection {
 }
 
 // WriteTable writes the roster for a person to read: a line per route with
-// its stops (and its break, as break@start, between them), then the unassigned visits with their reasons, then totals.
+// its stops (and its break, as break@start, between them), then the
+// unassigned visits with their reasons, then totals.
 func (r *Roster) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WORKER\tDATE\tDEPART\tRETURN\tVISITS\tTRAVEL\tWORK\tWAIT\tROUND")

@@ -336,7 +336,8 @@ func (e *explainer) breakHolds(tl *timeline, v, pos int, c change, rw *reqWindow
 	}
 	m, _ := e.minutes(k, c, rw)
 	d := int32(m * 60)
-	latest, vw := veh.Latest, p.Visits[v].Windows
+	// v's windows as the solver sees them, and narrowed by its links.
+	latest, vw, vheld := veh.Latest, p.Visits[v].Windows, e.vwin
 	switch c.kind {
 	case rounds.SuggestExtendShift:
 		latest += d
@@ -348,26 +349,31 @@ func (e *explainer) breakHolds(tl *timeline, v, pos int, c change, rw *reqWindow
 			e.cwin[c.window].Start -= d
 		}
 		vw = clip(e.cwin, rw.lo, rw.hi)
+		vheld, _, _ = e.linkClip(v, append(e.hwin[:0], vw...))
+		e.hwin = vheld
 	}
-	// The visit at index i of the round with v, and its windows.
-	at := func(i int) (int, []Window) {
+	// visit returns the visit at index i of the round with v.
+	visit := func(i int) int {
 		switch {
 		case i < pos:
-			return tl.visits[i], p.Visits[tl.visits[i]].Windows
+			return tl.visits[i]
 		case i == pos:
-			return v, vw
+			return v
 		}
-		return tl.visits[i-1], p.Visits[tl.visits[i-1]].Windows
+		return tl.visits[i-1]
 	}
 	n := len(tl.visits) + 1
 	mat := &p.Travel[veh.Profile]
-	// First pass: where the break goes.
+	// First pass, on the windows alone: where the break goes.
 	gap, f0, f1, loc := 0, veh.Earliest, int32(unreachable), veh.Start
 	for i := 0; i < n; i++ {
 		if p.breakHere(k, f0, f1) {
 			gap = i
 		}
-		u, ws := at(i)
+		u, ws := visit(i), vw
+		if u != v {
+			ws = p.Visits[u].Windows
+		}
 		t := mat.At(loc, p.Visits[u].Location)
 		f1 = min(f1, p.breakAfter(k, f0))
 		f0, f1, loc = e.startIn(ws, f0, t, p.Visits[u].Duration), e.startIn(ws, f1, t, p.Visits[u].Duration), p.Visits[u].Location
@@ -376,18 +382,15 @@ func (e *explainer) breakHolds(tl *timeline, v, pos int, c change, rw *reqWindow
 		gap = n
 	}
 	// Second pass: the round's times with the break at gap and linked
-	// visits held (v's links narrow its windows).
+	// visits held.
 	f, loc := veh.Earliest, veh.Start
 	for i := 0; i < n; i++ {
 		if i == gap {
 			f = p.breakAfter(k, f)
 		}
-		u, ws := at(i)
-		switch {
-		case u == v:
-			ws, _, _ = e.linkClip(v, append(e.cwin[:0], ws...))
-		case e.isHeld(u):
-			ws = e.held[u : u+1]
+		u, ws := visit(i), vheld
+		if u != v {
+			ws = e.windows(u)
 		}
 		f, loc = e.startIn(ws, f, mat.At(loc, p.Visits[u].Location), p.Visits[u].Duration), p.Visits[u].Location
 	}

@@ -69,7 +69,7 @@ func (s *state) scanEject(rng *rand.Rand, w *scratch, v int32, k int32) {
 	}
 	w.stampV[k] = w.stamp
 	r := &s.routes[k]
-	lastEnd := p.win[p.winOff[v+1]-1].End
+	lastEnd := p.lastEnd(v)
 	pen := p.penalty[v]
 	for i := 0; i < r.last(); i++ {
 		if r.es[i]+r.du[i] > lastEnd {

@@ -28,7 +28,8 @@ type explainer struct {
 	// Per explained visit: its allowed starts, its request windows and
 	// buffers for dropFor.
 	vwin    []Window
-	cwin    []Window // v's starts under a suggested window change
+	cwin    []Window // v's windows under a suggested window change
+	hwin    []Window // the same, narrowed by v's links
 	rw      reqWindows
 	buf     timeline
 	reduced []int

@@ -482,7 +482,7 @@ func (p *Problem) timeGap(m *geo.Matrix, u, v int) int64 {
 	t := int64(m.Values[int(p.loc[u])*m.N+int(p.loc[v])])
 	du := int64(p.dur[u])
 	wait := int64(p.win[p.winOff[v]].Start) - int64(p.win[p.winOff[u+1]-1].End) - du - t
-	late := int64(p.win[p.winOff[u]].Start) + du + t - int64(p.win[p.winOff[v+1]-1].End)
+	late := int64(p.win[p.winOff[u]].Start) + du + t - int64(p.lastEnd(int32(v)))
 	return int64(nearWait*float64(max(wait, 0)) + nearLate*float64(max(late, 0)))
 }
 
@@ -498,7 +498,7 @@ func (p *Problem) shiftGap(m *geo.Matrix, k, v int) int64 {
 	arrive := veh.Earliest + m.Values[veh.Start*m.N+lv]
 	st, ok := p.earliestStart(int32(v), arrive)
 	if !ok {
-		return int64(nearLate * float64(int64(arrive)-int64(p.win[p.winOff[v+1]-1].End)))
+		return int64(nearLate * float64(int64(arrive)-int64(p.lastEnd(int32(v)))))
 	}
 	back := int64(st) + int64(p.dur[v]) + int64(m.Values[lv*m.N+veh.End])
 	return int64(nearLate * float64(max(back-int64(veh.Latest), 0)))

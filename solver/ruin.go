@@ -312,7 +312,7 @@ func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 	vals, n := mat.Values, mat.N
 	lv := int(p.loc[v])
 	dv := p.dur[v]
-	lastEnd := p.win[p.winOff[v+1]-1].End
+	lastEnd := p.lastEnd(v)
 	if r.ld[m+1]+p.demand[v] > p.capacity[k] {
 		return
 	}

@@ -293,10 +293,10 @@ func (s *state) lateness() int64 {
 // propagate updates the schedule after visit v was inserted at 0-based
 // index i of route k, whose break followed gap visits before (-1 without
 // one). An insertion that moves the break across visits reschedules from
-// scratch (see schedbreak.go). Otherwise starts only grow when a visit is
-// added, so the
-// delays are propagated from the current starts, as in trialInsert, and
-// kept: the least fixed point is reached from below. A state whose
+// scratch the starts it can change (rerun, schedbreak.go). Otherwise
+// starts only grow when a visit is added, so the delays are propagated
+// from the current starts, as in trialInsert, and kept: the least fixed
+// point is reached from below. A state whose
 // insertion breaks a window, a latest return or a link, or puts a pair
 // on one route, is marked broken. O(visits delayed + routes).
 func (s *state) propagate(v, k int32, i int, gap int32) {
