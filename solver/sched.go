@@ -5,11 +5,13 @@ import "math"
 // Scheduling across routes, for problems with links or soft windows. The
 // state keeps the earliest start of every served visit: the least fixed
 // point of "a visit starts once its worker has arrived, its window is
-// open and its links allow". A step that removes visits recomputes it
-// from scratch; an insertion is evaluated by propagating the delays it
-// causes from the current starts (starts only grow when a visit is
-// added), over a copy-on-write overlay, so that the routes and the
-// starts are left untouched. Neither allocates once buffers have grown.
+// open and its links allow". A step that removes visits recomputes the
+// starts that may fall (unschedule, rerun); an insertion is evaluated by
+// propagating the delays it causes from the current starts (starts only
+// grow when a visit is added and no break moves), over a copy-on-write
+// overlay, so that the routes and the starts are left untouched. Either
+// way the starts equal a schedule from scratch (reschedule). Neither
+// allocates once buffers have grown.
 
 // sched is the propagation engine of one state.
 type sched struct {
@@ -280,6 +282,71 @@ func (s *state) reschedule() {
 		s.worst = max(s.worst, l)
 	}
 	s.fixOvertime()
+}
+
+// unschedule updates the schedule after a step that has only removed
+// visits (a ruin; the touched routes refreshed): the removed visits lose
+// their starts, and the starts that may change are rerun (rerun): on
+// each touched route from its first changed visit or break position on,
+// and from each served visit linked to a removed one. Removing visits
+// only lowers the least fixed point, and every start not rerun waits for
+// nothing that changed, so the result equals reschedule's, at the cost
+// of the visits rerun rather than of every visit. A schedule that is or
+// becomes broken is rebuilt from scratch.
+func (s *state) unschedule() {
+	if s.broken {
+		s.reschedule()
+		return
+	}
+	p := s.p
+	s.from = s.from[:0]
+	for _, v := range s.moved {
+		if s.routeOf[v] >= 0 || s.start[v] == NotServed {
+			continue
+		}
+		s.lateSum -= int64(p.lateness(v, s.start[v])) * p.lateCost[v]
+		s.start[v] = NotServed
+		for _, li := range p.links(v) {
+			if w := p.other(li, v); s.routeOf[w] >= 0 {
+				s.from = append(s.from, schedItem{k: s.routeOf[w], at: int(s.posOf[w]) - 1})
+			}
+		}
+	}
+	for _, k := range s.touched {
+		r := &s.routes[k]
+		if r.size() == 0 {
+			continue
+		}
+		at := firstChange(s.saved[k], r.visits)
+		for _, g := range [2]int32{s.savedGap[k], r.gap} {
+			if g >= 0 {
+				at = min(at, int(g))
+			}
+		}
+		s.from = append(s.from, schedItem{k: k, at: at})
+	}
+	s.sc.reset(s)
+	sum, worst, ok := s.rerun(s.from...)
+	if !ok { // as reschedule would find, with its partial starts
+		s.reschedule()
+		return
+	}
+	for _, u := range s.sc.changed {
+		s.start[u] = s.sc.val[u]
+	}
+	s.lateSum, s.worst = sum, worst
+	s.fixOvertime()
+}
+
+// firstChange returns the first index at which now differs from old, or
+// len(now) if now is a prefix of old.
+func firstChange(old, now []int32) int {
+	for i, v := range now {
+		if i == len(old) || v != old[i] {
+			return i
+		}
+	}
+	return len(now)
 }
 
 // lateness returns the lateness part of the objective.

@@ -111,6 +111,50 @@ func TestRescheduleMatchesSchedule(t *testing.T) {
 	}
 }
 
+// TestUnscheduleMatchesReschedule compares the schedule settle keeps
+// after a ruin, rerun only where it may change, with one rebuilt from
+// scratch: starts, lateness, largest lateness and overtime, with and
+// without breaks; and, before each ruin, the starts kept through the last
+// step's insertions (propagate) with those from scratch.
+func TestUnscheduleMatchesReschedule(t *testing.T) {
+	for _, kind := range richKinds {
+		for seed := int64(1); seed <= 6; seed++ {
+			p := kind.make(t, seed, 50, 6)
+			s := walkedState(t, p, 100)
+			rng := rand.New(rand.NewSource(seed))
+			w := newScratch(p)
+			compared := 0
+			for step := 0; step < 200; step++ {
+				kept := append([]int32(nil), s.start...)
+				s.reschedule()
+				if !reflect.DeepEqual(kept, s.start) {
+					t.Fatalf("%s seed %d step %d: starts kept through insertions %v, from scratch %v", kind.name, seed, step, kept, s.start)
+				}
+				s.begin()
+				s.ruin(rng, w)
+				s.settle()
+				start := append([]int32(nil), s.start...)
+				late, worst, over, broken := s.lateSum, s.worst, s.overFix, s.broken
+				s.reschedule()
+				if !reflect.DeepEqual(start, s.start) || late != s.lateSum || worst != s.worst || over != s.overFix || broken != s.broken {
+					t.Fatalf("%s seed %d step %d: incremental starts %v late %d worst %d overtime %d broken %v; from scratch %v %d %d %d %v",
+						kind.name, seed, step, start, late, worst, over, broken, s.start, s.lateSum, s.worst, s.overFix, s.broken)
+				}
+				if !broken && len(s.moved) > 0 {
+					compared++
+				}
+				s.recreate(rng, w)
+				if s.broken || rng.Intn(2) == 0 {
+					s.rollback()
+				}
+			}
+			if compared < 100 {
+				t.Fatalf("%s seed %d: only %d ruins left a schedule to compare", kind.name, seed, compared)
+			}
+		}
+	}
+}
+
 // TestTrialInsertMatchesSchedule compares the propagated insertion of one
 // visit, and of both halves of a pair, with a from-scratch schedule of
 // the routes with the visits inserted, and checks that a trial bounded

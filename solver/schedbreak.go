@@ -52,17 +52,20 @@ func (s *state) trialGap(in schedItem) int {
 }
 
 // gapKept reports whether a route whose break followed old visits, given
-// a visit at 0-based index at, keeps every visit it had on the same side
-// of its break when the break follows now visits. A route that was empty
-// (old < 0) had none.
+// a visit at 0-based index at, still takes its break after the same visit
+// (or at its start) when the break follows now visits: then the insertion
+// can only delay the starts after it. A break that moves to after the new
+// visit can let later visits start earlier even though it stays on their
+// side: the worker who waited for the break window at the previous visit
+// and then made the whole journey now spends that wait travelling and at
+// the new visit, and leaves the break closer to the next visit. A route
+// that was empty (old < 0) had no starts.
 func gapKept(old, now, at int) bool {
 	switch {
 	case old < 0:
 		return true
 	case at < old:
 		return now == old+1
-	case at == old:
-		return now == old || now == old+1
 	}
 	return now == old
 }

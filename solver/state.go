@@ -21,6 +21,7 @@ type state struct {
 
 	// journal
 	saved     [][]int32 // saved[k]: visits of route k before this step
+	savedGap  []int32   // savedGap[k]: route k's break gap before this step
 	savedStep []int64
 	step      int64
 	touched   []int32
@@ -45,6 +46,7 @@ type state struct {
 	oldFix   int64
 	bufD     []int32 // scratch for local search in rich problems
 	bufE     []int32
+	from     []schedItem // unschedule's reruns
 }
 
 func newState(p *Problem) *state {
@@ -55,6 +57,7 @@ func newState(p *Problem) *state {
 		routeOf:   make([]int32, nv),
 		posOf:     make([]int32, nv),
 		saved:     make([][]int32, nk),
+		savedGap:  make([]int32, nk),
 		dirtyMark: make([]bool, nk),
 		savedStep: make([]int64, nk),
 		step:      1,
@@ -119,6 +122,7 @@ func (s *state) touch(k int32) {
 	}
 	s.savedStep[k] = s.step
 	s.saved[k] = append(s.saved[k][:0], s.routes[k].visits...)
+	s.savedGap[k] = s.routes[k].gap
 	s.touched = append(s.touched, k)
 	if !s.dirtyMark[k] {
 		s.dirtyMark[k] = true
@@ -217,13 +221,14 @@ func (s *state) detach(v int32) {
 	s.moved = append(s.moved, v)
 }
 
-// settle refreshes every route touched in this step, and the schedule.
+// settle refreshes every route touched in this step, and the schedule,
+// after the step has only removed visits (a ruin).
 func (s *state) settle() {
 	for _, k := range s.touched {
 		s.refresh(k)
 	}
 	if s.p.rich {
-		s.reschedule()
+		s.unschedule()
 	}
 }
 
