@@ -115,7 +115,9 @@ func (s *state) pairCands(w *scratch, out []pairCand, v int32) []pairCand {
 }
 
 // routeCands appends the positions of route k where v fits on its own
-// (with the route's break, if it has one).
+// (with the route's break, if it has one). Like scanRoute it skips the
+// positions before firstFit and stops once the route's schedule passes
+// v's last window: neither can take v.
 func (s *state) routeCands(w *scratch, out []pairCand, v, k int32) []pairCand {
 	p := s.p
 	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) {
@@ -146,7 +148,18 @@ func (s *state) routeCands(w *scratch, out []pairCand, v, k int32) []pairCand {
 	if m > 0 {
 		room -= r.work()
 	}
-	for pos := 0; pos <= m; pos++ {
+	if p.winOff[v] == p.winOff[v+1] {
+		return out // no window: v cannot be served
+	}
+	lastEnd := p.lastEnd(v)
+	first := 0
+	if !p.breaks {
+		first = r.firstFit(p.win[p.winOff[v]].Start + dv)
+	}
+	for pos := first; pos <= m; pos++ {
+		if r.es[pos]+r.du[pos] > lastEnd {
+			break
+		}
 		a, b := int(r.lc[pos]), int(r.lc[pos+1])
 		tav, tvb := vals[a*n+lv], vals[lv*n+b]
 		d := tav + tvb
