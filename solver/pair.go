@@ -152,11 +152,7 @@ func (s *state) routeCands(w *scratch, out []pairCand, v, k int32) []pairCand {
 		return out // no window: v cannot be served
 	}
 	lastEnd := p.lastEnd(v)
-	first := 0
-	if !p.breaks {
-		first = r.firstFit(p.win[p.winOff[v]].Start + dv)
-	}
-	for pos := first; pos <= m; pos++ {
+	for pos := r.firstFit(p.win[p.winOff[v]].Start + dv); pos <= m; pos++ {
 		if r.es[pos]+r.du[pos] > lastEnd {
 			break
 		}

@@ -149,8 +149,9 @@ func resize(s []int32, n int) []int32 {
 // latest start r.ls[pos+1] is at least t. A visit that cannot end before
 // t (its first window's start plus its duration) does not fit between pos
 // and pos+1 for any earlier pos, travel being never negative. Latest
-// starts grow along a feasible route, so this bisects. Problems with
-// breaks check a fit against the break labels instead (breakFits).
+// starts grow along a feasible route, so this bisects. With a break the
+// labels r.ls ignore it, so they only overstate the true latest starts:
+// the positions skipped still cannot take the visit.
 func (r *route) firstFit(t int32) int {
 	lo, hi := 0, len(r.visits)+1
 	for lo < hi {

@@ -320,11 +320,7 @@ func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 	if m > 0 {
 		room -= r.work()
 	}
-	first := 0
-	if !p.breaks {
-		first = r.firstFit(p.win[p.winOff[v]].Start + dv)
-	}
-	for pos := first; pos <= m; pos++ {
+	for pos := r.firstFit(p.win[p.winOff[v]].Start + dv); pos <= m; pos++ {
 		ready := r.es[pos] + r.du[pos]
 		if ready > lastEnd {
 			return
