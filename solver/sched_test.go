@@ -6,6 +6,10 @@ import (
 	"math/rand"
 	"reflect"
 	"testing"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/fixtures"
+	"github.com/roundsdev/rounds/geo"
 )
 
 // richProblem returns randomProblem's problem with some visits split into
@@ -152,6 +156,58 @@ func TestUnscheduleMatchesReschedule(t *testing.T) {
 				t.Fatalf("%s seed %d: only %d ruins left a schedule to compare", kind.name, seed, compared)
 			}
 		}
+	}
+}
+
+// TestScheduleStaysExactOnACareDay walks a generated borough day with
+// every care rule (double-handed pairs, linked medication, preferred
+// workers, lunch breaks) and checks after every ruin, and after every
+// step kept, that the incrementally kept schedule equals one from
+// scratch.
+func TestScheduleStaysExactOnACareDay(t *testing.T) {
+	cfg := fixtures.Borough
+	cfg.Seed = 2
+	cfg.DoubleHanded, cfg.LinkedMedication, cfg.Preferences = 0.1, true, true
+	req, err := fixtures.Generate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Options.Break = &rounds.BreakRule{}
+	p, err := Build(context.Background(), req, geo.Haversine{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(3))
+	s := newState(p)
+	s.greedy(rng)
+	w := newScratch(p)
+	compared := 0
+	for step := 0; step < 2000; step++ {
+		kept := append([]int32(nil), s.start...)
+		s.reschedule()
+		if !reflect.DeepEqual(kept, s.start) {
+			t.Fatalf("step %d: starts kept through insertions differ from scratch", step)
+		}
+		before := s.cost()
+		s.begin()
+		s.ruin(rng, w)
+		s.settle()
+		start := append([]int32(nil), s.start...)
+		late, worst, over, broken := s.lateSum, s.worst, s.overFix, s.broken
+		s.reschedule()
+		if !reflect.DeepEqual(start, s.start) || late != s.lateSum || worst != s.worst || over != s.overFix || broken != s.broken {
+			t.Fatalf("step %d: schedule after the ruin differs from scratch", step)
+		}
+		if !broken {
+			compared++
+		}
+		s.recreate(rng, w)
+		if s.broken || s.cost() > before+2000 {
+			s.rollback()
+		}
+	}
+	if compared < 1000 {
+		t.Fatalf("only %d ruins left a schedule to compare", compared)
 	}
 }
 
