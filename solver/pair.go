@@ -120,8 +120,8 @@ func (s *state) pairCands(w *scratch, out []pairCand, v int32) []pairCand {
 // v's last window: neither can take v.
 func (s *state) routeCands(w *scratch, out []pairCand, v, k int32) []pairCand {
 	p := s.p
-	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) {
-		return out
+	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) || p.winOff[v] == p.winOff[v+1] {
+		return out // also when v has no window and so cannot be served
 	}
 	w.stampV[k] = w.stamp
 	r := &s.routes[k]
@@ -147,9 +147,6 @@ func (s *state) routeCands(w *scratch, out []pairCand, v, k int32) []pairCand {
 	room := p.maxWork[k] - dv
 	if m > 0 {
 		room -= r.work()
-	}
-	if p.winOff[v] == p.winOff[v+1] {
-		return out // no window: v cannot be served
 	}
 	lastEnd := p.lastEnd(v)
 	for pos := r.firstFit(p.win[p.winOff[v]].Start + dv); pos <= m; pos++ {

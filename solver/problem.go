@@ -481,7 +481,7 @@ func (p *Problem) timeGap(m *geo.Matrix, u, v int) int64 {
 	}
 	t := int64(m.Values[int(p.loc[u])*m.N+int(p.loc[v])])
 	du := int64(p.dur[u])
-	wait := int64(p.win[p.winOff[v]].Start) - int64(p.win[p.winOff[u+1]-1].End) - du - t
+	wait := int64(p.win[p.winOff[v]].Start) - int64(p.lastEnd(int32(u))) - du - t
 	late := int64(p.win[p.winOff[u]].Start) + du + t - int64(p.lastEnd(int32(v)))
 	return int64(nearWait*float64(max(wait, 0)) + nearLate*float64(max(late, 0)))
 }

@@ -331,11 +331,7 @@ func (s *state) unschedule() {
 		s.reschedule()
 		return
 	}
-	for _, u := range s.sc.changed {
-		s.start[u] = s.sc.val[u]
-	}
-	s.lateSum, s.worst = sum, worst
-	s.fixOvertime()
+	s.keepRun(sum, worst)
 }
 
 // firstChange returns the first index at which now differs from old, or
@@ -378,11 +374,7 @@ func (s *state) propagate(v, k int32, i int, gap int32) {
 			s.broken = true
 			return
 		}
-		for _, u := range sc.changed {
-			s.start[u] = sc.val[u]
-		}
-		s.lateSum, s.worst = sum, worst
-		s.fixOvertime()
+		s.keepRun(sum, worst)
 		return
 	}
 	sc.trial, sc.late, sc.worst, sc.limit = true, 0, s.worst, math.MaxInt64
@@ -391,11 +383,16 @@ func (s *state) propagate(v, k int32, i int, gap int32) {
 		s.broken = true
 		return
 	}
-	for _, u := range sc.changed {
-		s.start[u] = sc.val[u]
+	s.keepRun(s.lateSum+sc.late, sc.worst)
+}
+
+// keepRun makes the run's starts the state's, with the lateness sum and
+// largest lateness they give, and refreshes the scheduled overtime.
+func (s *state) keepRun(lateSum int64, worst int32) {
+	for _, u := range s.sc.changed {
+		s.start[u] = s.sc.val[u]
 	}
-	s.lateSum += sc.late
-	s.worst = sc.worst
+	s.lateSum, s.worst = lateSum, worst
 	s.fixOvertime()
 }
 

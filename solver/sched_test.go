@@ -2,6 +2,7 @@ package solver
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand"
 	"reflect"
@@ -129,22 +130,7 @@ func TestUnscheduleMatchesReschedule(t *testing.T) {
 			w := newScratch(p)
 			compared := 0
 			for step := 0; step < 200; step++ {
-				kept := append([]int32(nil), s.start...)
-				s.reschedule()
-				if !reflect.DeepEqual(kept, s.start) {
-					t.Fatalf("%s seed %d step %d: starts kept through insertions %v, from scratch %v", kind.name, seed, step, kept, s.start)
-				}
-				s.begin()
-				s.ruin(rng, w)
-				s.settle()
-				start := append([]int32(nil), s.start...)
-				late, worst, over, broken := s.lateSum, s.worst, s.overFix, s.broken
-				s.reschedule()
-				if !reflect.DeepEqual(start, s.start) || late != s.lateSum || worst != s.worst || over != s.overFix || broken != s.broken {
-					t.Fatalf("%s seed %d step %d: incremental starts %v late %d worst %d overtime %d broken %v; from scratch %v %d %d %d %v",
-						kind.name, seed, step, start, late, worst, over, broken, s.start, s.lateSum, s.worst, s.overFix, s.broken)
-				}
-				if !broken && len(s.moved) > 0 {
+				if ruinMatchesScratch(t, s, rng, w, fmt.Sprintf("%s seed %d step %d", kind.name, seed, step)) {
 					compared++
 				}
 				s.recreate(rng, w)
@@ -157,6 +143,31 @@ func TestUnscheduleMatchesReschedule(t *testing.T) {
 			}
 		}
 	}
+}
+
+// ruinMatchesScratch checks that the starts s kept through the last
+// step's insertions equal a schedule from scratch, then starts a step and
+// ruins s, and checks the schedule settle keeps (starts, lateness,
+// largest lateness, overtime) against one from scratch. It reports
+// whether the ruin removed visits and left a schedule to compare.
+func ruinMatchesScratch(t *testing.T, s *state, rng *rand.Rand, w *scratch, at string) bool {
+	t.Helper()
+	kept := append([]int32(nil), s.start...)
+	s.reschedule()
+	if !reflect.DeepEqual(kept, s.start) {
+		t.Fatalf("%s: starts kept through insertions %v, from scratch %v", at, kept, s.start)
+	}
+	s.begin()
+	s.ruin(rng, w)
+	s.settle()
+	start := append([]int32(nil), s.start...)
+	late, worst, over, broken := s.lateSum, s.worst, s.overFix, s.broken
+	s.reschedule()
+	if !reflect.DeepEqual(start, s.start) || late != s.lateSum || worst != s.worst || over != s.overFix || broken != s.broken {
+		t.Fatalf("%s: incremental starts %v late %d worst %d overtime %d broken %v; from scratch %v %d %d %d %v",
+			at, start, late, worst, over, broken, s.start, s.lateSum, s.worst, s.overFix, s.broken)
+	}
+	return !broken && len(s.moved) > 0
 }
 
 // TestScheduleStaysExactOnACareDay walks a generated borough day with
@@ -183,22 +194,8 @@ func TestScheduleStaysExactOnACareDay(t *testing.T) {
 	w := newScratch(p)
 	compared := 0
 	for step := 0; step < 2000; step++ {
-		kept := append([]int32(nil), s.start...)
-		s.reschedule()
-		if !reflect.DeepEqual(kept, s.start) {
-			t.Fatalf("step %d: starts kept through insertions differ from scratch", step)
-		}
 		before := s.cost()
-		s.begin()
-		s.ruin(rng, w)
-		s.settle()
-		start := append([]int32(nil), s.start...)
-		late, worst, over, broken := s.lateSum, s.worst, s.overFix, s.broken
-		s.reschedule()
-		if !reflect.DeepEqual(start, s.start) || late != s.lateSum || worst != s.worst || over != s.overFix || broken != s.broken {
-			t.Fatalf("step %d: schedule after the ruin differs from scratch", step)
-		}
-		if !broken {
+		if ruinMatchesScratch(t, s, rng, w, fmt.Sprintf("step %d", step)) {
 			compared++
 		}
 		s.recreate(rng, w)
