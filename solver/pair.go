@@ -120,34 +120,15 @@ func (s *state) pairCands(w *scratch, out []pairCand, v int32) []pairCand {
 // v's last window: neither can take v.
 func (s *state) routeCands(w *scratch, out []pairCand, v, k int32) []pairCand {
 	p := s.p
-	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) || p.winOff[v] == p.winOff[v+1] {
-		return out // also when v has no window and so cannot be served
-	}
-	w.stampV[k] = w.stamp
-	r := &s.routes[k]
-	m := r.size()
-	var fixed int64
-	if m == 0 {
-		if cl := p.class[k]; !s.serves(v, k) {
-			if w.stampC[cl] == w.stamp {
-				return out
-			}
-			w.stampC[cl] = w.stamp
-		}
-		fixed = p.Vehicles[k].FixedCost
-	}
-	fixed += p.assignCost(v, k) + s.contInsert(v, k)
-	if r.ld[m+1]+p.demand[v] > p.capacity[k] {
+	r, room, fixed, ok := s.candidate(w, v, k)
+	if !ok {
 		return out
 	}
+	m := r.size()
 	mat := &p.Travel[p.Vehicles[k].Profile]
 	vals, n := mat.Values, mat.N
 	lv := int(p.loc[v])
 	dv := p.dur[v]
-	room := p.maxWork[k] - dv
-	if m > 0 {
-		room -= r.work()
-	}
 	lastEnd := p.lastEnd(v)
 	for pos := r.firstFit(p.win[p.winOff[v]].Start + dv); pos <= m; pos++ {
 		if r.es[pos]+r.du[pos] > lastEnd {

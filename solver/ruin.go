@@ -283,43 +283,55 @@ func (s *state) insertBest(rng *rand.Rand, w *scratch, v int32) {
 	}
 }
 
-// scanRoute updates w's best insertion of v with the positions of route
-// k. Travel deltas are pruned before the time windows are checked, the
-// scan starts at the first position whose next stop can wait for v (see
-// firstFit) and stops once the route's schedule passes v's last window.
-// The positions it skips would fail the window check before drawing a
-// blink, so the search is the same as with a scan of every position.
-func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
+// candidate returns route k if it may take v at all, with the travel v
+// may add to it (workRoom) and v's cost in it apart from travel (fixed,
+// assignment and continuity costs). It rules out a route already seen in
+// this scan (w.stamp), one v is not allowed in or has no room or capacity
+// for, and an empty route of a class (p.class) already tried; v without a
+// window fits nowhere.
+func (s *state) candidate(w *scratch, v, k int32) (r *route, room int32, fixed int64, ok bool) {
 	p := s.p
 	if w.stampV[k] == w.stamp || !p.Allowed(int(v), int(k)) || p.winOff[v] == p.winOff[v+1] {
-		return // also when v has no window and so cannot be served
+		return nil, 0, 0, false
 	}
 	w.stampV[k] = w.stamp
-	r := &s.routes[k]
+	r = &s.routes[k]
 	m := r.size()
-	var fixed int64
+	room = r.workRoom(p, v)
+	if room < 0 || r.ld[m+1]+p.demand[v] > p.capacity[k] {
+		return nil, 0, 0, false
+	}
 	if m == 0 {
 		if cl := p.class[k]; !s.serves(v, k) {
 			if w.stampC[cl] == w.stamp {
-				return
+				return nil, 0, 0, false
 			}
 			w.stampC[cl] = w.stamp
 		}
 		fixed = p.Vehicles[k].FixedCost
 	}
-	fixed += p.assignCost(v, k) + s.contInsert(v, k)
+	return r, room, fixed + p.assignCost(v, k) + s.contInsert(v, k), true
+}
+
+// scanRoute updates w's best insertion of v with the positions of route
+// k. Travel deltas are pruned before the time windows are checked, the
+// scan starts at the first position whose next stop can wait for v (see
+// firstFit) and stops once the route's schedule passes v's last window.
+// The positions it skips would fail the window check before drawing a
+// blink, so the search is the same as with a scan of every position; and
+// it skips a route whose working time leaves no room for v's service.
+func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
+	p := s.p
+	r, room, fixed, ok := s.candidate(w, v, k)
+	if !ok {
+		return
+	}
+	m := r.size()
 	mat := &p.Travel[p.Vehicles[k].Profile]
 	vals, n := mat.Values, mat.N
 	lv := int(p.loc[v])
 	dv := p.dur[v]
 	lastEnd := p.lastEnd(v)
-	if r.ld[m+1]+p.demand[v] > p.capacity[k] {
-		return
-	}
-	room := p.maxWork[k] - dv
-	if m > 0 {
-		room -= r.work()
-	}
 	for pos := r.firstFit(p.win[p.winOff[v]].Start + dv); pos <= m; pos++ {
 		ready := r.es[pos] + r.du[pos]
 		if ready > lastEnd {

@@ -7,6 +7,9 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/roundsdev/rounds/fixtures"
+	"github.com/roundsdev/rounds/geo"
 )
 
 // TestInsertCostMatchesCheck compares the O(1) insertion test and delta
@@ -308,4 +311,49 @@ func TestFirstFitSkipsOnlyInfeasible(t *testing.T) {
 	if skipped == 0 {
 		t.Fatal("no position was skipped: the test proves nothing")
 	}
+}
+
+// TestWorkRoomSkipsOnlyInfeasible checks on the generated borough day,
+// whose rounds end near their working-time caps, that no route the scans
+// rule out for want of work room (workRoom below zero) admits the visit at
+// any position.
+func TestWorkRoomSkipsOnlyInfeasible(t *testing.T) {
+	req, err := fixtures.Generate(fixtures.Borough)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Build(context.Background(), req, geo.Haversine{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newState(p)
+	s.regret()
+	rng := rand.New(rand.NewSource(1))
+	w := newScratch(p)
+	for step := 0; step < 3000; step++ {
+		before := s.cost()
+		s.ruinRecreate(rng, w)
+		if s.cost() > before {
+			s.rollback()
+		}
+	}
+	skipped := 0
+	for v := int32(0); v < int32(p.NumVisits()); v++ {
+		for k := range s.routes {
+			r := &s.routes[k]
+			if s.routeOf[v] == int32(k) || r.workRoom(p, v) >= 0 {
+				continue
+			}
+			for pos := 0; pos <= r.size(); pos++ {
+				if _, ok := r.insertDelta(p, v, pos); ok {
+					t.Fatalf("visit %d route %d: work room %d, yet position %d admits the visit", v, k, r.workRoom(p, v), pos)
+				}
+			}
+			skipped++
+		}
+	}
+	if skipped == 0 {
+		t.Fatal("no route was short of work room: the test proves nothing")
+	}
+	t.Logf("%d of %d visit-route pairs ruled out for want of work room", skipped, p.NumVisits()*len(s.routes))
 }
