@@ -64,17 +64,31 @@ func (h Haversine) Matrix(ctx context.Context, points []Point, mode Mode) (Matri
 	}
 	m := NewMatrix(n)
 	fixed, perMetre := float64(p.FixedSeconds), p.secondsPerMetre()
+	// The great-circle distance is symmetric to the last bit (chord2 squares
+	// the same differences either way round), so each row computes the pairs
+	// to its right and a second pass copies them to the left of the diagonal.
 	err = parallel(ctx, n, runtime.GOMAXPROCS(0), func() func(int) error {
 		return func(i int) error {
 			row, a := m.Values[i*n:(i+1)*n], unit[i]
-			for j, b := range unit {
-				if c2 := chord2(a, b); c2 > 0 {
+			for j := i + 1; j < n; j++ {
+				if c2 := chord2(a, unit[j]); c2 > 0 {
 					row[j] = seconds(fixed + arcMetres(c2)*perMetre)
 				}
 			}
 			return nil
 		}
 	})
+	if err == nil {
+		err = parallel(ctx, n, runtime.GOMAXPROCS(0), func() func(int) error {
+			return func(i int) error {
+				row := m.Values[i*n : (i+1)*n]
+				for j := range i {
+					row[j] = m.Values[j*n+i]
+				}
+				return nil
+			}
+		})
+	}
 	if err != nil {
 		return Matrix{}, err
 	}

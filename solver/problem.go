@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/roundsdev/rounds/geo"
 )
@@ -433,41 +436,65 @@ func (p *Problem) classify() {
 }
 
 // neighbours fills near and nearVeh. Two visits are neighbours only if
-// some vehicle may carry both. O(V² + V·K) with a bounded selection.
+// some vehicle may carry both. O(V² + V·K) with a bounded selection,
+// spread over the cores.
 func (p *Problem) neighbours() {
 	nv := len(p.Visits)
-	m := p.Travel[0]
 	p.near = make([][]int32, nv)
 	p.nearVeh = make([][]int32, nv)
-	var top topK
-	for v := 0; v < nv; v++ {
-		top.reset(nearK)
-		lv := int(p.loc[v])
-		for u := 0; u < nv; u++ {
-			if u == v {
-				continue
+	// Each visit's lists depend on nothing but the problem, so the visits
+	// are shared out over the cores in blocks; the result does not depend
+	// on the scheduling.
+	const block = 256
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (nv+block-1)/block) {
+		wg.Go(func() {
+			var top topK
+			for {
+				lo := int(next.Add(block)) - block
+				if lo >= nv {
+					return
+				}
+				for v := lo; v < min(lo+block, nv); v++ {
+					p.neighboursOf(&top, v)
+				}
 			}
-			lu := int(p.loc[u])
-			d := m.Values[lv*m.N+lu] + m.Values[lu*m.N+lv]
-			if !top.wants(d) {
-				continue
-			}
-			d = clamp32(int64(d) + min(p.timeGap(&m, u, v), p.timeGap(&m, v, u)))
-			if top.wants(d) && p.shareVehicle(u, v) {
-				top.add(d, int32(u))
-			}
-		}
-		p.near[v] = top.indices()
-		top.reset(nearVehK)
-		for k, veh := range p.Vehicles {
-			d := m.Values[veh.Start*m.N+lv] + m.Values[lv*m.N+veh.End]
-			d = clamp32(int64(d) + p.shiftGap(&m, k, v))
-			if top.wants(d) && p.Allowed(v, k) {
-				top.add(d, int32(k))
-			}
-		}
-		p.nearVeh[v] = p.withPreferred(v, top.indices())
+		})
 	}
+	wg.Wait()
+}
+
+// neighboursOf fills near[v] and nearVeh[v], using top as scratch.
+func (p *Problem) neighboursOf(top *topK, v int) {
+	nv := len(p.Visits)
+	m := p.Travel[0]
+	top.reset(nearK)
+	lv := int(p.loc[v])
+	for u := 0; u < nv; u++ {
+		if u == v {
+			continue
+		}
+		lu := int(p.loc[u])
+		d := m.Values[lv*m.N+lu] + m.Values[lu*m.N+lv]
+		if !top.wants(d) {
+			continue
+		}
+		d = clamp32(int64(d) + min(p.timeGap(&m, u, v), p.timeGap(&m, v, u)))
+		if top.wants(d) && p.shareVehicle(u, v) {
+			top.add(d, int32(u))
+		}
+	}
+	p.near[v] = top.indices()
+	top.reset(nearVehK)
+	for k, veh := range p.Vehicles {
+		d := m.Values[veh.Start*m.N+lv] + m.Values[lv*m.N+veh.End]
+		d = clamp32(int64(d) + p.shiftGap(&m, k, v))
+		if top.wants(d) && p.Allowed(v, k) {
+			top.add(d, int32(k))
+		}
+	}
+	p.nearVeh[v] = p.withPreferred(v, top.indices())
 }
 
 // timeGap measures how badly visit u followed by visit v fits in time:
