@@ -145,21 +145,14 @@ func resize(s []int32, n int) []int32 {
 	return s[:n]
 }
 
-// workRoom returns the travel that inserting v may add to r before its
-// working time (travel plus service) passes the vehicle's cap. When it is
-// negative, no place can take v: that would need a detour below zero,
-// which a travel matrix keeping the triangle inequality (haversine, road
-// network) never has. Scans skip such routes without reading the matrix,
-// which on the generated borough day, where most rounds end near their
-// cap, saves about a third of the search time; with a matrix that breaks
-// the inequality (some OSRM tables, hand-made ones) they may miss a place
-// that shortens a route, never take an infeasible one.
-func (r *route) workRoom(p *Problem, v int32) int32 {
-	room := p.maxWork[r.veh] - p.dur[v]
-	if r.size() > 0 {
-		room -= r.work()
+// free returns how much working time (travel plus service) r's vehicle
+// has left under its cap; the whole cap when r is empty, as a visit then
+// replaces the empty round's travel.
+func (r *route) free(p *Problem) int32 {
+	if r.size() == 0 {
+		return p.maxWork[r.veh]
 	}
-	return room
+	return p.maxWork[r.veh] - r.work()
 }
 
 // firstFit returns the first position pos (0..m+1) whose next stop's

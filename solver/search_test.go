@@ -315,8 +315,8 @@ func TestFirstFitSkipsOnlyInfeasible(t *testing.T) {
 
 // TestWorkRoomSkipsOnlyInfeasible checks on the generated borough day,
 // whose rounds end near their working-time caps, that no route the scans
-// rule out for want of work room (workRoom below zero) admits the visit at
-// any position.
+// rule out for want of work room (state.free below the visit's duration)
+// admits the visit at any position, and that state.free stays current.
 func TestWorkRoomSkipsOnlyInfeasible(t *testing.T) {
 	req, err := fixtures.Generate(fixtures.Borough)
 	if err != nil {
@@ -337,16 +337,22 @@ func TestWorkRoomSkipsOnlyInfeasible(t *testing.T) {
 			s.rollback()
 		}
 	}
+	for k := range s.routes {
+		if got, want := s.free[k], s.routes[k].free(p); got != want {
+			t.Fatalf("route %d: free %d, recomputed %d", k, got, want)
+		}
+	}
 	skipped := 0
 	for v := int32(0); v < int32(p.NumVisits()); v++ {
 		for k := range s.routes {
 			r := &s.routes[k]
-			if s.routeOf[v] == int32(k) || r.workRoom(p, v) >= 0 {
+			room := s.free[k] - p.dur[v]
+			if s.routeOf[v] == int32(k) || room >= 0 {
 				continue
 			}
 			for pos := 0; pos <= r.size(); pos++ {
 				if _, ok := r.insertDelta(p, v, pos); ok {
-					t.Fatalf("visit %d route %d: work room %d, yet position %d admits the visit", v, k, r.workRoom(p, v), pos)
+					t.Fatalf("visit %d route %d: work room %d, yet position %d admits the visit", v, k, room, pos)
 				}
 			}
 			skipped++

@@ -14,6 +14,7 @@ type state struct {
 	missing int     // number of unassigned visits
 	used    int     // number of routes with visits
 	cn      counts  // continuity of care (continuity.go), kept through every change
+	free    []int32 // per route, route.free, read by the scans without the route's arrays
 
 	// routes changed since the last saveBest
 	dirty     []int32
@@ -56,6 +57,7 @@ func newState(p *Problem) *state {
 		routes:    make([]route, nk),
 		routeOf:   make([]int32, nv),
 		posOf:     make([]int32, nv),
+		free:      make([]int32, nk),
 		saved:     make([][]int32, nk),
 		savedGap:  make([]int32, nk),
 		dirtyMark: make([]bool, nk),
@@ -65,7 +67,7 @@ func newState(p *Problem) *state {
 	}
 	for k := range s.routes {
 		s.routes[k].veh = int32(k)
-		s.routes[k].update(p)
+		s.update(int32(k))
 	}
 	for v := range s.routeOf {
 		s.routeOf[v] = -1
@@ -140,7 +142,7 @@ func (s *state) rollback() {
 		r := &s.routes[k]
 		r.visits = append(r.visits[:0], s.saved[k]...)
 		s.contRoute(k, true)
-		r.update(s.p)
+		s.update(k)
 		s.index(k)
 		s.count(r)
 	}
@@ -159,12 +161,19 @@ func (s *state) index(k int32) {
 	}
 }
 
+// update recomputes route k's cached data and its entry in s.free.
+func (s *state) update(k int32) {
+	r := &s.routes[k]
+	r.update(s.p)
+	s.free[k] = r.free(s.p)
+}
+
 // refresh recomputes route k after its visits changed and keeps the
 // objective current.
 func (s *state) refresh(k int32) {
 	r := &s.routes[k]
 	old := r.cost
-	r.update(s.p)
+	s.update(k)
 	s.routed += r.cost - old
 	s.index(k)
 	s.count(r)
@@ -319,7 +328,7 @@ func (s *state) load(sol *Solution) {
 		for _, v := range sol.Routes[k] {
 			r.visits = append(r.visits, int32(v))
 		}
-		r.update(s.p)
+		s.update(int32(k))
 		s.routed += r.cost
 		r.counted = false
 		s.count(r)
