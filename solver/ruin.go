@@ -290,9 +290,9 @@ func (s *state) insertBest(rng *rand.Rand, w *scratch, v int32) {
 // allowed in or has no capacity for, an empty route of a class (p.class)
 // already tried, and one with negative room: v would need a detour below
 // zero, which a travel matrix keeping the triangle inequality (haversine,
-// road network) never has. On the generated borough day, where most rounds
+// road network) never has, give or take a second of rounding. On the generated borough day, where most rounds
 // end near their cap, that rules out three in four visit-route pairs
-// before the matrix is read, halving the search's time per step; with a
+// before the matrix is read and cuts the time per step by a third; with a
 // matrix that breaks the inequality (some OSRM tables, hand-made ones) a
 // scan may miss a place that shortens a route, never take an infeasible
 // one. v without a window fits nowhere.
