@@ -30,6 +30,7 @@ bench: build
 
 lint:
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 	@test -z "$$(gofmt -l .)" || (gofmt -l .; exit 1)
 
 # db makes sure a PostgreSQL server answers on TEST_DATABASE_URL (the local

@@ -56,6 +56,7 @@ func (p Profile) Check() error {
 	case !(p.SpeedKmh > 0 && p.SpeedKmh < math.Inf(1)):
 		return fmt.Errorf("SpeedKmh = %v: want a positive speed", p.SpeedKmh)
 	case !(p.Detour > 0 && p.Detour < math.Inf(1)):
+		//lint:ignore ST1005 the message starts with the field's name
 		return fmt.Errorf("Detour = %v: want a positive factor", p.Detour)
 	case p.FixedSeconds < 0:
 		return fmt.Errorf("FixedSeconds = %d: want zero or more", p.FixedSeconds)

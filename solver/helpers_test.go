@@ -56,9 +56,12 @@ func randomProblem(tb testing.TB, seed int64, visits, vehicles int) *Problem {
 		if rng.Intn(3) == 0 {
 			w = append(w, Window{w[0].End + 500, w[0].End + 500 + int32(rng.Intn(1500))})
 		}
+		dur := int32(50 + rng.Intn(200))
+		skills := uint64(rng.Intn(4))
+		skills &= uint64(rng.Intn(4)) // fewer skills than a vehicle's
 		vis[v] = Visit{
-			Location: v + 2, Duration: int32(50 + rng.Intn(200)), Windows: w,
-			Skills: uint64(rng.Intn(4)) & uint64(rng.Intn(4)), Demand: int32(rng.Intn(10)),
+			Location: v + 2, Duration: dur, Windows: w,
+			Skills: skills, Demand: int32(rng.Intn(10)),
 			Penalty: int64(5000 + rng.Intn(3)*100000),
 		}
 		if rng.Intn(4) == 0 {
