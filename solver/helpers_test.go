@@ -58,7 +58,7 @@ func randomProblem(tb testing.TB, seed int64, visits, vehicles int) *Problem {
 		}
 		dur := int32(50 + rng.Intn(200))
 		skills := uint64(rng.Intn(4))
-		skills &= uint64(rng.Intn(4)) // fewer skills than a vehicle's
+		skills &= uint64(rng.Intn(4)) // each skill half as likely as in a vehicle
 		vis[v] = Visit{
 			Location: v + 2, Duration: dur, Windows: w,
 			Skills: skills, Demand: int32(rng.Intn(10)),
