@@ -152,7 +152,7 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 		return best, nil
 	}
 
-	temp := newSchedule(first)
+	temp := newSchedule(first, opt.Iterations)
 	workers := make([]*searcher, threads)
 	for t := range workers {
 		st := first
@@ -200,10 +200,33 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 }
 
 // schedule is the simulated-annealing temperature: it falls geometrically
-// from start to end over the run.
-type schedule struct{ start, end float64 }
+// from start to end over a cooling, then starts again at start. A cooling
+// lasts steps steps of a thread, or the whole run when steps is 0.
+type schedule struct {
+	start, end float64
+	steps      int64
+}
 
-func newSchedule(s *state) schedule {
+// coolSteps is the length of one cooling on problems without links or
+// soft windows. A search that cools once over its whole run settles early
+// on how many visits it serves and spends the rest of the run on travel;
+// cooling again and again lets it undo a settled morning. Measured on the
+// generated borough day (2 threads of 320,000 steps, seeds 1-12) against
+// one cooling over the run: coolings of 10,000, 20,000 and 40,000 steps
+// all lower the cost by 3.3-3.5% (about 2 fewer visits left out). On
+// Solomon the average gap is the same at 60,000 steps (0.47% against
+// 0.45%) and falls from 0.13% to 0.08% at 10 s; the merged area is
+// unchanged. Problems with links or
+// soft windows keep one cooling over the run: their steps cost several
+// times more, and on the borough week with every care rule (4,300 visits,
+// 30 s) repeated coolings left more rapid-response visits out (seeds 1-6:
+// 2.2% more cost).
+const coolSteps = 20_000
+
+// newSchedule scales the temperature to the average arc of s: from 3
+// times it down to a twentieth. A run bounded by fewer iterations than a
+// cooling cools once over its iterations.
+func newSchedule(s *state, iterLimit int) schedule {
 	assigned := len(s.routeOf) - s.missing
 	arcs := assigned
 	for k := range s.routes {
@@ -215,10 +238,19 @@ func newSchedule(s *state) schedule {
 	if travel := s.routed - s.assignment(); arcs > 0 && travel > 0 {
 		avg = float64(travel) / float64(arcs)
 	}
-	return schedule{start: 3 * avg, end: 0.05 * avg}
+	c := schedule{start: 3 * avg, end: 0.05 * avg}
+	if !s.p.rich && (iterLimit <= 0 || iterLimit > coolSteps) {
+		c.steps = coolSteps
+	}
+	return c
 }
 
-func (c schedule) at(frac float64) float64 {
+// at returns the temperature at a thread's step, frac of the way through
+// the run.
+func (c schedule) at(step int64, frac float64) float64 {
+	if c.steps > 0 {
+		frac = float64(step%c.steps) / float64(c.steps)
+	}
 	return c.start * math.Pow(c.end/c.start, math.Min(frac, 1))
 }
 
@@ -229,7 +261,7 @@ type searcher struct {
 	w     *scratch
 	best  *Solution
 	iters int64
-	frac  float64
+	frac  float64 // of the run done, for a schedule with one cooling
 }
 
 func newSearcher(s *state, seed int64, start *Solution) *searcher {
@@ -255,7 +287,7 @@ func (r *searcher) run(n int, iterLimit int, limit time.Duration, begin time.Tim
 		if stop.Load() {
 			return
 		}
-		if r.iters&31 == 0 {
+		if temp.steps == 0 && r.iters&31 == 0 {
 			r.frac = 0
 			if iterLimit > 0 {
 				r.frac = float64(r.iters) / float64(iterLimit)
@@ -264,11 +296,11 @@ func (r *searcher) run(n int, iterLimit int, limit time.Duration, begin time.Tim
 				r.frac = math.Max(r.frac, float64(time.Since(begin))/float64(limit))
 			}
 		}
+		t := temp.at(r.iters, r.frac)
 		r.iters++
 		before := s.cost()
 		s.ruinRecreate(r.rng, r.w)
 		after := s.cost()
-		t := temp.at(r.frac)
 		if after < before || float64(after) < float64(before)-t*math.Log(r.rng.Float64()) {
 			if after < r.best.Cost {
 				s.saveBest(r.best)

@@ -169,6 +169,32 @@ func TestSolveIsDeterministic(t *testing.T) {
 	}
 }
 
+// TestScheduleCoolsAgain checks that the temperature falls from start to
+// end over each cooling and then starts again, and that a run bounded by
+// fewer iterations than a cooling cools once over them.
+func TestScheduleCoolsAgain(t *testing.T) {
+	p := randomProblem(t, 3, 50, 4)
+	s := newState(p)
+	s.regret()
+	c := newSchedule(s, 0)
+	if c.steps != coolSteps || c.start <= c.end || c.end <= 0 {
+		t.Fatalf("schedule %+v, want %d steps from a start above a positive end", c, coolSteps)
+	}
+	for step := int64(1); step < 3*c.steps; step++ {
+		prev, now := c.at(step-1, 0), c.at(step, 0)
+		if step%c.steps == 0 && now != c.start {
+			t.Fatalf("step %d starts a cooling at %g, want %g", step, now, c.start)
+		}
+		if step%c.steps != 0 && now >= prev {
+			t.Fatalf("step %d: temperature %g after %g, want it falling", step, now, prev)
+		}
+	}
+	short := newSchedule(s, 1000)
+	if short.steps != 0 || short.at(999, 0) != short.start || short.at(999, 1) != short.end {
+		t.Fatalf("1,000-iteration run: schedule %+v, want one cooling over the run", short)
+	}
+}
+
 func TestSolveStopsOnContext(t *testing.T) {
 	p := randomProblem(t, 5, 60, 5)
 	done, cancel := context.WithCancel(context.Background())
