@@ -216,11 +216,10 @@ type schedule struct {
 // all lower the cost by 3.3-3.5% (about 2 fewer visits left out). On
 // Solomon the average gap is the same at 60,000 steps (0.47% against
 // 0.45%) and falls from 0.13% to 0.08% at 10 s; the merged area is
-// unchanged. Problems with links or
-// soft windows keep one cooling over the run: their steps cost several
-// times more, and on the borough week with every care rule (4,300 visits,
-// 30 s) repeated coolings left more rapid-response visits out (seeds 1-6:
-// 2.2% more cost).
+// unchanged. Problems with links or soft windows keep one cooling over the
+// run: on the borough week with every care rule (4,300 visits, 30 s)
+// repeated coolings left more rapid-response visits out (seeds 1-6: 2.2%
+// more cost), and on the day they did not help.
 const coolSteps = 20_000
 
 // newSchedule scales the temperature to the average arc of s: from 3

@@ -171,7 +171,8 @@ func TestSolveIsDeterministic(t *testing.T) {
 
 // TestScheduleCoolsAgain checks that the temperature falls from start to
 // end over each cooling and then starts again, and that a run bounded by
-// fewer iterations than a cooling cools once over them.
+// fewer iterations than a cooling, or on a problem with links or soft
+// windows, cools once over the run.
 func TestScheduleCoolsAgain(t *testing.T) {
 	p := randomProblem(t, 3, 50, 4)
 	s := newState(p)
@@ -192,6 +193,11 @@ func TestScheduleCoolsAgain(t *testing.T) {
 	short := newSchedule(s, 1000)
 	if short.steps != 0 || short.at(999, 0) != short.start || short.at(999, 1) != short.end {
 		t.Fatalf("1,000-iteration run: schedule %+v, want one cooling over the run", short)
+	}
+	rs := newState(richProblem(t, 3, 40, 4))
+	rs.greedy(rand.New(rand.NewSource(3)))
+	if rich := newSchedule(rs, 0); rich.steps != 0 {
+		t.Fatalf("problem with links: schedule %+v, want one cooling over the run", rich)
 	}
 }
 
