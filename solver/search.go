@@ -215,7 +215,7 @@ type schedule struct {
 // one cooling over the run: coolings of 10,000, 20,000 and 40,000 steps
 // all lower the cost by 3.3-3.5% (about 2 fewer visits left out). On
 // Solomon the average gap is the same at 60,000 steps (0.47% against
-// 0.45%) and falls from 0.13% to 0.08% at 10 s; the merged area is
+// 0.45%) and at 10 s (0.13% against 0.14%); the merged area is
 // unchanged. Problems with links or soft windows keep one cooling over the
 // run: on the borough week with every care rule (4,300 visits, 30 s)
 // repeated coolings left more rapid-response visits out (seeds 1-6: 2.2%
