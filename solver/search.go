@@ -223,8 +223,9 @@ type schedule struct {
 const coolSteps = 20_000
 
 // newSchedule scales the temperature to the average arc of s: from 3
-// times it down to a twentieth. A run bounded by fewer iterations than a
-// cooling cools once over its iterations.
+// times it down to a twentieth. A problem with links or soft windows, and
+// a run bounded by no more iterations than a cooling, cool once over the
+// run.
 func newSchedule(s *state, iterLimit int) schedule {
 	assigned := len(s.routeOf) - s.missing
 	arcs := assigned
