@@ -270,7 +270,7 @@ func (s *state) insertBest(rng *rand.Rand, w *scratch, v int32) {
 			s.scanRoute(rng, w, v, k)
 		}
 		for _, u := range p.near[v] {
-			if k := s.routeOf[u]; k >= 0 {
+			if k := s.routeOf[u]; k >= 0 && w.stampV[k] != w.stamp {
 				s.scanRoute(rng, w, v, k)
 			}
 		}
