@@ -270,6 +270,8 @@ func (s *state) insertBest(rng *rand.Rand, w *scratch, v int32) {
 			s.scanRoute(rng, w, v, k)
 		}
 		for _, u := range p.near[v] {
+			// neighbours share few routes: skip a scanned one before
+			// the call (candidate checks the stamp for the other lists)
 			if k := s.routeOf[u]; k >= 0 && w.stampV[k] != w.stamp {
 				s.scanRoute(rng, w, v, k)
 			}
