@@ -5,7 +5,7 @@
 // duration. The load generator shares the machine's cores with the server
 // (and the database, if local): that is part of the test.
 //
-//	go build -o /tmp/loadtest ./api/loadtest
+//	go build -o /tmp/loadtest ./cmd/loadtest
 //	/tmp/loadtest -db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable' -clients 50 -requests 20000
 //	/tmp/loadtest -clients 50 -requests 20000     # the memory store
 //
