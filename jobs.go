@@ -113,19 +113,21 @@ type SimulationReport struct {
 	// Coverage is the share of visits assigned over all days, 0 to 1.
 	Coverage      float64 `json:"coverage"`
 	TravelSeconds int     `json:"travelSeconds"`
-	// OvertimeSeconds is work and travel beyond the shifts' MaxWorkMinutes.
-	OvertimeSeconds int `json:"overtimeSeconds"`
+	// ExcessWorkSeconds is work and travel beyond the shifts'
+	// MaxWorkMinutes, summed over the days. It is not Route.OvertimeSeconds
+	// (getting back after the shift end).
+	ExcessWorkSeconds int `json:"excessWorkSeconds"`
 }
 
 // SimulatedDay is one planned day of a simulation.
 type SimulatedDay struct {
-	Date            Date             `json:"date"`
-	Visits          int              `json:"visits"`
-	Assigned        int              `json:"assigned"`
-	Unassigned      int              `json:"unassigned"`
-	TravelSeconds   int              `json:"travelSeconds"`
-	OvertimeSeconds int              `json:"overtimeSeconds"`
-	ByPriority      map[Priority]int `json:"unassignedByPriority"`
+	Date              Date             `json:"date"`
+	Visits            int              `json:"visits"`
+	Assigned          int              `json:"assigned"`
+	Unassigned        int              `json:"unassigned"`
+	TravelSeconds     int              `json:"travelSeconds"`
+	ExcessWorkSeconds int              `json:"excessWorkSeconds"`
+	ByPriority        map[Priority]int `json:"unassignedByPriority"`
 }
 
 // RunJob runs a job with planner p: a solve plans j.Request and returns the
@@ -185,10 +187,10 @@ func simulate(ctx context.Context, p Planner, j *Job, progress func(Progress)) (
 			return nil, fmt.Errorf("simulate %s: %w", d, err)
 		}
 		sd := SimulatedDay{Date: d, Visits: r.Totals.Visits, Assigned: r.Totals.Assigned, Unassigned: r.Totals.Unassigned,
-			TravelSeconds: r.Totals.TravelSeconds, OvertimeSeconds: overtime(day, r), ByPriority: r.Totals.UnassignedByPriority}
+			TravelSeconds: r.Totals.TravelSeconds, ExcessWorkSeconds: excessWork(day, r), ByPriority: r.Totals.UnassignedByPriority}
 		rep.Days = append(rep.Days, sd)
 		rep.TravelSeconds += sd.TravelSeconds
-		rep.OvertimeSeconds += sd.OvertimeSeconds
+		rep.ExcessWorkSeconds += sd.ExcessWorkSeconds
 		visits += sd.Visits
 		assigned += sd.Assigned
 		if progress != nil {
@@ -249,8 +251,10 @@ func (s Simulation) day(req *Request, d Date) *Request {
 	return out
 }
 
-// overtime sums each route's work and travel beyond its worker's limit.
-func overtime(req *Request, r *Roster) int {
+// excessWork sums each route's work (travel plus visits) beyond its
+// worker's working-time cap: the shift's MaxWorkMinutes, else the
+// worker's, else the shift's length.
+func excessWork(req *Request, r *Roster) int {
 	limit := make(map[string]map[Date]int, len(req.Workers))
 	for _, w := range req.Workers {
 		limit[w.ID] = make(map[Date]int, len(w.Shifts))
@@ -265,8 +269,8 @@ func overtime(req *Request, r *Roster) int {
 	total := 0
 	for _, rt := range r.Routes {
 		l, ok := limit[rt.WorkerID][rt.Date]
-		if used := rt.WorkSeconds + rt.TravelSeconds; ok && used > l {
-			total += used - l
+		if ok && rt.WorkSeconds > l { // WorkSeconds is travel plus visits
+			total += rt.WorkSeconds - l
 		}
 	}
 	return total
