@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -65,42 +64,6 @@ func checkTimeLimit(o *rounds.Options, max float64) error {
 	return nil
 }
 
-// BuildRequest makes the planning request of a team's records over
-// [from, to]: every worker, the clients who consented, and their visits in
-// the range. Links to visits outside the request are dropped. skipped
-// counts the visits left out for want of consent. It does not validate the
-// result.
-func BuildRequest(team string, from, to rounds.Date, workers []rounds.Worker, clients []rounds.Client, visits []rounds.Visit, opts rounds.Options) (req *rounds.Request, skipped int) {
-	req = &rounds.Request{Team: team, Workers: []rounds.Worker{}, Clients: []rounds.Client{}, Visits: []rounds.Visit{}, Options: opts}
-	consent := make(map[string]bool, len(clients))
-	for _, w := range workers {
-		w.Shifts = slices.DeleteFunc(slices.Clone(w.Shifts), func(s rounds.Shift) bool { return s.Date < from || s.Date > to })
-		req.Workers = append(req.Workers, w)
-	}
-	for _, c := range clients {
-		if c.Consent {
-			consent[c.ID] = true
-			req.Clients = append(req.Clients, c)
-		}
-	}
-	planned := make(map[string]bool, len(visits))
-	for _, v := range visits {
-		if v.Date < from || v.Date > to {
-			continue
-		}
-		if !consent[v.ClientID] {
-			skipped++
-			continue
-		}
-		planned[v.ID] = true
-		req.Visits = append(req.Visits, v)
-	}
-	for i := range req.Visits {
-		req.Visits[i].Links = slices.DeleteFunc(slices.Clone(req.Visits[i].Links), func(l rounds.Link) bool { return !planned[l.VisitID] })
-	}
-	return req, skipped
-}
-
 // all reads every record of a collection that passes f.
 func all[T any](ctx context.Context, coll rounds.Collection[T], team string, f rounds.Filter, max int, field string) ([]T, error) {
 	var out []T
@@ -138,7 +101,7 @@ func (s *Server) loadRequest(ctx context.Context, p *PlanRequest) (*rounds.Reque
 	if err != nil {
 		return nil, 0, err
 	}
-	req, skipped := BuildRequest(p.Team, p.From, p.To, workers, clients, visits, p.Options)
+	req, skipped := rounds.BuildRequest(p.Team, p.From, p.To, workers, clients, visits, p.Options)
 	if err := req.Validate(); err != nil {
 		return nil, 0, err
 	}

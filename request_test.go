@@ -1,4 +1,4 @@
-package api
+package rounds_test
 
 import (
 	"bytes"
@@ -9,11 +9,11 @@ import (
 	"github.com/roundsdev/rounds/fixtures"
 )
 
-// FuzzDecodeAndBuild feeds arbitrary bodies to the request decoder and
-// the decoded requests to the request builder of plans: neither may
+// FuzzBuildRequest feeds arbitrary bodies to the request decoder and
+// the decoded requests to BuildRequest: neither may
 // panic, and every built request keeps only consenting clients' visits in
 // range and passes Request.Validate whenever its input did.
-func FuzzDecodeAndBuild(f *testing.F) {
+func FuzzBuildRequest(f *testing.F) {
 	cfg := fixtures.Small
 	cfg.Workers, cfg.Visits, cfg.Seed = 3, 12, 1
 	day, err := fixtures.Generate(cfg)
@@ -35,7 +35,7 @@ func FuzzDecodeAndBuild(f *testing.F) {
 			}
 			return
 		}
-		out, skipped := BuildRequest(req.Team, rounds.Date(from), rounds.Date(to), req.Workers, req.Clients, req.Visits, req.Options)
+		out, skipped := rounds.BuildRequest(req.Team, rounds.Date(from), rounds.Date(to), req.Workers, req.Clients, req.Visits, req.Options)
 		consent := map[string]bool{}
 		for _, c := range out.Clients {
 			if !c.Consent {
