@@ -16,9 +16,13 @@ run: build
 	$(BIN) generate -size borough -seed $(SEED) -double-handed 0.1 -linked-medication -preferences -breaks -out bin/demo-request.json
 	$(BIN) solve -time $(TIME) -seed $(SEED) -format table -out bin/demo-roster.json bin/demo-request.json
 
-# test runs every test; the PostgreSQL tests need the local server (db starts it).
+# test runs every test (the fuzz targets on their seed corpora), then fuzzes
+# the HTTP API for FUZZTIME; the PostgreSQL tests need the local server (db
+# starts it).
+FUZZTIME ?= 15s
 test: db
 	$(GO) test -count=1 -timeout 8m ./...
+	$(GO) test -count=1 -run '^$$' -fuzz '^FuzzAPI$$' -fuzztime $(FUZZTIME) ./api
 
 # bench prints the benchmark tables: Solomon at 1 s per instance (gap to
 # the best known per family), the borough fixture over 5 solver seeds, and
