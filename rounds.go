@@ -98,11 +98,13 @@ func (w *Worker) EndLocation() Location {
 	return w.Start
 }
 
-// Client is a person the service visits at home.
+// Client is a person the service visits at home. A zero Location is left
+// out of the JSON, as it is for a client whose details are withheld (a
+// valid location is never 0,0).
 type Client struct {
 	ID       string   `json:"id"`
 	Name     string   `json:"name,omitempty"`
-	Location Location `json:"location"`
+	Location Location `json:"location,omitzero"`
 	// Network is the integrated community network (group of GP practices)
 	// the client belongs to.
 	Network string `json:"network,omitempty"`
@@ -310,11 +312,12 @@ type Route struct {
 	Break *BreakTime `json:"break,omitempty"`
 }
 
-// Stop is one visit on a route.
+// Stop is one visit on a route. A zero Location is left out of the JSON,
+// as it is for a client whose details are withheld.
 type Stop struct {
 	VisitID  string   `json:"visitId"`
 	ClientID string   `json:"clientId"`
-	Location Location `json:"location"`
+	Location Location `json:"location,omitzero"`
 	// Arrival is when the worker gets there; Start when the visit begins
 	// (later if they wait for its window); End when it finishes.
 	Arrival Clock `json:"arrival"`

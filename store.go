@@ -136,6 +136,9 @@ type Filter struct {
 	Network string
 	// Priority keeps visits of one priority.
 	Priority Priority
+	// Consent, if not nil, keeps the clients whose Consent is *Consent,
+	// and the visits and episodes of those clients.
+	Consent *bool
 	// Offset skips that many records of the ordered list.
 	Offset int
 	// Limit caps the page; 0 means DefaultPageSize.

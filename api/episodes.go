@@ -20,6 +20,9 @@ func (s *Server) expandEpisode(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.careVisible(ctx, keyOf(c), team.ID, "episode", e.ID, e.ClientID); err != nil {
+		return err
+	}
 	if err := patternSkillsKnown(team, e); err != nil {
 		return err
 	}

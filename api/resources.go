@@ -24,12 +24,20 @@ type resource[T any] struct {
 	check func(ctx context.Context, team *rounds.Team, v *T) error
 	// redact hides what the caller may not see; nil shows everything.
 	redact func(k *rounds.APIKey, v *T)
+	// narrow keeps a list to what the caller may see; nil lists everything.
+	narrow func(k *rounds.APIKey, f *rounds.Filter)
+	// clientOf, if set, returns the client a record is about; a caller who
+	// may not see that client's care reads no such record (careVisible).
+	clientOf func(*T) string
 }
 
 func (r *resource[T]) list(c echo.Context) error {
 	f, err := parseFilter(c)
 	if err != nil {
 		return err
+	}
+	if r.narrow != nil {
+		r.narrow(keyOf(c), &f)
 	}
 	p, err := r.coll(r.s.cfg.Store).List(c.Request().Context(), c.Param("team"), f)
 	if err != nil {
@@ -44,9 +52,15 @@ func (r *resource[T]) list(c echo.Context) error {
 }
 
 func (r *resource[T]) get(c echo.Context) error {
-	v, err := r.coll(r.s.cfg.Store).Get(c.Request().Context(), c.Param("team"), c.Param("id"))
+	ctx := c.Request().Context()
+	v, err := r.coll(r.s.cfg.Store).Get(ctx, c.Param("team"), c.Param("id"))
 	if err != nil {
 		return err
+	}
+	if r.clientOf != nil {
+		if err := r.s.careVisible(ctx, keyOf(c), c.Param("team"), r.entity, c.Param("id"), r.clientOf(v)); err != nil {
+			return err
+		}
 	}
 	if r.redact != nil {
 		r.redact(keyOf(c), v)
@@ -164,13 +178,4 @@ func parseFilter(c echo.Context) (rounds.Filter, error) {
 	}
 	f.Network, f.ClientID, f.Episode = q.Get("network"), q.Get("clientId"), q.Get("episode")
 	return f, nil
-}
-
-// redactClient hides the details of a client who has not consented from
-// everyone but admins.
-func redactClient(k *rounds.APIKey, c *rounds.Client) {
-	if c.Consent || k.Role == rounds.AccessAdmin {
-		return
-	}
-	*c = rounds.Client{ID: c.ID}
 }

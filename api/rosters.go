@@ -44,13 +44,13 @@ func (s *Server) getRoster(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.cfg.Store.RosterVersion(c.Request().Context(), c.Param("team"), c.Param("roster"), n)
+	ctx := c.Request().Context()
+	v, err := s.cfg.Store.RosterVersion(ctx, c.Param("team"), c.Param("roster"), n)
 	if err != nil {
 		return err
 	}
-	if keyOf(c).Role != rounds.AccessAdmin {
-		// The planned request holds clients' names; rosters name no one.
-		v.Request = nil
+	if err := s.showRoster(ctx, keyOf(c), v); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, v)
 }
@@ -68,8 +68,12 @@ func (s *Server) publishRoster(c echo.Context) error {
 	if p.Version < 1 {
 		return rounds.Invalid("version", p.Version, "want a version number from 1")
 	}
-	v, err := s.cfg.Store.PublishRoster(c.Request().Context(), c.Param("team"), c.Param("roster"), p.Version)
+	ctx := c.Request().Context()
+	v, err := s.cfg.Store.PublishRoster(ctx, c.Param("team"), c.Param("roster"), p.Version)
 	if err != nil {
+		return err
+	}
+	if err := s.showRoster(ctx, keyOf(c), v); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, v)
@@ -106,8 +110,8 @@ func (s *Server) editRoster(c echo.Context) error {
 	if err := s.cfg.Store.AddRosterVersion(ctx, next); err != nil {
 		return err
 	}
-	if keyOf(c).Role != rounds.AccessAdmin {
-		next.Request = nil
+	if err := s.showRoster(ctx, keyOf(c), next); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusCreated, next)
 }

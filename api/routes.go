@@ -39,11 +39,13 @@ func (s *Server) routes() []route {
 	rs = append(rs, resourceRoutes(&resource[rounds.Worker]{s: s, name: "workers", entity: "worker",
 		coll: rounds.Store.Workers, id: func(w *rounds.Worker) *string { return &w.ID }, check: s.checkWorker}, permWriteCare, []string{"role", "network", "from", "to"})...)
 	rs = append(rs, resourceRoutes(&resource[rounds.Client]{s: s, name: "clients", entity: "client",
-		coll: rounds.Store.Clients, id: func(c *rounds.Client) *string { return &c.ID }, check: s.checkClient, redact: redactClient}, permWriteCare, []string{"network"})...)
+		coll: rounds.Store.Clients, id: func(c *rounds.Client) *string { return &c.ID }, check: s.checkClient, redact: redactClient, narrow: narrowClients}, permWriteCare, []string{"network"})...)
 	rs = append(rs, resourceRoutes(&resource[rounds.Episode]{s: s, name: "episodes", entity: "episode",
-		coll: rounds.Store.Episodes, id: func(e *rounds.Episode) *string { return &e.ID }, check: s.checkEpisode}, permWriteCare, []string{"clientId", "from", "to"})...)
+		coll: rounds.Store.Episodes, id: func(e *rounds.Episode) *string { return &e.ID }, check: s.checkEpisode,
+		narrow: narrowCare, clientOf: func(e *rounds.Episode) string { return e.ClientID }}, permWriteCare, []string{"clientId", "from", "to"})...)
 	rs = append(rs, resourceRoutes(&resource[rounds.Visit]{s: s, name: "visits", entity: "visit",
-		coll: rounds.Store.Visits, id: func(v *rounds.Visit) *string { return &v.ID }, check: s.checkVisit}, permWriteVisits, []string{"clientId", "episode", "priority", "from", "to"})...)
+		coll: rounds.Store.Visits, id: func(v *rounds.Visit) *string { return &v.ID }, check: s.checkVisit,
+		narrow: narrowCare, clientOf: func(v *rounds.Visit) string { return v.ClientID }}, permWriteVisits, []string{"clientId", "episode", "priority", "from", "to"})...)
 	return append(rs, []route{
 		{http.MethodPost, "/v1/teams/:team/episodes/:id/visits", s.expandEpisode, permWriteVisits, "Create the visits of an episode's pattern, all or none", nil, []rounds.Visit{}, 201, nil},
 		{http.MethodPost, "/v1/plans", s.submitPlan, permPlan, "Start a durable solve or simulation of a team's date range", PlanRequest{}, rounds.Job{}, 202, nil},

@@ -22,11 +22,24 @@ type collection[T any] struct {
 	id      func(*T) string
 	matches func(*T, rounds.Filter) bool
 	refs    func(team string, v *T) []ref
-	byTeam  map[string]map[string]*T
+	// client returns the ID of the client a record is about, for
+	// Filter.Consent; nil for records about no client.
+	client func(*T) string
+	byTeam map[string]map[string]*T
 }
 
-func newCollection[T any](s *Store, entity string, id func(*T) string, matches func(*T, rounds.Filter) bool, refs func(string, *T) []ref) *collection[T] {
-	return &collection[T]{s: s, entity: entity, id: id, matches: matches, refs: refs, byTeam: make(map[string]map[string]*T)}
+func newCollection[T any](s *Store, entity string, id func(*T) string, matches func(*T, rounds.Filter) bool, refs func(string, *T) []ref, client func(*T) string) *collection[T] {
+	return &collection[T]{s: s, entity: entity, id: id, matches: matches, refs: refs, client: client, byTeam: make(map[string]map[string]*T)}
+}
+
+// consents reports whether the client of v passes the filter's Consent;
+// c.s.mu must be held.
+func (c *collection[T]) consents(team string, v *T, f rounds.Filter) bool {
+	if f.Consent == nil || c.client == nil {
+		return true
+	}
+	cl, ok := c.s.clients.byTeam[team][c.client(v)]
+	return ok && cl.Consent == *f.Consent
 }
 
 func (c *collection[T]) has(team, id string) bool {
@@ -148,7 +161,7 @@ func (c *collection[T]) List(_ context.Context, team string, f rounds.Filter) (*
 	defer c.s.mu.RUnlock()
 	var all []*T
 	for _, v := range c.byTeam[team] {
-		if c.matches(v, f) {
+		if c.matches(v, f) && c.consents(team, v, f) {
 			all = append(all, v)
 		}
 	}

@@ -49,12 +49,15 @@ func NewStore() *Store {
 		queue:   make(chan string, QueueCapacity),
 		now:     func() time.Time { return time.Now().UTC() },
 	}
-	s.workers = newCollection(s, "worker", func(w *rounds.Worker) string { return w.ID }, workerMatches, nil)
-	s.clients = newCollection(s, "client", func(c *rounds.Client) string { return c.ID }, clientMatches, nil)
+	s.workers = newCollection(s, "worker", func(w *rounds.Worker) string { return w.ID }, workerMatches, nil, nil)
+	s.clients = newCollection(s, "client", func(c *rounds.Client) string { return c.ID }, clientMatches, nil,
+		func(c *rounds.Client) string { return c.ID })
 	s.episodes = newCollection(s, "episode", func(e *rounds.Episode) string { return e.ID }, episodeMatches,
-		func(team string, e *rounds.Episode) []ref { return []ref{{"client", e.ClientID}} })
+		func(team string, e *rounds.Episode) []ref { return []ref{{"client", e.ClientID}} },
+		func(e *rounds.Episode) string { return e.ClientID })
 	s.visits = newCollection(s, "visit", func(v *rounds.Visit) string { return v.ID }, visitMatches,
-		func(team string, v *rounds.Visit) []ref { return []ref{{"client", v.ClientID}, {"episode", v.Episode}} })
+		func(team string, v *rounds.Visit) []ref { return []ref{{"client", v.ClientID}, {"episode", v.Episode}} },
+		func(v *rounds.Visit) string { return v.ClientID })
 	return s
 }
 

@@ -75,10 +75,14 @@ func clientTable(s *Store) *table[rounds.Client] {
 		columns: []string{"network", "consent"},
 		values:  func(c *rounds.Client) []any { return []any{c.Network, c.Consent} },
 		where: func(f rounds.Filter, args *[]any) []string {
+			var c []string
 			if f.Network != "" {
-				return []string{"network = " + arg(args, f.Network)}
+				c = append(c, "network = "+arg(args, f.Network))
 			}
-			return nil
+			if f.Consent != nil {
+				c = append(c, "consent = "+arg(args, *f.Consent))
+			}
+			return c
 		},
 	}).build()
 }
@@ -94,6 +98,9 @@ func episodeTable(s *Store) *table[rounds.Episode] {
 			var c []string
 			if f.ClientID != "" {
 				c = append(c, "client_id = "+arg(args, f.ClientID))
+			}
+			if f.Consent != nil {
+				c = append(c, clientConsent(f, args))
 			}
 			if f.From != "" {
 				c = append(c, "end_date >= "+arg(args, string(f.From))+"::date")
@@ -122,6 +129,9 @@ func visitTable(s *Store) *table[rounds.Visit] {
 			if f.ClientID != "" {
 				c = append(c, "client_id = "+arg(args, f.ClientID))
 			}
+			if f.Consent != nil {
+				c = append(c, clientConsent(f, args))
+			}
 			if f.Episode != "" {
 				c = append(c, "episode_id = "+arg(args, f.Episode))
 			}
@@ -137,6 +147,12 @@ func visitTable(s *Store) *table[rounds.Visit] {
 			return c
 		},
 	}).build()
+}
+
+// clientConsent is the condition that keeps the visits or episodes of
+// clients whose consent is *f.Consent; $1 is the team.
+func clientConsent(f rounds.Filter, args *[]any) string {
+	return "client_id IN (SELECT id FROM clients WHERE team_id = $1 AND consent = " + arg(args, *f.Consent) + ")"
 }
 
 // hasTeam returns ENOTFOUND if the team does not exist.

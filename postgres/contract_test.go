@@ -30,6 +30,7 @@ func TestStoreContract(t *testing.T) {
 			ctx := actorContext(t)
 			t.Run("teams", func(t *testing.T) { testTeams(t, ctx, s) })
 			t.Run("records", func(t *testing.T) { testRecords(t, ctx, s) })
+			t.Run("consent filter", func(t *testing.T) { testConsentFilter(t, ctx, s) })
 			t.Run("create all", func(t *testing.T) { testCreateAll(t, ctx, s) })
 			t.Run("keys", func(t *testing.T) { testKeys(t, ctx, s) })
 			t.Run("rosters", func(t *testing.T) { testRosters(t, ctx, s) })
@@ -179,6 +180,61 @@ func testRecords(t *testing.T, ctx context.Context, s rounds.Store) {
 	wantCode(t, "delete team", s.DeleteTeam(ctx, "other"), "")
 	_, err = s.Workers().Get(ctx, "other", "w1")
 	wantCode(t, "worker of deleted team", err, rounds.ENOTFOUND)
+}
+
+// testConsentFilter lists clients by their consent and visits and
+// episodes by their client's, before and after a client's consent changes.
+func testConsentFilter(t *testing.T, ctx context.Context, s rounds.Store) {
+	mustTeam(t, ctx, s, "consent")
+	mustTeam(t, ctx, s, "consent2")
+	loc := rounds.Location{Lat: 51.49, Lon: -0.22}
+	clients := []rounds.Client{{ID: "c1", Location: loc, Network: "north", Consent: true}, {ID: "c2", Location: loc, Network: "north"}}
+	for i := range clients {
+		wantCode(t, "create client", s.Clients().Create(ctx, "consent", &clients[i]), "")
+	}
+	// The same client ID consents in another team.
+	wantCode(t, "create client", s.Clients().Create(ctx, "consent2", &clients[0]), "")
+	otherC2 := rounds.Client{ID: "c2", Location: loc, Consent: true}
+	wantCode(t, "create client", s.Clients().Create(ctx, "consent2", &otherC2), "")
+	for _, c := range clients {
+		ep := rounds.Episode{ID: "e-" + c.ID, ClientID: c.ID, Pathway: rounds.Reablement, Start: "2025-03-01", End: "2025-03-20"}
+		wantCode(t, "create episode", s.Episodes().Create(ctx, "consent", &ep), "")
+		v := rounds.Visit{ID: "v-" + c.ID, ClientID: c.ID, Date: "2025-03-03", DurationMinutes: 30, Priority: rounds.Routine}
+		wantCode(t, "create visit", s.Visits().Create(ctx, "consent", &v), "")
+	}
+	yes, no := true, false
+	clientID := func(c rounds.Client) string { return c.ID }
+	visitID := func(v rounds.Visit) string { return v.ID }
+	episodeID := func(e rounds.Episode) string { return e.ID }
+	lists := []struct {
+		name string
+		list func() (int, []string, error)
+		want []string
+	}{
+		{"clients without consent", listIDs(ctx, s.Clients(), "consent", rounds.Filter{Consent: &no}, clientID), []string{"c2"}},
+		{"clients of a network with consent", listIDs(ctx, s.Clients(), "consent", rounds.Filter{Network: "north", Consent: &yes}, clientID), []string{"c1"}},
+		{"visits with consent", listIDs(ctx, s.Visits(), "consent", rounds.Filter{Consent: &yes}, visitID), []string{"v-c1"}},
+		{"visits without consent", listIDs(ctx, s.Visits(), "consent", rounds.Filter{Consent: &no}, visitID), []string{"v-c2"}},
+		{"visits of a client with consent", listIDs(ctx, s.Visits(), "consent", rounds.Filter{ClientID: "c2", Consent: &yes}, visitID), []string{}},
+		{"episodes with consent", listIDs(ctx, s.Episodes(), "consent", rounds.Filter{Consent: &yes}, episodeID), []string{"e-c1"}},
+		{"episodes without consent", listIDs(ctx, s.Episodes(), "consent", rounds.Filter{Consent: &no}, episodeID), []string{"e-c2"}},
+	}
+	for _, tc := range lists {
+		t.Run(tc.name, func(t *testing.T) {
+			total, ids, err := tc.list()
+			wantCode(t, "list", err, "")
+			if total != len(tc.want) || !equal(ids, tc.want) {
+				t.Errorf("got %v of %d, want %v", ids, total, tc.want)
+			}
+		})
+	}
+	clients[0].Consent = false
+	wantCode(t, "withdraw consent", s.Clients().Update(ctx, "consent", &clients[0]), "")
+	total, ids, err := listIDs(ctx, s.Visits(), "consent", rounds.Filter{Consent: &yes}, visitID)()
+	wantCode(t, "list", err, "")
+	if total != 0 {
+		t.Errorf("visits with consent after c1 withdrew it: %v of %d, want none", ids, total)
+	}
 }
 
 func listIDs[T any](ctx context.Context, c rounds.Collection[T], team string, f rounds.Filter, id func(T) string) func() (int, []string, error) {
