@@ -475,6 +475,14 @@ type Store interface {
 	Clients() Collection[Client]
 	Episodes() Collection[Episode]
 	Visits() Collection[Visit]
+	// Import stores the workers, clients, episodes and visits of req in
+	// team in one transaction, each audited as by Collection.Create: all
+	// of them, or none if any fails. It returns ECONFLICT naming the field
+	// of the first record whose ID the team already holds (as
+	// "visits[3].id"), or that refers to a record neither req nor the team
+	// holds; ENOTFOUND if the team does not exist. It does not check req
+	// otherwise (see Request.CheckImport) and ignores its Team and Options.
+	Import(ctx context.Context, team string, req *Request) error
 	// Ping returns an error if the store cannot serve requests.
 	Ping(ctx context.Context) error
 }

@@ -118,6 +118,11 @@ func (c *collection[T]) CreateAll(ctx context.Context, team string, vs []T) erro
 			return err
 		}
 	}
+	return c.insert(ctx, team, vs)
+}
+
+// insert stores checked new records and audits them; c.s.mu must be held.
+func (c *collection[T]) insert(ctx context.Context, team string, vs []T) error {
 	if c.byTeam[team] == nil {
 		c.byTeam[team] = make(map[string]*T)
 	}

@@ -220,24 +220,8 @@ func (t *table[T]) Create(ctx context.Context, team string, v *T) error {
 // CreateAll stores new records and audits them in one transaction.
 func (t *table[T]) CreateAll(ctx context.Context, team string, vs []T) error {
 	return t.s.inTx(ctx, func(tx *sqlx.Tx) error {
-		for i := range vs {
-			body, err := json.Marshal(&vs[i])
-			if err != nil {
-				return err
-			}
-			id := t.id(&vs[i])
-			args := append([]any{team, id, body, rounds.ActorFromContext(ctx)}, t.values(&vs[i])...)
-			res, err := tx.ExecContext(ctx, t.sql.create, args...)
-			if err != nil {
-				return translate(err, t.entity+" "+id)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return rounds.Errorf(rounds.ENOTFOUND, "team %s not found", team)
-			}
+		if i, err := t.insertAll(ctx, tx, team, vs); err != nil {
+			return translate(err, t.entity+" "+t.id(&vs[i]))
 		}
 		return nil
 	})
