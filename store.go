@@ -186,7 +186,9 @@ type Collection[T any] interface {
 	// record it now refers to does not exist.
 	Update(ctx context.Context, team string, v *T) error
 	// Delete removes a record; ENOTFOUND if there is none, ECONFLICT if
-	// other records (a client's visits or episodes) still refer to it.
+	// other records (a client's visits or episodes; a worker's clients who
+	// prefer or decline them, episodes they manage, visits pinned to them)
+	// still refer to it. For a worker the error names those records.
 	Delete(ctx context.Context, team, id string) error
 }
 

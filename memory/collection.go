@@ -193,6 +193,11 @@ func (c *collection[T]) Delete(ctx context.Context, team, id string) error {
 	if c.referenced(team, id) {
 		return rounds.Errorf(rounds.ECONFLICT, "%s %s is still referred to by other records", c.entity, id)
 	}
+	if c.entity == "worker" {
+		if err := c.s.workerNamedBy(team, id); err != nil {
+			return err
+		}
+	}
 	delete(c.byTeam[team], id)
 	return c.s.record(ctx, team, rounds.AuditDelete, c.entity, id, old, nil)
 }

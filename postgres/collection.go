@@ -280,7 +280,11 @@ func (t *table[T]) Update(ctx context.Context, team string, v *T) error {
 	return t.change(ctx, t.sql.update, t.entity+" "+id, t.entity+" "+id, args...)
 }
 
-// Delete removes a record and audits it in one statement.
+// Delete removes a record and audits it in one statement; a worker in a
+// transaction that first checks that no record names it.
 func (t *table[T]) Delete(ctx context.Context, team, id string) error {
+	if t.entity == "worker" {
+		return t.s.deleteWorker(ctx, team, id)
+	}
 	return t.change(ctx, t.sql.delete, t.entity+" "+id, t.entity+" "+id, team, id, rounds.ActorFromContext(ctx))
 }
