@@ -190,8 +190,11 @@ type Request struct {
 	Team    string   `json:"team,omitempty"`
 	Workers []Worker `json:"workers"`
 	Clients []Client `json:"clients"`
-	Visits  []Visit  `json:"visits"`
-	Options Options  `json:"options,omitempty"`
+	// Episodes are the episodes the visits name, for an import; the solver
+	// does not read them, and a request to solve may leave them out.
+	Episodes []Episode `json:"episodes,omitempty"`
+	Visits   []Visit   `json:"visits"`
+	Options  Options   `json:"options,omitempty"`
 }
 
 // Options tune a solve. Zero values take the defaults.

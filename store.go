@@ -189,7 +189,9 @@ type Collection[T any] interface {
 	// record it now refers to does not exist.
 	Update(ctx context.Context, team string, v *T) error
 	// Delete removes a record; ENOTFOUND if there is none, ECONFLICT if
-	// other records (a client's visits or episodes) still refer to it.
+	// other records (a client's visits or episodes; a worker's clients who
+	// prefer or decline them, episodes they manage, visits pinned to them)
+	// still refer to it. For a worker the error names those records.
 	Delete(ctx context.Context, team, id string) error
 }
 
@@ -478,6 +480,14 @@ type Store interface {
 	Clients() Collection[Client]
 	Episodes() Collection[Episode]
 	Visits() Collection[Visit]
+	// Import stores the workers, clients, episodes and visits of req in
+	// team in one transaction, each audited as by Collection.Create: all
+	// of them, or none if any fails. It returns ECONFLICT naming the field
+	// of the first record whose ID the team already holds (as
+	// "visits[3].id"), or that refers to a record neither req nor the team
+	// holds; ENOTFOUND if the team does not exist. It does not check req
+	// otherwise (see Request.CheckImport) and ignores its Team and Options.
+	Import(ctx context.Context, team string, req *Request) error
 	// Ping returns an error if the store cannot serve requests.
 	Ping(ctx context.Context) error
 }

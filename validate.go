@@ -1,6 +1,7 @@
 package rounds
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
@@ -26,10 +27,19 @@ func (r *Request) Validate() error {
 			return err
 		}
 	}
+	episodes := make(map[string]int, len(r.Episodes))
+	for i := range r.Episodes {
+		if err := r.validateEpisode(i, episodes, clients, workers); err != nil {
+			return err
+		}
+	}
 	visits := make(map[string]int, len(r.Visits))
 	skills := make(map[Skill]bool)
 	for i := range r.Visits {
 		if err := r.validateVisit(i, visits, clients, workers); err != nil {
+			return err
+		}
+		if err := r.validateVisitEpisode(i, episodes); err != nil {
 			return err
 		}
 		for _, s := range r.Visits[i].Skills {
@@ -141,6 +151,54 @@ func (r *Request) validateClient(i int, seen, workers map[string]int) error {
 		if _, ok := workers[id]; !ok {
 			return Invalid(fmt.Sprintf("%s.declinedWorkers[%d]", f, j), id, "no worker has this id")
 		}
+	}
+	return nil
+}
+
+// validateEpisode checks episode i on its own and that its client and
+// case manager are in the request.
+func (r *Request) validateEpisode(i int, seen, clients, workers map[string]int) error {
+	e := &r.Episodes[i]
+	f := fmt.Sprintf("episodes[%d]", i)
+	if err := e.Validate(); err != nil {
+		var ee *Error
+		if errors.As(err, &ee) {
+			c := *ee
+			c.Field = f + "." + c.Field
+			return &c
+		}
+		return err
+	}
+	if j, dup := seen[e.ID]; dup {
+		return Invalid(f+".id", e.ID, "duplicate episode id (also episodes[%d])", j)
+	}
+	seen[e.ID] = i
+	if _, ok := clients[e.ClientID]; !ok {
+		return Invalid(f+".clientId", e.ClientID, "no client has this id")
+	}
+	if _, ok := workers[e.CaseManager]; e.CaseManager != "" && !ok {
+		return Invalid(f+".caseManager", e.CaseManager, "no worker has this id")
+	}
+	return nil
+}
+
+// validateVisitEpisode checks that visit i, if it names an episode the
+// request lists, is of the episode's client and within its dates. A visit
+// may name an episode the request does not list (a solve does not need
+// it; an import does, see Request.CheckImport).
+func (r *Request) validateVisitEpisode(i int, episodes map[string]int) error {
+	v := &r.Visits[i]
+	ei, ok := episodes[v.Episode]
+	if v.Episode == "" || !ok {
+		return nil
+	}
+	e := &r.Episodes[ei]
+	f := fmt.Sprintf("visits[%d]", i)
+	if e.ClientID != v.ClientID {
+		return Invalid(f+".episode", v.Episode, "the episode is for client %s, not %s", e.ClientID, v.ClientID)
+	}
+	if v.Date < e.Start || v.Date > e.End {
+		return Invalid(f+".date", v.Date, "outside episode %s (%s to %s)", e.ID, e.Start, e.End)
 	}
 	return nil
 }

@@ -47,6 +47,7 @@ func (s *Server) routes() []route {
 		coll: rounds.Store.Visits, id: func(v *rounds.Visit) *string { return &v.ID }, check: s.checkVisit,
 		narrow: narrowCare, clientOf: func(v *rounds.Visit) string { return v.ClientID }}, permWriteVisits, []string{"clientId", "episode", "priority", "from", "to"})...)
 	return append(rs, []route{
+		{http.MethodPost, "/v1/teams/:team/import", s.importRequest, permWriteCare, "Import a whole request (workers, clients, episodes, visits) in one transaction, all or nothing", rounds.Request{}, Imported{}, 201, nil},
 		{http.MethodPost, "/v1/teams/:team/episodes/:id/visits", s.expandEpisode, permWriteVisits, "Create the visits of an episode's pattern, all or none", nil, []rounds.Visit{}, 201, nil},
 		{http.MethodPost, "/v1/plans", s.submitPlan, permPlan, "Start a durable solve or simulation of a team's date range", PlanRequest{}, rounds.Job{}, 202, nil},
 		{http.MethodGet, "/v1/plans/:id", s.getPlan, permRead, "Poll a plan job's state and progress", nil, rounds.Job{}, 200, nil},

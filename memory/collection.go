@@ -131,6 +131,11 @@ func (c *collection[T]) CreateAll(ctx context.Context, team string, vs []T) erro
 			return err
 		}
 	}
+	return c.insert(ctx, team, vs)
+}
+
+// insert stores checked new records and audits them; c.s.mu must be held.
+func (c *collection[T]) insert(ctx context.Context, team string, vs []T) error {
 	if c.byTeam[team] == nil {
 		c.byTeam[team] = make(map[string]*T)
 	}
@@ -200,6 +205,11 @@ func (c *collection[T]) Delete(ctx context.Context, team, id string) error {
 	}
 	if c.referenced(team, id) {
 		return rounds.Errorf(rounds.ECONFLICT, "%s %s is still referred to by other records", c.entity, id)
+	}
+	if c.entity == "worker" {
+		if err := c.s.workerNamedBy(team, id); err != nil {
+			return err
+		}
 	}
 	delete(c.byTeam[team], id)
 	return c.s.record(ctx, team, rounds.AuditDelete, c.entity, id, old, nil)

@@ -236,24 +236,8 @@ func (t *table[T]) Create(ctx context.Context, team string, v *T) error {
 // CreateAll stores new records and audits them in one transaction.
 func (t *table[T]) CreateAll(ctx context.Context, team string, vs []T) error {
 	return t.s.inTx(ctx, func(tx *sqlx.Tx) error {
-		for i := range vs {
-			body, err := json.Marshal(&vs[i])
-			if err != nil {
-				return err
-			}
-			id := t.id(&vs[i])
-			args := append([]any{team, id, body, rounds.ActorFromContext(ctx)}, t.values(&vs[i])...)
-			res, err := tx.ExecContext(ctx, t.sql.create, args...)
-			if err != nil {
-				return translate(err, t.entity+" "+id)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				return rounds.Errorf(rounds.ENOTFOUND, "team %s not found", team)
-			}
+		if i, err := t.insertAll(ctx, tx, team, vs); err != nil {
+			return translate(err, t.entity+" "+t.id(&vs[i]))
 		}
 		return nil
 	})
@@ -312,7 +296,11 @@ func (t *table[T]) Update(ctx context.Context, team string, v *T) error {
 	return t.change(ctx, t.sql.update, t.entity+" "+id, t.entity+" "+id, args...)
 }
 
-// Delete removes a record and audits it in one statement.
+// Delete removes a record and audits it in one statement; a worker in a
+// transaction that first checks that no record names it.
 func (t *table[T]) Delete(ctx context.Context, team, id string) error {
+	if t.entity == "worker" {
+		return t.s.deleteWorker(ctx, team, id)
+	}
 	return t.change(ctx, t.sql.delete, t.entity+" "+id, t.entity+" "+id, team, id, rounds.ActorFromContext(ctx))
 }

@@ -24,6 +24,7 @@ Usage:
   rounds serve [-addr HOST:PORT]           serve the HTTP API (PostgreSQL with DATABASE_URL, else memory)
   rounds worker                            run queued solve jobs from PostgreSQL (DATABASE_URL)
   rounds migrate                           apply the database migrations (DATABASE_URL)
+  rounds import -team TEAM REQUEST.json    store a request's records in a team, all or nothing (DATABASE_URL)
 
 Run "rounds COMMAND -h" for the flags of a command.
 `
@@ -39,6 +40,7 @@ var commands = map[string]command{
 	"serve":    runServe,
 	"worker":   runWorker,
 	"migrate":  runMigrate,
+	"import":   runImport,
 }
 
 func main() {
