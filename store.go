@@ -372,12 +372,34 @@ func (k *APIKey) Verify(secret string) bool {
 	return subtle.ConstantTimeCompare([]byte(HashSecret(secret)), []byte(k.Hash)) == 1
 }
 
+// Global reports whether the key touches every team: an admin key with no
+// teams. Only a global key makes or deletes teams and reads what belongs
+// to no team, such as the audit entries of API keys.
+func (k *APIKey) Global() bool {
+	return k.Role == AccessAdmin && len(k.Teams) == 0
+}
+
 // CanTouch reports whether the key may act on team.
 func (k *APIKey) CanTouch(team string) bool {
-	if k.Role == AccessAdmin && len(k.Teams) == 0 {
+	return k.Global() || slices.Contains(k.Teams, team)
+}
+
+// Covers reports whether the key may act on every team of o, and so may
+// see or revoke o: a global key covers every key, another covers keys with
+// at least one team, all of them its own.
+func (k *APIKey) Covers(o *APIKey) bool {
+	if k.Global() {
 		return true
 	}
-	return slices.Contains(k.Teams, team)
+	if len(o.Teams) == 0 {
+		return false
+	}
+	for _, t := range o.Teams {
+		if !k.CanTouch(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // KeyStore keeps API keys.
@@ -455,11 +477,29 @@ func NewAuditEntry(ctx context.Context, team, action, entity, entityID string, b
 	return &AuditEntry{Team: team, Actor: ActorFromContext(ctx), Action: action, Entity: entity, EntityID: entityID, Before: b, After: a}, nil
 }
 
+// AuditScope says whose audit entries a read returns. The zero scope
+// returns none.
+type AuditScope struct {
+	// All returns every entry, those of no team (API keys) included, and
+	// ignores Teams.
+	All bool
+	// Teams are the teams whose entries are returned.
+	Teams []string
+}
+
+// AuditScopeOf returns the scope of the audit entries key k may read: all
+// for a global key, else its own teams' entries.
+func AuditScopeOf(k *APIKey) AuditScope {
+	if k.Global() {
+		return AuditScope{All: true}
+	}
+	return AuditScope{Teams: slices.Clone(k.Teams)}
+}
+
 // AuditStore reads the audit log; the other stores write it.
 type AuditStore interface {
-	// Audit returns a page of the entries of a team (or, with team "", of
-	// every team and key), newest first.
-	Audit(ctx context.Context, team string, f Filter) (*Page[AuditEntry], error)
+	// Audit returns a page of the entries in scope, newest first.
+	Audit(ctx context.Context, scope AuditScope, f Filter) (*Page[AuditEntry], error)
 }
 
 // Store is everything the service keeps. Implementations are safe for
