@@ -285,8 +285,10 @@ type AccessRole string
 
 // The access roles, from the most to the least powerful.
 const (
-	// AccessAdmin may do anything, read the audit log and see clients who
-	// have not consented to share their details.
+	// AccessAdmin may do anything within its teams: manage keys, read the
+	// audit log and see clients who have not consented to share their
+	// details. Only an admin key with no teams is global (see
+	// APIKey.Global).
 	AccessAdmin AccessRole = "admin"
 	// AccessCoordinator manages a team's workers, clients, episodes and
 	// visits, plans, edits and publishes rosters.
@@ -308,7 +310,8 @@ type APIKey struct {
 	Name string     `json:"name"`
 	Role AccessRole `json:"role"`
 	// Teams are the teams the key may touch; an admin key with no teams
-	// touches every team.
+	// touches every team. A key grants, sees and revokes only keys within
+	// its teams.
 	Teams []string `json:"teams"`
 	// Hash is the hex SHA-256 of the secret.
 	Hash      string    `json:"-"`
