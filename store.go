@@ -346,7 +346,7 @@ func NewAPIKey(name string, role AccessRole, teams []string) (*APIKey, string, e
 	if _, err := rand.Read(secret[:]); err != nil {
 		return nil, "", err
 	}
-	k := &APIKey{ID: hex.EncodeToString(id[:]), Name: name, Role: role, Teams: slices.Clone(teams)}
+	k := &APIKey{ID: hex.EncodeToString(id[:]), Name: name, Role: role, Teams: append([]string{}, teams...)}
 	s := hex.EncodeToString(secret[:])
 	k.Hash = HashSecret(s)
 	return k, TokenPrefix + k.ID + "_" + s, nil

@@ -14,7 +14,7 @@ func (s *Server) listTeams(c echo.Context) error {
 		return err
 	}
 	k := keyOf(c)
-	if k.Role == rounds.AccessAdmin && len(k.Teams) == 0 {
+	if k.Global() {
 		p, err := s.cfg.Store.Teams(c.Request().Context(), f)
 		if err != nil {
 			return err

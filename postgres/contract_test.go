@@ -229,6 +229,16 @@ func testKeys(t *testing.T, ctx context.Context, s rounds.Store) {
 	wantCode(t, "delete key", s.DeleteKey(ctx, id), "")
 	_, err = s.Key(ctx, id)
 	wantCode(t, "deleted key", err, rounds.ENOTFOUND)
+
+	global, _, err := rounds.NewAPIKey("root", rounds.AccessAdmin, nil)
+	wantCode(t, "new global key", err, "")
+	wantCode(t, "create global key", s.CreateKey(ctx, global), "")
+	got, err = s.Key(ctx, global.ID)
+	wantCode(t, "get global key", err, "")
+	if got.Teams == nil || !got.Global() || !got.Covers(k) || !got.CanTouch("kc") {
+		t.Errorf("stored global key %+v: want an empty, not null, team list and every team", got)
+	}
+	wantCode(t, "delete global key", s.DeleteKey(ctx, global.ID), "")
 }
 
 func testRosters(t *testing.T, ctx context.Context, s rounds.Store) {
