@@ -290,8 +290,10 @@ type AccessRole string
 
 // The access roles, from the most to the least powerful.
 const (
-	// AccessAdmin may do anything, read the audit log and see clients who
-	// have not consented to share their details.
+	// AccessAdmin may do anything within its teams: manage keys, read the
+	// audit log and see clients who have not consented to share their
+	// details. Only an admin key with no teams is global (see
+	// APIKey.Global).
 	AccessAdmin AccessRole = "admin"
 	// AccessCoordinator manages a team's workers, clients, episodes and
 	// visits, plans, edits and publishes rosters.
@@ -313,7 +315,8 @@ type APIKey struct {
 	Name string     `json:"name"`
 	Role AccessRole `json:"role"`
 	// Teams are the teams the key may touch; an admin key with no teams
-	// touches every team.
+	// touches every team. A key grants, sees and revokes only keys within
+	// its teams.
 	Teams []string `json:"teams"`
 	// Hash is the hex SHA-256 of the secret.
 	Hash      string    `json:"-"`
@@ -348,7 +351,7 @@ func NewAPIKey(name string, role AccessRole, teams []string) (*APIKey, string, e
 	if _, err := rand.Read(secret[:]); err != nil {
 		return nil, "", err
 	}
-	k := &APIKey{ID: hex.EncodeToString(id[:]), Name: name, Role: role, Teams: slices.Clone(teams)}
+	k := &APIKey{ID: hex.EncodeToString(id[:]), Name: name, Role: role, Teams: append([]string{}, teams...)}
 	s := hex.EncodeToString(secret[:])
 	k.Hash = HashSecret(s)
 	return k, TokenPrefix + k.ID + "_" + s, nil
@@ -377,12 +380,34 @@ func (k *APIKey) Verify(secret string) bool {
 	return subtle.ConstantTimeCompare([]byte(HashSecret(secret)), []byte(k.Hash)) == 1
 }
 
+// Global reports whether the key touches every team: an admin key with no
+// teams. Only a global key makes or deletes teams and reads what belongs
+// to no team, such as the audit entries of API keys.
+func (k *APIKey) Global() bool {
+	return k.Role == AccessAdmin && len(k.Teams) == 0
+}
+
 // CanTouch reports whether the key may act on team.
 func (k *APIKey) CanTouch(team string) bool {
-	if k.Role == AccessAdmin && len(k.Teams) == 0 {
+	return k.Global() || slices.Contains(k.Teams, team)
+}
+
+// Covers reports whether the key may act on every team of o, and so may
+// see or revoke o: a global key covers every key, another covers keys with
+// at least one team, all of them its own.
+func (k *APIKey) Covers(o *APIKey) bool {
+	if k.Global() {
 		return true
 	}
-	return slices.Contains(k.Teams, team)
+	if len(o.Teams) == 0 {
+		return false
+	}
+	for _, t := range o.Teams {
+		if !k.CanTouch(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // KeyStore keeps API keys.
@@ -460,11 +485,29 @@ func NewAuditEntry(ctx context.Context, team, action, entity, entityID string, b
 	return &AuditEntry{Team: team, Actor: ActorFromContext(ctx), Action: action, Entity: entity, EntityID: entityID, Before: b, After: a}, nil
 }
 
+// AuditScope says whose audit entries a read returns. The zero scope
+// returns none.
+type AuditScope struct {
+	// All returns every entry, those of no team (API keys) included, and
+	// ignores Teams.
+	All bool
+	// Teams are the teams whose entries are returned.
+	Teams []string
+}
+
+// AuditScopeOf returns the scope of the audit entries key k may read: all
+// for a global key, else its own teams' entries.
+func AuditScopeOf(k *APIKey) AuditScope {
+	if k.Global() {
+		return AuditScope{All: true}
+	}
+	return AuditScope{Teams: slices.Clone(k.Teams)}
+}
+
 // AuditStore reads the audit log; the other stores write it.
 type AuditStore interface {
-	// Audit returns a page of the entries of a team (or, with team "", of
-	// every team and key), newest first.
-	Audit(ctx context.Context, team string, f Filter) (*Page[AuditEntry], error)
+	// Audit returns a page of the entries in scope, newest first.
+	Audit(ctx context.Context, scope AuditScope, f Filter) (*Page[AuditEntry], error)
 }
 
 // Store is everything the service keeps. Implementations are safe for

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -48,6 +49,12 @@ var allowed = map[permission][]rounds.AccessRole{
 	permAdmin:       {admin},
 }
 
+// globalOnly holds the permissions that, besides a role allowed them, need
+// a global key (an admin key with no teams): making and deleting teams
+// stand above any one team, and a team-scoped key that made a team could
+// not touch it.
+var globalOnly = map[permission]bool{permManageTeams: true}
+
 // authorize checks the bearer key, the route's permission and, for routes
 // under /v1/teams/:team, that the key may touch the team. It puts the key
 // in the request context for the store's audit log.
@@ -69,6 +76,10 @@ func (s *Server) authorize(r route) echo.MiddlewareFunc {
 				if err := canTouch(k, team); err != nil {
 					return err
 				}
+			}
+			if globalOnly[r.perm] && !k.Global() {
+				return &rounds.Error{Code: rounds.EUNAUTHORIZED, Field: "teams", Value: strings.Join(k.Teams, ","),
+					Message: "only a key with no teams may " + strings.ReplaceAll(string(r.perm), "_", " ")}
 			}
 			ctx := rounds.NewContextWithKey(c.Request().Context(), k)
 			c.SetRequest(c.Request().WithContext(ctx))
@@ -114,3 +125,40 @@ func canTouch(k *rounds.APIKey, team string) error {
 
 // keyOf returns the key of an authorized request.
 func keyOf(c echo.Context) *rounds.APIKey { return rounds.KeyFromContext(c.Request().Context()) }
+
+// grants reports whether a key of role maker may make a key of role: only
+// if it holds every permission of that role. The roles are so ordered
+// admin > coordinator > dispatcher, planner > viewer; a dispatcher and a
+// planner may not make each other's keys.
+func grants(maker, role rounds.AccessRole) bool {
+	for _, roles := range allowed {
+		if slices.Contains(roles, role) && !slices.Contains(roles, maker) {
+			return false
+		}
+	}
+	return true
+}
+
+// mayGrant returns EUNAUTHORIZED naming the field if maker may not make k:
+// a key grants no role it does not hold (see grants) and no team it may not
+// touch, and only a global key makes a key with no teams.
+func mayGrant(maker, k *rounds.APIKey) error {
+	if !grants(maker.Role, k.Role) {
+		return &rounds.Error{Code: rounds.EUNAUTHORIZED, Field: "role", Value: string(k.Role),
+			Message: "a " + string(maker.Role) + " key may not make a key of a role it does not hold"}
+	}
+	if maker.Global() {
+		return nil
+	}
+	if len(k.Teams) == 0 {
+		return &rounds.Error{Code: rounds.EUNAUTHORIZED, Field: "teams", Value: "[]",
+			Message: "only a key with no teams may make a key with no teams; name some of this key's teams"}
+	}
+	for i, t := range k.Teams {
+		if !maker.CanTouch(t) {
+			return &rounds.Error{Code: rounds.EUNAUTHORIZED, Field: fmt.Sprintf("teams[%d]", i), Value: t,
+				Message: "this key may not grant a team it may not touch"}
+		}
+	}
+	return nil
+}

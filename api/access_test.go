@@ -151,3 +151,162 @@ func TestCachedChangesTakeEffect(t *testing.T) {
 		}
 	}
 }
+
+// keyIDOf returns the key ID of a token.
+func keyIDOf(token string) string {
+	id, _, _ := rounds.ParseToken(token)
+	return id
+}
+
+// TestScopedAdmin checks that an admin key confined to one team can never
+// grant, see or revoke more than it holds, nor make or delete teams, and
+// reads only its own teams' audit entries.
+func TestScopedAdmin(t *testing.T) {
+	e := newEnv(t, memory.NewStore())
+	e.must(t, "POST", "/v1/teams", e.admin, rounds.Team{ID: "teama", Name: "A"}, 201, nil)
+	e.must(t, "POST", "/v1/teams", e.admin, rounds.Team{ID: "teamb", Name: "B"}, 201, nil)
+	e.must(t, "POST", "/v1/teams/teamb/clients", e.admin, `{"id":"c1","name":"Bea Secret","location":{"lat":51.5,"lon":-0.2},"consent":true}`, 201, nil)
+	scoped := e.key(t, rounds.AccessAdmin, "teama")
+	bKey := e.key(t, rounds.AccessViewer, "teamb")
+	abKey := e.key(t, rounds.AccessViewer, "teama", "teamb")
+	aKey := e.key(t, rounds.AccessViewer, "teama")
+
+	refused := []struct {
+		name, method, path, body string
+		status                   int
+		field                    string
+	}{
+		{"a global admin key", "POST", "/v1/keys", `{"name":"x","role":"admin","teams":[]}`, 403, "teams"},
+		{"a global key, teams left out", "POST", "/v1/keys", `{"name":"x","role":"admin"}`, 403, "teams"},
+		{"a key of another team", "POST", "/v1/keys", `{"name":"x","role":"viewer","teams":["teamb"]}`, 403, "teams[0]"},
+		{"a key of its team and another", "POST", "/v1/keys", `{"name":"x","role":"viewer","teams":["teama","teamb"]}`, 403, "teams[1]"},
+		{"revoke another team's key", "DELETE", "/v1/keys/" + keyIDOf(bKey), "", 404, ""},
+		{"revoke a key holding more teams", "DELETE", "/v1/keys/" + keyIDOf(abKey), "", 404, ""},
+		{"revoke the global key", "DELETE", "/v1/keys/" + keyIDOf(e.admin), "", 404, ""},
+		{"create a team", "POST", "/v1/teams", `{"id":"teamc","name":"C"}`, 403, "teams"},
+		{"delete its own team", "DELETE", "/v1/teams/teama", "", 403, "teams"},
+		{"delete another team", "DELETE", "/v1/teams/teamb", "", 403, ""},
+		{"read another team's audit", "GET", "/v1/audit?team=teamb", "", 403, "team"},
+	}
+	for _, c := range refused {
+		t.Run(c.name, func(t *testing.T) {
+			status, body := e.call(t, c.method, c.path, scoped, c.body)
+			if status != c.status || c.field != "" && fieldOf(body) != c.field {
+				t.Errorf("status %d (%s), want %d naming %q", status, body, c.status, c.field)
+			}
+		})
+	}
+	// Nothing the refused requests aimed at changed.
+	for _, token := range []string{bKey, abKey, e.admin} {
+		e.must(t, "GET", "/v1/teams/teamb", token, nil, 200, nil)
+	}
+	e.must(t, "GET", "/v1/teams/teama", e.admin, nil, 200, nil)
+	e.must(t, "GET", "/v1/teams/teamc", e.admin, nil, 404, nil)
+
+	// Within its teams it may make and revoke keys, admin keys included.
+	var made NewKey
+	e.must(t, "POST", "/v1/keys", scoped, KeyRequest{Name: "deputy", Role: rounds.AccessAdmin, Teams: []string{"teama"}}, 201, &made)
+	e.must(t, "GET", "/v1/teams/teama", made.Token, nil, 200, nil)
+	e.must(t, "GET", "/v1/teams/teamb", made.Token, nil, 403, nil)
+	e.must(t, "DELETE", "/v1/keys/"+keyIDOf(aKey), scoped, nil, 204, nil)
+	e.must(t, "GET", "/v1/teams/teama", aKey, nil, 401, nil)
+
+	t.Run("list keys", func(t *testing.T) {
+		var keys []rounds.APIKey
+		e.must(t, "GET", "/v1/keys", scoped, nil, 200, &keys)
+		var ids []string
+		for _, k := range keys {
+			ids = append(ids, k.ID)
+		}
+		slices.Sort(ids)
+		want := []string{keyIDOf(scoped), made.ID}
+		slices.Sort(want)
+		if !slices.Equal(ids, want) {
+			t.Errorf("scoped admin lists keys %v, want only those within its teams %v", ids, want)
+		}
+		e.must(t, "GET", "/v1/keys", e.admin, nil, 200, &keys)
+		if len(keys) != 5 {
+			t.Errorf("global admin lists %d keys, want 5", len(keys))
+		}
+	})
+
+	t.Run("audit", func(t *testing.T) {
+		for _, query := range []string{"", "?team=teama", "?limit=500"} {
+			var p rounds.Page[rounds.AuditEntry]
+			e.must(t, "GET", "/v1/audit"+query, scoped, nil, 200, &p)
+			if p.Total == 0 || p.Total != len(p.Items) {
+				t.Errorf("%s: %d of %d entries, want all of some", query, len(p.Items), p.Total)
+			}
+			for _, en := range p.Items {
+				if en.Team != "teama" {
+					t.Errorf("%s: scoped admin reads entry %d of team %q (%s %s)", query, en.ID, en.Team, en.Action, en.Entity)
+				}
+			}
+		}
+		var p rounds.Page[rounds.AuditEntry]
+		e.must(t, "GET", "/v1/audit", e.admin, nil, 200, &p)
+		teams := map[string]int{}
+		for _, en := range p.Items {
+			teams[en.Team]++
+		}
+		if teams["teama"] == 0 || teams["teamb"] == 0 || teams[""] == 0 {
+			t.Errorf("global admin reads entries of teams %v, want teama, teamb and keys", teams)
+		}
+	})
+}
+
+// TestScopedPlans checks that a job of another team can be neither read
+// nor cancelled, and that the answer does not tell it exists.
+func TestScopedPlans(t *testing.T) {
+	e := newEnv(t, memory.NewStore())
+	e.must(t, "POST", "/v1/teams", e.admin, rounds.Team{ID: "teama", Name: "A"}, 201, nil)
+	e.must(t, "POST", "/v1/teams", e.admin, rounds.Team{ID: "teamb", Name: "B"}, 201, nil)
+	var job rounds.Job
+	e.must(t, "POST", "/v1/plans", e.admin, PlanRequest{Team: "teamb", From: "2025-03-03", To: "2025-03-03"}, 202, &job)
+	for _, role := range []rounds.AccessRole{rounds.AccessAdmin, rounds.AccessCoordinator, rounds.AccessViewer} {
+		token := e.key(t, role, "teama")
+		for _, method := range []string{"GET", "DELETE"} {
+			status, body := e.call(t, method, "/v1/plans/"+job.ID, token, nil)
+			_, ghost := e.call(t, method, "/v1/plans/nosuchjob", token, nil)
+			if method == "DELETE" && role == rounds.AccessViewer {
+				if status != 403 || fieldOf(body) != "role" {
+					t.Errorf("%s %s: %d %s, want 403 naming role", role, method, status, body)
+				}
+				continue
+			}
+			if status != 404 || strings.Replace(string(body), job.ID, "nosuchjob", 1) != string(ghost) {
+				t.Errorf("%s %s another team's job: %d %s, want the 404 of a missing job %s", role, method, status, body, ghost)
+			}
+		}
+	}
+	var got rounds.Job
+	e.must(t, "GET", "/v1/plans/"+job.ID, e.admin, nil, 200, &got)
+	if got.State != rounds.JobQueued {
+		t.Errorf("job state %s after the refused cancels, want queued", got.State)
+	}
+}
+
+// TestGrants checks the order of roles a key may grant: only roles whose
+// every permission the maker holds.
+func TestGrants(t *testing.T) {
+	for _, c := range []struct {
+		maker, role rounds.AccessRole
+		want        bool
+	}{
+		{admin, admin, true},
+		{admin, viewer, true},
+		{coordinator, admin, false},
+		{coordinator, coordinator, true},
+		{coordinator, dispatcher, true},
+		{coordinator, planner, true},
+		{dispatcher, planner, false},
+		{planner, dispatcher, false},
+		{dispatcher, viewer, true},
+		{viewer, planner, false},
+		{viewer, viewer, true},
+	} {
+		if got := grants(c.maker, c.role); got != c.want {
+			t.Errorf("grants(%s, %s) = %v, want %v", c.maker, c.role, got, c.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 	"github.com/roundsdev/rounds"
@@ -13,7 +14,7 @@ func (s *Server) listTeams(c echo.Context) error {
 		return err
 	}
 	k := keyOf(c)
-	if k.Role == rounds.AccessAdmin && len(k.Teams) == 0 {
+	if k.Global() {
 		p, err := s.cfg.Store.Teams(c.Request().Context(), f)
 		if err != nil {
 			return err
@@ -118,23 +119,41 @@ func (s *Server) createKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := mayGrant(keyOf(c), k); err != nil {
+		return err
+	}
 	if err := s.cfg.Store.CreateKey(c.Request().Context(), k); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, NewKey{APIKey: *k, Token: token})
 }
 
+// listKeys lists the keys the caller covers: every key for a global key,
+// else those whose teams are all the caller's.
 func (s *Server) listKeys(c echo.Context) error {
 	keys, err := s.cfg.Store.Keys(c.Request().Context())
 	if err != nil {
 		return err
 	}
+	caller := keyOf(c)
+	keys = slices.DeleteFunc(keys, func(k rounds.APIKey) bool { return !caller.Covers(&k) })
 	return c.JSON(http.StatusOK, keys)
 }
 
+// deleteKey revokes a key the caller covers. A key it does not cover is
+// answered as a missing one, so that a scoped key learns nothing of keys
+// beyond its teams.
 func (s *Server) deleteKey(c echo.Context) error {
-	err := s.cfg.Store.DeleteKey(c.Request().Context(), c.Param("id"))
-	s.keys.drop(c.Param("id"))
+	ctx, id := c.Request().Context(), c.Param("id")
+	k, err := s.cfg.Store.Key(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !keyOf(c).Covers(k) {
+		return rounds.Errorf(rounds.ENOTFOUND, "key %s not found", id)
+	}
+	err = s.cfg.Store.DeleteKey(ctx, id)
+	s.keys.drop(id)
 	if err != nil {
 		return err
 	}
@@ -146,11 +165,17 @@ func (s *Server) readAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	team := c.QueryParam("team")
-	if err := canTouch(keyOf(c), team); team != "" && err != nil {
-		return err
+	// A key reads its own scope's entries whatever the query says; a team
+	// narrows the read to that team, if the key may touch it.
+	k := keyOf(c)
+	scope := rounds.AuditScopeOf(k)
+	if team := c.QueryParam("team"); team != "" {
+		if err := canTouch(k, team); err != nil {
+			return err
+		}
+		scope = rounds.AuditScope{Teams: []string{team}}
 	}
-	p, err := s.cfg.Store.Audit(c.Request().Context(), team, f)
+	p, err := s.cfg.Store.Audit(c.Request().Context(), scope, f)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func expandEpisode(t *testing.T, e *env) {
 	ep := rounds.Episode{ID: "e1", ClientID: "c1", Pathway: rounds.Reablement, Start: "2025-03-27", End: "2025-04-09", Pattern: rounds.ReablementTaper(14)}
 	e.must(t, "POST", "/v1/teams/hf/episodes", coord, ep, 201, nil)
 
-	before, err := e.store.Audit(ctx, "hf", rounds.Filter{})
+	before, err := e.store.Audit(ctx, rounds.AuditScope{Teams: []string{"hf"}}, rounds.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func expandEpisode(t *testing.T, e *env) {
 	if want := 7*4 + 7*3; len(created) != want {
 		t.Fatalf("created %d visits, want %d", len(created), want)
 	}
-	after, err := e.store.Audit(ctx, "hf", rounds.Filter{})
+	after, err := e.store.Audit(ctx, rounds.AuditScope{Teams: []string{"hf"}}, rounds.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,6 +76,9 @@ func rolesOf(p permission) string {
 	for _, r := range allowed[p] {
 		names = append(names, string(r))
 	}
+	if globalOnly[p] {
+		return strings.Join(names, ", ") + "; a key with no teams only"
+	}
 	return strings.Join(names, ", ")
 }
 

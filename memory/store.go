@@ -256,13 +256,13 @@ func (s *Store) DeleteKey(ctx context.Context, id string) error {
 	return s.record(ctx, "", rounds.AuditDelete, "key", id, k, nil)
 }
 
-// Audit returns a page of a team's audit entries, newest first.
-func (s *Store) Audit(_ context.Context, team string, f rounds.Filter) (*rounds.Page[rounds.AuditEntry], error) {
+// Audit returns a page of the audit entries in scope, newest first.
+func (s *Store) Audit(_ context.Context, scope rounds.AuditScope, f rounds.Filter) (*rounds.Page[rounds.AuditEntry], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []rounds.AuditEntry
 	for i := len(s.audit) - 1; i >= 0; i-- {
-		if team == "" || s.audit[i].Team == team {
+		if scope.All || s.audit[i].Team != "" && slices.Contains(scope.Teams, s.audit[i].Team) {
 			out = append(out, s.audit[i])
 		}
 	}

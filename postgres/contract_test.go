@@ -285,6 +285,16 @@ func testKeys(t *testing.T, ctx context.Context, s rounds.Store) {
 	wantCode(t, "delete key", s.DeleteKey(ctx, id), "")
 	_, err = s.Key(ctx, id)
 	wantCode(t, "deleted key", err, rounds.ENOTFOUND)
+
+	global, _, err := rounds.NewAPIKey("root", rounds.AccessAdmin, nil)
+	wantCode(t, "new global key", err, "")
+	wantCode(t, "create global key", s.CreateKey(ctx, global), "")
+	got, err = s.Key(ctx, global.ID)
+	wantCode(t, "get global key", err, "")
+	if got.Teams == nil || !got.Global() || !got.Covers(k) || !got.CanTouch("kc") {
+		t.Errorf("stored global key %+v: want an empty, not null, team list and every team", got)
+	}
+	wantCode(t, "delete global key", s.DeleteKey(ctx, global.ID), "")
 }
 
 func testRosters(t *testing.T, ctx context.Context, s rounds.Store) {
@@ -376,7 +386,7 @@ func testJobs(t *testing.T, ctx context.Context, s rounds.Store) {
 }
 
 func testAudit(t *testing.T, ctx context.Context, s rounds.Store) {
-	p, err := s.Audit(ctx, "rec", rounds.Filter{Limit: 1000})
+	p, err := s.Audit(ctx, rounds.AuditScope{Teams: []string{"rec"}}, rounds.Filter{Limit: 1000})
 	wantCode(t, "audit", err, "")
 	actor := rounds.ActorFromContext(ctx)
 	var sawUpdate bool
@@ -402,10 +412,32 @@ func testAudit(t *testing.T, ctx context.Context, s rounds.Store) {
 	if p.Total != 11 {
 		t.Errorf("team rec has %d audit entries, want 11", p.Total)
 	}
-	all, err := s.Audit(ctx, "", rounds.Filter{})
+	all, err := s.Audit(ctx, rounds.AuditScope{All: true}, rounds.Filter{Limit: rounds.MaxPageSize})
 	wantCode(t, "audit all", err, "")
 	if all.Total <= p.Total {
 		t.Errorf("audit of every team has %d entries, team rec alone %d", all.Total, p.Total)
+	}
+	perTeam := map[string]int{}
+	for _, e := range all.Items {
+		perTeam[e.Team]++
+	}
+	if perTeam[""] == 0 || perTeam["hf"] == 0 || all.Total > len(all.Items) {
+		t.Fatalf("audit of everything: %d of %d entries, per team %v; want them all, keys' (no team) and hf's among them", len(all.Items), all.Total, perTeam)
+	}
+	two, err := s.Audit(ctx, rounds.AuditScope{Teams: []string{"rec", "hf", "nosuchteam"}}, rounds.Filter{Limit: rounds.MaxPageSize})
+	wantCode(t, "audit of two teams", err, "")
+	if two.Total != perTeam["rec"]+perTeam["hf"] {
+		t.Errorf("audit of teams rec and hf has %d entries, want %d", two.Total, perTeam["rec"]+perTeam["hf"])
+	}
+	for _, e := range two.Items {
+		if e.Team != "rec" && e.Team != "hf" {
+			t.Errorf("audit of teams rec and hf returns entry %d of team %q", e.ID, e.Team)
+		}
+	}
+	none, err := s.Audit(ctx, rounds.AuditScope{}, rounds.Filter{})
+	wantCode(t, "audit of no scope", err, "")
+	if none.Total != 0 || len(none.Items) != 0 {
+		t.Errorf("the zero scope reads %d entries, want none", none.Total)
 	}
 }
 
@@ -435,7 +467,7 @@ func testConcurrentUpdates(t *testing.T, ctx context.Context, s rounds.Store) {
 	for err := range errs {
 		wantCode(t, "update", err, "")
 	}
-	p, err := s.Audit(ctx, "conc", rounds.Filter{Limit: 1000})
+	p, err := s.Audit(ctx, rounds.AuditScope{Teams: []string{"conc"}}, rounds.Filter{Limit: 1000})
 	wantCode(t, "audit", err, "")
 	var updates []rounds.AuditEntry
 	for _, e := range p.Items {
@@ -483,7 +515,7 @@ func testCreateAll(t *testing.T, ctx context.Context, s rounds.Store) {
 	wantCode(t, "expand", err, "")
 	ghost := rounds.Visit{ID: "zz", ClientID: "c1", Date: "2025-03-01", DurationMinutes: 30, Priority: rounds.Reablement, Episode: "ghost"}
 	audit := func() int {
-		p, err := s.Audit(ctx, "batch", rounds.Filter{Limit: 1})
+		p, err := s.Audit(ctx, rounds.AuditScope{Teams: []string{"batch"}}, rounds.Filter{Limit: 1})
 		wantCode(t, "audit", err, "")
 		return p.Total
 	}

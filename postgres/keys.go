@@ -93,12 +93,15 @@ type auditRow struct {
 	Total    int       `db:"total"`
 }
 
-// Audit returns a page of a team's audit entries (every entry for team
-// ""), newest first.
-func (s *Store) Audit(ctx context.Context, team string, f rounds.Filter) (*rounds.Page[rounds.AuditEntry], error) {
+// Audit returns a page of the audit entries in scope, newest first.
+func (s *Store) Audit(ctx context.Context, scope rounds.AuditScope, f rounds.Filter) (*rounds.Page[rounds.AuditEntry], error) {
 	var rows []auditRow
+	teams := pq.StringArray(scope.Teams)
+	if teams == nil {
+		teams = pq.StringArray{}
+	}
 	err := s.db.SelectContext(ctx, &rows, `SELECT *, count(*) OVER () AS total FROM audit_log
-		WHERE $1 = '' OR team_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`, team, f.PageLimit(), max(f.Offset, 0))
+		WHERE $1 OR team_id = ANY($2) ORDER BY id DESC LIMIT $3 OFFSET $4`, scope.All, teams, f.PageLimit(), max(f.Offset, 0))
 	if err != nil {
 		return nil, translate(err, "read audit log")
 	}
