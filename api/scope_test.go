@@ -86,6 +86,11 @@ var scopeCases = map[string]scopeCase{
 	"PUT /v1/teams/{team}/visits/{id}":    {ok: 200, scoped: true, body: fixed(fmt.Sprintf(visitBody, "v1"))},
 	"DELETE /v1/teams/{team}/visits/{id}": {ok: 204, scoped: true},
 
+	"POST /v1/teams/{team}/import": {ok: 201, scoped: true, body: func(f *scopeFixture) string {
+		return `{"workers":[` + fmt.Sprintf(workerBody, "w5") + `],"clients":[` + fmt.Sprintf(clientBody, "c5", f.team) + `],"visits":[` +
+			strings.Replace(fmt.Sprintf(visitBody, "v5"), `"c1"`, `"c5"`, 1) + `]}`
+	}},
+
 	"POST /v1/plans": {ok: 202, scoped: true, body: func(f *scopeFixture) string {
 		return `{"team":"` + f.team + `","from":"2025-03-03","to":"2025-03-03"}`
 	}},

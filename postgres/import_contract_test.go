@@ -52,7 +52,7 @@ func counts(tb testing.TB, ctx context.Context, s rounds.Store, team string) [5]
 	n[1], errs[1] = total(s.Clients().List(ctx, team, f))
 	n[2], errs[2] = total(s.Episodes().List(ctx, team, f))
 	n[3], errs[3] = total(s.Visits().List(ctx, team, f))
-	n[4], errs[4] = total(s.Audit(ctx, team, f))
+	n[4], errs[4] = total(s.Audit(ctx, rounds.AuditScope{Teams: []string{team}}, f))
 	for _, err := range errs {
 		if err != nil {
 			tb.Fatal(err)

@@ -29,9 +29,6 @@ func toKey(r keyRow) rounds.APIKey {
 
 // CreateKey stores a key.
 func (s *Store) CreateKey(ctx context.Context, k *rounds.APIKey) error {
-	if k.Teams == nil {
-		k.Teams = []string{} // a global key: an empty array, not NULL
-	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &k.CreatedAt, `INSERT INTO api_keys (id, name, role, teams, hash) VALUES ($1, $2, $3, $4, $5) RETURNING created_at`,
 			k.ID, k.Name, string(k.Role), pq.StringArray(k.Teams), k.Hash)
