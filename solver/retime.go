@@ -43,8 +43,8 @@ type Round struct {
 // back after their shift and its overtime, over their working time or
 // with no room for their break, or double-handed and linked visits that
 // cannot all start as their partners and links require. It is O(V + S)
-// plus the cost of Build and of a schedule from scratch, for V visits
-// and S stops.
+// for V visits and S stops, plus the cost of Build, of a schedule from
+// scratch and of explaining the unassigned visits, as in a solve.
 func Retime(ctx context.Context, req *rounds.Request, src geo.Source, order []Round) (*rounds.Roster, error) {
 	p, err := Build(ctx, req, src)
 	if err != nil {
