@@ -21,7 +21,7 @@ func runGenerate(_ context.Context, args []string, stdout, stderr io.Writer) err
 	linked := fs.Bool("linked-medication", false, "link a client's lunch medication prompt to the morning one (3-6 hours apart) and evening insulin to morning insulin (8-11 hours)")
 	prefs := fs.Bool("preferences", false, "give clients preferred workers: a key worker and a case manager from their network")
 	breaks := fs.Bool("breaks", false, "give shifts over 6 hours the default break (options.break): 30 minutes inside 12:00-14:00")
-	load := fs.Float64("load", 0, fmt.Sprintf("visit minutes as a share of the team's working minutes (0-%g), in place of the size's number of visits; 0 keeps the size's day (borough: 900 visits, a load of about 0.86)", fixtures.MaxLoad))
+	load := fs.Float64("load", 0, fmt.Sprintf("visit minutes as a share of the team's working minutes (0-%g), in place of the size's number of visits; 0 keeps the size's day (borough: 900 visits, a load of about 0.81)", fixtures.MaxLoad))
 	out := fs.String("out", "", "write the request to this file instead of stdout")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
