@@ -42,9 +42,14 @@ func (r *Roster) GeoJSON() *geojson.FeatureCollection {
 	return fc
 }
 
+// tableUnassignedListed is how many unassigned visits WriteTable lists one
+// by one, after their count per reason.
+const tableUnassignedListed = 5
+
 // WriteTable writes the roster for a person to read: a line per route with
-// its stops (and its break, as break@start, between them), then the
-// unassigned visits with their reasons, then totals.
+// its stops (and its break, as break@start, between them), then the number
+// of unassigned visits per reason and the first few of them with their
+// reasons, then totals.
 func (r *Roster) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WORKER\tDATE\tDEPART\tRETURN\tVISITS\tTRAVEL\tWORK\tWAIT\tROUND")
@@ -74,9 +79,12 @@ func (r *Roster) WriteTable(w io.Writer) error {
 		return err
 	}
 	if len(r.Unassigned) > 0 {
-		fmt.Fprintf(w, "\nUnassigned (%d):\n", len(r.Unassigned))
-		for _, u := range r.Unassigned {
+		fmt.Fprintf(w, "\nUnassigned (%d): %s\n", len(r.Unassigned), byReason(r.Unassigned))
+		for _, u := range r.Unassigned[:min(len(r.Unassigned), tableUnassignedListed)] {
 			fmt.Fprintf(w, "  %-12s %-15s %-22s %s\n", u.VisitID, u.Priority, u.Reason, u.Detail)
+		}
+		if more := len(r.Unassigned) - tableUnassignedListed; more > 0 {
+			fmt.Fprintf(w, "  ... and %d more (all of them are in the JSON roster)\n", more)
 		}
 	}
 	t := r.Totals
@@ -111,6 +119,30 @@ func (r *Roster) WriteTable(w io.Writer) error {
 
 func minutes(sec int) string {
 	return fmt.Sprintf("%dh%02d", sec/3600, sec/60%60)
+}
+
+// byReason counts the unassigned visits per reason code, the most frequent
+// first (ties by code): "no_room_in_rounds 5, no_partner 2".
+func byReason(unassigned []Unassigned) string {
+	count := make(map[string]int)
+	for _, u := range unassigned {
+		count[u.Reason]++
+	}
+	codes := make([]string, 0, len(count))
+	for code := range count {
+		codes = append(codes, code)
+	}
+	sort.Slice(codes, func(i, j int) bool {
+		if count[codes[i]] != count[codes[j]] {
+			return count[codes[i]] > count[codes[j]]
+		}
+		return codes[i] < codes[j]
+	})
+	parts := make([]string, len(codes))
+	for i, code := range codes {
+		parts[i] = fmt.Sprintf("%s %d", code, count[code])
+	}
+	return strings.Join(parts, ", ")
 }
 
 func byPriority(m map[Priority]int) string {

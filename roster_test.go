@@ -2,6 +2,7 @@ package rounds
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -61,5 +62,37 @@ func TestRosterWriteTable(t *testing.T) {
 	}
 	if strings.Contains(out, "w2") {
 		t.Errorf("table lists the idle worker w2:\n%s", out)
+	}
+}
+
+// TestRosterWriteTableSummarisesUnassigned checks that a roster with many
+// visits left out prints their count per reason, most frequent first, and
+// lists only the first few of them.
+func TestRosterWriteTableSummarisesUnassigned(t *testing.T) {
+	r := sampleRoster()
+	reasons := []string{ReasonNoCapacity, ReasonNoPartner, ReasonNoCapacity, ReasonUnreachable,
+		ReasonNoCapacity, ReasonNoPartner, ReasonNoCapacity, ReasonNoCapacity}
+	r.Unassigned = nil
+	for i, reason := range reasons {
+		id := fmt.Sprintf("v%d", 10+i)
+		r.Unassigned = append(r.Unassigned, Unassigned{VisitID: id, ClientID: "c2", Priority: Reablement, Reason: reason, Detail: "detail of " + id})
+	}
+	var b bytes.Buffer
+	if err := r.WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	want := "Unassigned (8): no_room_in_rounds 5, no_partner 2, unreachable_in_window 1\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("table lacks the summary %q:\n%s", want, out)
+	}
+	for i := range reasons {
+		listed := strings.Contains(out, fmt.Sprintf("detail of v%d\n", 10+i))
+		if listed != (i < tableUnassignedListed) {
+			t.Errorf("visit %d of %d listed = %v, want only the first %d listed:\n%s", i+1, len(reasons), listed, tableUnassignedListed, out)
+		}
+	}
+	if more := fmt.Sprintf("and %d more", len(reasons)-tableUnassignedListed); !strings.Contains(out, more) {
+		t.Errorf("table lacks %q:\n%s", more, out)
 	}
 }

@@ -12,19 +12,22 @@ import (
 	"github.com/roundsdev/rounds/solver"
 )
 
+// benchSets are the benchmark sets "rounds bench NAME" runs.
+var benchSets = map[string]command{
+	"solomon":   benchSolomon,
+	"mankowska": benchMankowska,
+	"care":      benchCare,
+}
+
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return usagef("want a benchmark set: solomon, mankowska or care")
 	}
-	switch args[0] {
-	case "solomon":
-		return benchSolomon(ctx, args[1:], stdout, stderr)
-	case "mankowska":
-		return benchMankowska(ctx, args[1:], stdout, stderr)
-	case "care":
-		return benchCare(ctx, args[1:], stdout, stderr)
+	set, ok := benchSets[args[0]]
+	if !ok {
+		return usagef("unknown benchmark set %q: want solomon, mankowska or care", args[0])
 	}
-	return usagef("unknown benchmark set %q: want solomon, mankowska or care", args[0])
+	return set(ctx, args[1:], stdout, stderr)
 }
 
 func benchSolomon(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -21,6 +21,8 @@ Usage:
   rounds generate [flags]                  write a realistic generated day as a request
   rounds validate REQUEST.json ROSTER.json check a roster against every hard rule
   rounds bench solomon DIR [flags]         solve the Solomon VRPTW benchmark
+  rounds bench mankowska DIR [flags]       solve the Mankowska et al. home health care benchmark
+  rounds bench care [flags]                plan a generated day once per solver seed and check each roster
   rounds serve [-addr HOST:PORT]           serve the HTTP API (PostgreSQL with DATABASE_URL, else memory)
   rounds worker                            run queued solve jobs from PostgreSQL (DATABASE_URL)
   rounds migrate                           apply the database migrations (DATABASE_URL)

@@ -165,3 +165,26 @@ func TestSolveRejectsBadRequest(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 1 naming the unknown field", code, stderr)
 	}
 }
+
+// TestHelpNamesEveryCommand checks that "rounds help" has a line for every
+// command run dispatches and every benchmark set bench dispatches.
+func TestHelpNamesEveryCommand(t *testing.T) {
+	code, _, help := runCLI(t, "help")
+	if code != 0 {
+		t.Fatalf("help exited %d", code)
+	}
+	var lines []string
+	for name := range commands {
+		if name != "bench" {
+			lines = append(lines, "rounds "+name+" ")
+		}
+	}
+	for name := range benchSets {
+		lines = append(lines, "rounds bench "+name+" ")
+	}
+	for _, line := range lines {
+		if !strings.Contains(help, "\n  "+line) {
+			t.Errorf("help has no line for %q:\n%s", strings.TrimSpace(line), help)
+		}
+	}
+}
