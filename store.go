@@ -49,11 +49,15 @@ func (t *Team) HasSkill(s Skill) bool {
 	return len(t.Skills) == 0 || slices.Contains(t.Skills, s)
 }
 
-// ValidID checks an identifier: 1 to 64 letters, digits, '-', '_' or '.'.
-// It returns an EINVALID *Error naming field otherwise.
+// ValidID checks an identifier: 1 to 64 letters, digits, '-', '_' or '.',
+// but not "." or "..", which clients that normalise URLs cannot reach. It
+// returns an EINVALID *Error naming field otherwise.
 func ValidID(field, id string) error {
 	if id == "" || len(id) > 64 {
 		return Invalid(field, id, "an id of 1 to 64 characters is required")
+	}
+	if id == "." || id == ".." {
+		return Invalid(field, id, "an id may not be . or .., which URLs cannot carry")
 	}
 	for _, r := range id {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
