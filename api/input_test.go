@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -140,5 +141,39 @@ func TestChunkedBodyOverLimit(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || fieldOf(b) != "body" || req.ContentLength != 0 {
 		t.Errorf("status %d, length %d: %s; want 413 naming body, sent chunked", resp.StatusCode, req.ContentLength, b)
+	}
+}
+
+// TestStaleEditConflicts edits a roster at version 2 as if it were still
+// at version 1: someone else edited first, a 409 conflict, not a 422.
+func TestStaleEditConflicts(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, st.new(t, &solver.Planner{Source: geo.Haversine{}}))
+			e.must(t, "POST", "/v1/teams", e.admin, rounds.Team{ID: "hf", Name: "Hammersmith & Fulham"}, 201, nil)
+			ctx := context.Background()
+			v := &rounds.RosterVersion{Team: "hf", From: "2026-11-25", To: "2026-11-25", Note: "planned",
+				Request: &rounds.Request{Team: "hf"}, Roster: &rounds.Roster{}}
+			if err := e.store.CreateRoster(ctx, v); err != nil {
+				t.Fatal(err)
+			}
+			v.Version, v.Note = 2, "edited"
+			if err := e.store.AddRosterVersion(ctx, v); err != nil {
+				t.Fatal(err)
+			}
+			base := "/v1/teams/hf/rosters/" + v.RosterID + "/edits"
+			for _, tt := range []struct {
+				version, status int
+				code            string
+			}{{1, 409, rounds.ECONFLICT}, {0, 422, rounds.EINVALID}, {3, 422, rounds.EINVALID}} {
+				status, b := e.call(t, "POST", base, e.admin, Edit{Version: tt.version, Op: "move", VisitID: "v1", WorkerID: "w1"})
+				var got ErrorBody
+				json.Unmarshal(b, &got)
+				if status != tt.status || got.Error.Code != tt.code || got.Error.Field != "version" {
+					t.Errorf("version %d: status %d: %s; want %d %s naming version", tt.version, status, b, tt.status, tt.code)
+				}
+			}
+		})
 	}
 }
