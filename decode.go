@@ -100,7 +100,7 @@ func checkText(body []byte) error {
 	}
 	var bad error
 	walkJSON(body, func(n *jsonNode) bool {
-		if n.raw[0] == '"' {
+		if len(n.raw) > 0 && n.raw[0] == '"' {
 			bad = badText(n)
 		}
 		return bad != nil
@@ -233,6 +233,9 @@ func walkJSON(body []byte, visit func(n *jsonNode) bool) {
 			stack = append(stack, &level{path: n.path, object: tok == json.Delim('{'), start: start})
 			continue
 		case json.Delim('}'), json.Delim(']'):
+			if len(stack) == 0 {
+				return // the decoder matches delimiters; this is not reached
+			}
 			top := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			n = &jsonNode{path: top.path, raw: body[top.start:end], start: top.start}
