@@ -82,8 +82,9 @@ func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 
 // checkParams refuses, with a 422 naming the parameter, path parameters
 // that are not ids and query parameters that no store keeps as sent (a
-// NUL, bytes that are not UTF-8), before the handler takes them to the
-// store.
+// NUL, bytes that are not UTF-8), before anything, authorisation
+// included, takes them to the store. An id's syntax is no secret, so this
+// may answer before the key is checked.
 func checkParams(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		for _, name := range c.ParamNames() {
