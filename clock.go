@@ -3,6 +3,7 @@ package rounds
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -51,18 +52,19 @@ func (c Clock) String() string {
 // MarshalJSON writes the clock as a string.
 func (c Clock) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
 
-// UnmarshalJSON reads "HH:MM" or "HH:MM:SS".
+// UnmarshalJSON reads "HH:MM" or "HH:MM:SS". Anything else is a
+// *json.UnmarshalTypeError, which the JSON decoder gives the field's path.
 func (c *Clock) UnmarshalJSON(b []byte) error {
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("time of day must be a string \"HH:MM\", got %s", b)
+	err := json.Unmarshal(b, &s)
+	if err == nil {
+		var v Clock
+		if v, err = ParseClock(s); err == nil {
+			*c = v
+			return nil
+		}
 	}
-	v, err := ParseClock(s)
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
+	return &json.UnmarshalTypeError{Value: jsonKind(b) + " " + string(b), Type: reflect.TypeFor[Clock]()}
 }
 
 // Date is a calendar day written "YYYY-MM-DD".

@@ -49,11 +49,15 @@ func (t *Team) HasSkill(s Skill) bool {
 	return len(t.Skills) == 0 || slices.Contains(t.Skills, s)
 }
 
-// ValidID checks an identifier: 1 to 64 letters, digits, '-', '_' or '.'.
-// It returns an EINVALID *Error naming field otherwise.
+// ValidID checks an identifier: 1 to 64 letters, digits, '-', '_' or '.',
+// but not "." or "..", which clients that normalise URLs cannot reach. It
+// returns an EINVALID *Error naming field otherwise.
 func ValidID(field, id string) error {
 	if id == "" || len(id) > 64 {
 		return Invalid(field, id, "an id of 1 to 64 characters is required")
+	}
+	if id == "." || id == ".." {
+		return Invalid(field, id, "an id may not be . or .., which URLs cannot carry")
 	}
 	for _, r := range id {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
@@ -372,7 +376,7 @@ func ParseToken(token string) (id, secret string, ok bool) {
 		return "", "", false
 	}
 	id, secret, found = strings.Cut(rest, "_")
-	return id, secret, found && id != "" && secret != ""
+	return id, secret, found && ValidID("id", id) == nil && secret != ""
 }
 
 // Verify reports whether secret matches the key, in constant time.

@@ -77,8 +77,8 @@ func TestBadInput(t *testing.T) {
 		field, value             string
 	}{
 		{"unknown field", "POST", "/v1/teams/hf/workers", `{"id":"w2","colour":"red"}`, 422, "colour", "colour"},
-		{"wrong type", "POST", "/v1/teams/hf/workers", `{"id":"w2","role":7}`, 422, "role", "number"},
-		{"impossible time", "POST", "/v1/teams/hf/workers", strings.Replace(worker, `"16:00"`, `"25:00"`, 1), 422, "body", ""},
+		{"wrong type", "POST", "/v1/teams/hf/workers", `{"id":"w2","role":7}`, 422, "role", "7"},
+		{"impossible time", "POST", "/v1/teams/hf/workers", strings.Replace(worker, `"16:00"`, `"25:00"`, 1), 422, "shifts[0].end", `"25:00"`},
 		{"shift ends first", "POST", "/v1/teams/hf/workers", strings.NewReplacer(`"w1"`, `"w2"`, `"16:00"`, `"07:00"`).Replace(worker), 422, "shifts[0]", "08:00-07:00"},
 		{"unknown skill", "POST", "/v1/teams/hf/workers", strings.NewReplacer(`"w1"`, `"w2"`, `"role":"nurse"`, `"role":"nurse","skills":["juggling"]`).Replace(worker), 422, "skills[0]", "juggling"},
 		{"unknown role", "POST", "/v1/teams/hf/workers", strings.NewReplacer(`"w1"`, `"w2"`, `"nurse"`, `"wizard"`).Replace(worker), 422, "role", "wizard"},

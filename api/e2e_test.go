@@ -135,7 +135,7 @@ func endToEnd(t *testing.T, e *env) {
 	if !slices.ContainsFunc(d.Changes, func(c Change) bool { return c.VisitID == moved && c.Change == "moved" }) {
 		t.Errorf("diff 1..2 = %+v, want %s moved", d.Changes, moved)
 	}
-	e.must(t, "POST", base+"/edits", coord, Edit{Version: 1, Op: "move", VisitID: moved, WorkerID: target}, 422, nil) // stale version
+	e.must(t, "POST", base+"/edits", coord, Edit{Version: 1, Op: "move", VisitID: moved, WorkerID: target}, 409, nil) // stale version
 	e.must(t, "POST", base+"/publish", viewer, PublishRequest{Version: 2}, 403, nil)
 	var pub rounds.RosterVersion
 	e.must(t, "POST", base+"/publish", coord, PublishRequest{Version: 2}, 200, &pub)

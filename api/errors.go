@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -49,15 +50,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 	var he *echo.HTTPError
 	var de *rounds.Error
 	var ve *violationsError
+	var tooLarge *http.MaxBytesError
 	switch {
+	case errors.As(err, &tooLarge):
+		status = http.StatusRequestEntityTooLarge
+		body.Error = rounds.Error{Code: rounds.EINVALID, Field: "body", Value: c.Request().Header.Get("Content-Length"),
+			Message: fmt.Sprintf("the request body is over the limit of %d bytes", tooLarge.Limit)}
 	case errors.As(err, &he):
 		status = he.Code
 		msg, _ := he.Message.(string)
 		body.Error = rounds.Error{Code: codeOf(status), Message: msg}
-		if status == http.StatusRequestEntityTooLarge {
-			body.Error.Field, body.Error.Value = "body", c.Request().Header.Get("Content-Length")
-			body.Error.Message = "the request body is too large"
-		}
 	case errors.Is(err, errUnauthenticated):
 		status, body.Error = http.StatusUnauthorized, *errUnauthenticated
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="rounds"`)

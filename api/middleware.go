@@ -67,15 +67,41 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// limitBody caps the request body at MaxBodyBytes: longer bodies fail to
-// decode with a 413.
+// limitBody caps the request body at MaxBodyBytes: a longer body, declared
+// or sent chunked, fails with an *http.MaxBytesError, answered 413.
 func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if r.ContentLength > s.cfg.MaxBodyBytes {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+			return &http.MaxBytesError{Limit: s.cfg.MaxBodyBytes}
 		}
 		r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBodyBytes)
+		return next(c)
+	}
+}
+
+// checkParams refuses, with a 422 naming the parameter, path parameters
+// that are not ids and query parameters that no store keeps as sent (a
+// NUL, bytes that are not UTF-8), before anything, authorisation
+// included, takes them to the store. An id's syntax is no secret, so this
+// may answer before the key is checked.
+func checkParams(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		for _, name := range c.ParamNames() {
+			if err := rounds.ValidID(name, c.Param(name)); err != nil {
+				return err
+			}
+		}
+		for name, values := range c.QueryParams() {
+			if err := rounds.ValidText("query", name); err != nil {
+				return err
+			}
+			for _, v := range values {
+				if err := rounds.ValidText(name, v); err != nil {
+					return err
+				}
+			}
+		}
 		return next(c)
 	}
 }

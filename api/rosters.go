@@ -90,7 +90,11 @@ func (s *Server) editRoster(c echo.Context) error {
 		return err
 	}
 	if e.Version != cur.Version {
-		return rounds.Invalid("version", e.Version, "the roster is at version %d; edit the latest version", cur.Version)
+		err := rounds.Invalid("version", e.Version, "the roster is at version %d; edit the latest version", cur.Version)
+		if e.Version > 0 && e.Version < cur.Version {
+			err.Code = rounds.ECONFLICT // someone else edited it first
+		}
+		return err
 	}
 	next, err := e.apply(ctx, cur, s.cfg.Source)
 	if err != nil {

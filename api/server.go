@@ -86,7 +86,7 @@ func New(cfg Config) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.requestID, s.logRequests, s.limitBody)
 	for _, r := range s.routes() {
-		e.Add(r.method, r.path, r.handler, s.authorize(r))
+		e.Add(r.method, r.path, r.handler, checkParams, s.authorize(r))
 	}
 	s.echo = e
 	return s, nil
