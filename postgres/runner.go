@@ -135,7 +135,7 @@ func (r *Runner) rescue(ctx context.Context) {
 			r.log.Warn("jobs of dead runners not taken back", "err", err)
 		}
 		for _, id := range taken {
-			r.log.Warn("job taken back: its runner sent no heartbeat", "job", id, "for", r.rescueAfter)
+			r.log.Warn("job taken back: its runner sent no heartbeat", "job", id, "for", r.rescueAfter.String())
 		}
 		select {
 		case <-ctx.Done():
