@@ -243,8 +243,8 @@ func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (*rou
 
 // record writes how a run of job ended in tx: cancelled if that was asked
 // for; completed with its roster or report; queued again on a new river
-// job if the process is stopping (ctx ended) or the run failed in a way
-// another attempt may not; else failed.
+// job if the process is stopping (ctx ended) or the run hit an internal
+// error and has attempts left; else failed.
 func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.Job, roster *rounds.Roster, report *rounds.SimulationReport, runErr error) error {
 	id := job.ID
 	var cancelled bool
