@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -95,8 +96,8 @@ func (s *Store) SubmitJob(ctx context.Context, j *rounds.Job) error {
 		}
 		j.CreatedAt = j.CreatedAt.UTC()
 		j.UpdatedAt = j.CreatedAt
-		if _, err := s.queue.InsertTx(ctx, tx.Tx, jobArgs{JobID: j.ID}, &river.InsertOpts{Queue: QueueName, MaxAttempts: MaxAttempts}); err != nil {
-			return fmt.Errorf("queue job %s: %w", j.ID, err)
+		if err := s.enqueue(ctx, tx, j.ID, time.Time{}); err != nil {
+			return err
 		}
 		c := *j
 		c.Request = nil
@@ -148,4 +149,62 @@ func (s *Store) QueueDepth(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')`)
 	return n, translate(err, "queue depth")
+}
+
+// enqueue queues a river job that runs job id at or after at (a zero at
+// means now), in tx.
+func (s *Store) enqueue(ctx context.Context, tx *sqlx.Tx, id string, at time.Time) error {
+	_, err := s.queue.InsertTx(ctx, tx.Tx, jobArgs{JobID: id}, &river.InsertOpts{Queue: QueueName, MaxAttempts: MaxAttempts, ScheduledAt: at})
+	if err != nil {
+		return fmt.Errorf("queue job %s: %w", id, err)
+	}
+	return nil
+}
+
+// rescueJobs takes back the running jobs whose heartbeat is older than
+// after, their runner having died or stalled: each is queued again on a
+// new river job, or cancelled if a cancel was asked for, or failed if it
+// has had its MaxAttempts. The river job of the lost run is cancelled (it
+// is still running as far as river knows; river's own rescuer settles
+// it). It returns the IDs of the jobs taken back.
+func (s *Store) rescueJobs(ctx context.Context, after time.Duration) ([]string, error) {
+	var taken []string
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var rows []struct {
+			ID         string `db:"id"`
+			State      string `db:"state"`
+			RiverJobID *int64 `db:"river_job_id"`
+		}
+		err := tx.SelectContext(ctx, &rows, `WITH stale AS (
+				SELECT id, river_job_id FROM jobs
+				WHERE state = 'running' AND heartbeat_at < now() - make_interval(secs => $1)
+				FOR UPDATE SKIP LOCKED)
+			UPDATE jobs SET updated_at = now(), river_job_id = NULL,
+				state = CASE WHEN cancel_requested THEN 'cancelled' WHEN attempts >= $2 THEN 'failed' ELSE 'queued' END,
+				error = CASE WHEN NOT cancel_requested AND attempts >= $2 THEN $3 ELSE error END
+			FROM stale WHERE jobs.id = stale.id
+			RETURNING jobs.id, jobs.state, stale.river_job_id`,
+			after.Seconds(), MaxAttempts, fmt.Sprintf("internal error: the job's runner stopped on each of its %d attempts; see the server log", MaxAttempts))
+		if err != nil {
+			return translate(err, "rescue jobs")
+		}
+		for _, r := range rows {
+			if r.RiverJobID != nil {
+				if _, err := s.queue.JobCancelTx(ctx, tx.Tx, *r.RiverJobID); err != nil && !errors.Is(err, river.ErrNotFound) {
+					return fmt.Errorf("rescue job %s: cancel river job %d: %w", r.ID, *r.RiverJobID, err)
+				}
+			}
+			if r.State == string(rounds.JobQueued) {
+				if err := s.enqueue(ctx, tx, r.ID, time.Time{}); err != nil {
+					return err
+				}
+			}
+			taken = append(taken, r.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return taken, nil
 }

@@ -26,22 +26,34 @@ type RunnerConfig struct {
 	Logger *slog.Logger
 	// Workers is how many jobs this process runs at once; default 1.
 	Workers int
-	// PollInterval is how often the runner looks for new jobs and whether a
-	// running job was cancelled; default 500 ms.
+	// PollInterval is how often the runner looks for new jobs and, for
+	// each job it runs, writes the job's heartbeat and looks whether it
+	// was cancelled; default 500 ms.
 	PollInterval time.Duration
-	// RescueStuckJobsAfter is how long a job may run before it is
-	// interrupted, or taken back by another process if its worker died;
-	// default 20 minutes (above the longest solve the API allows).
-	RescueStuckJobsAfter time.Duration
+	// RescueAfter is how old a running job's heartbeat may grow before a
+	// runner takes the job back and queues it again: its runner has died
+	// or stalled. Runners look every RescueAfter/3, so a dead runner's job
+	// runs again within about 4/3 RescueAfter. Default 30 s; it must be at
+	// least 3 poll intervals.
+	RescueAfter time.Duration
 	// ID names this process in river's tables; default river's.
 	ID string
 }
 
 // Runner works the queued solve and simulation jobs of a Store. Several
-// runners in several processes share the queue; a job whose process dies
-// is rescued after RescueStuckJobsAfter and run again by another.
+// runners in several processes share the queue. A running job's runner
+// writes its heartbeat every poll interval, and every runner takes back
+// the jobs whose heartbeat is older than RescueAfter, so the job of a
+// process that died runs again within a minute however long the other
+// jobs' time limits are. Each job's own time limit is its timeout.
 type Runner struct {
-	client *river.Client[*sql.Tx]
+	client      *river.Client[*sql.Tx]
+	s           *Store
+	log         *slog.Logger
+	rescueAfter time.Duration
+	// stopRescue ends the rescue loop; rescuing waits for it.
+	stopRescue context.CancelFunc
+	rescuing   sync.WaitGroup
 }
 
 // NewRunner returns a runner of s's jobs; call Start to begin.
@@ -54,18 +66,24 @@ func NewRunner(s *Store, cfg RunnerConfig) (*Runner, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	w := &jobWorker{s: s, planner: cfg.Planner, log: log, poll: cmp.Or(cfg.PollInterval, 500*time.Millisecond)}
+	rescue := cmp.Or(cfg.RescueAfter, 30*time.Second)
+	if rescue < 3*w.poll {
+		return nil, fmt.Errorf("job runner: rescue after %s must be at least 3 poll intervals (%s)", rescue, 3*w.poll)
+	}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, w); err != nil {
 		return nil, fmt.Errorf("job runner: %w", err)
 	}
-	rescue := cmp.Or(cfg.RescueStuckJobsAfter, 20*time.Minute)
 	client, err := river.NewClient(riverdatabasesql.New(s.db.DB), &river.Config{
 		ID:                cfg.ID,
 		Logger:            slog.New(levelAtLeast{log.Handler(), slog.LevelWarn}),
 		PollOnly:          true,
 		FetchPollInterval: w.poll,
-		// river rescues only jobs that have a timeout, and only after it.
-		JobTimeout:           rescue,
+		// A job's own time limit bounds it (see jobWorker.Work), and the
+		// heartbeat, not river, tells a dead run from a long one. River's
+		// rescuer then only settles the river job of a run taken back,
+		// which rescueJobs has marked cancelled.
+		JobTimeout:           -1,
 		RescueStuckJobsAfter: rescue,
 		RetryPolicy:          retryPolicy{},
 		Queues:               map[string]river.QueueConfig{QueueName: {MaxWorkers: max(cfg.Workers, 1)}},
@@ -74,16 +92,29 @@ func NewRunner(s *Store, cfg RunnerConfig) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("job runner: %w", err)
 	}
-	return &Runner{client: client}, nil
+	return &Runner{client: client, s: s, log: log, rescueAfter: rescue}, nil
 }
 
-// Start starts working jobs in the background.
-func (r *Runner) Start(ctx context.Context) error { return r.client.Start(ctx) }
+// Start starts working jobs, and taking back those of dead runners, in
+// the background.
+func (r *Runner) Start(ctx context.Context) error {
+	if err := r.client.Start(ctx); err != nil {
+		return err
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	r.stopRescue = cancel
+	r.rescuing.Go(func() { r.rescue(rctx) })
+	return nil
+}
 
 // Stop stops fetching jobs and waits for the running ones to finish until
 // ctx ends; then it interrupts them and hands them back to the queue, where
 // another process (or this one, restarted) runs them again.
 func (r *Runner) Stop(ctx context.Context) error {
+	if r.stopRescue != nil {
+		r.stopRescue()
+		r.rescuing.Wait()
+	}
 	err := r.client.Stop(ctx)
 	if err == nil || ctx.Err() == nil {
 		return err
@@ -93,8 +124,30 @@ func (r *Runner) Stop(ctx context.Context) error {
 	return r.client.StopAndCancel(hard)
 }
 
-// retryPolicy retries a job after 1, 2, 3... seconds: a job is retried
-// when its worker died or was stopped, so waiting longer helps nobody.
+// rescue takes back the jobs of dead runners every RescueAfter/3 until
+// ctx ends.
+func (r *Runner) rescue(ctx context.Context) {
+	t := time.NewTicker(r.rescueAfter / 3)
+	defer t.Stop()
+	for {
+		taken, err := r.s.rescueJobs(ctx, r.rescueAfter)
+		if err != nil && ctx.Err() == nil {
+			r.log.Warn("jobs of dead runners not taken back", "err", err)
+		}
+		for _, id := range taken {
+			r.log.Warn("job taken back: its runner sent no heartbeat", "job", id, "for", r.rescueAfter.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// retryPolicy retries a river job after 1, 2, 3... seconds. River retries
+// one only when its run could not record its outcome (a database error);
+// a run that fails or is handed back queues its job on a new river job.
 type retryPolicy struct{}
 
 // NextRetry returns when to run the job again.
@@ -112,9 +165,10 @@ func (h levelAtLeast) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
 }
 
-// jobWorker runs one river job: it loads the job row, plans, and writes
-// the result, the job's completion and river's in one transaction, so a
-// result is written once however often the job runs.
+// jobWorker runs one river job: it takes the job's lease, plans, and
+// writes the outcome, the job's new state and river's in one transaction
+// that checks the lease, so a result is written once however often the
+// job runs.
 type jobWorker struct {
 	river.WorkerDefaults[jobArgs]
 	s       *Store
@@ -123,38 +177,84 @@ type jobWorker struct {
 	poll    time.Duration
 }
 
-// Work runs a job.
+// errJobLost is the cause of a run's end when another runner has taken its
+// job back: the run may write nothing more.
+var errJobLost = errors.New("the job was taken back from this run")
+
+// errOverran is the cause of a run's end when the job outlived its timeout.
+var errOverran = errors.New("the job ran past its time limit")
+
+// Work runs a job. The river job holds the job's lease (river_job_id)
+// from startJob until the job ends, is handed back or is taken back.
 func (w *jobWorker) Work(ctx context.Context, rj *river.Job[jobArgs]) error {
 	id := rj.Args.JobID
-	job, err := w.s.startJob(ctx, id)
-	if err != nil {
-		return err
+	job, err := w.s.startJob(ctx, id, rj.ID)
+	if err != nil || job == nil {
+		return err // nil job: cancelled, finished or run by another river job meanwhile
 	}
-	if job == nil {
-		return nil // cancelled or finished meanwhile
+	roster, report, runErr := w.run(ctx, rj.ID, job)
+	if errors.Is(runErr, errJobLost) {
+		w.log.Warn("job taken back from this runner; another runs it", "job", id, "attempt", job.Attempts)
+		return nil
 	}
-	jctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var progress sync.WaitGroup
-	progress.Go(func() { w.watch(jctx, id, cancel) })
-	roster, report, runErr := rounds.RunJob(jctx, w.planner, job, w.progress(jctx, id))
-	cancel()
-	progress.Wait()
-
 	// Record the outcome even if ctx ended: that is how a stopping
 	// process hands a job back.
 	octx, ocancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer ocancel()
-	if w.s.cancelRequested(octx, id) {
-		if err := w.s.finishJob(octx, id, rounds.JobCancelled, ""); err != nil {
+	err = w.s.inTx(octx, func(tx *sqlx.Tx) error {
+		if err := holdJob(octx, tx, id, rj.ID); err != nil {
 			return err
 		}
-		return river.JobCancel(errors.New("cancelled by request"))
+		if err := w.record(octx, ctx, tx, job, roster, report, runErr); err != nil {
+			return err
+		}
+		_, err := river.JobCompleteTx[*riverdatabasesql.Driver](octx, tx.Tx, rj)
+		return err
+	})
+	if errors.Is(err, errJobLost) {
+		w.log.Warn("job taken back from this runner before it could record its result; another runs it", "job", id, "attempt", job.Attempts)
+		return nil
 	}
-	if runErr != nil {
-		return w.failed(octx, ctx, rj, runErr)
+	return err
+}
+
+// run plans job under its time limit, writing its heartbeat and progress
+// as lease holder, and stopping if it is cancelled or taken back (then it
+// returns errJobLost) or overruns (errOverran).
+func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (*rounds.Roster, *rounds.SimulationReport, error) {
+	jctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if limit := timeLimit(job); limit > 0 {
+		var stop context.CancelFunc
+		jctx, stop = context.WithTimeoutCause(jctx, limit, errOverran)
+		defer stop()
 	}
-	return w.s.inTx(octx, func(tx *sqlx.Tx) error {
+	var watching sync.WaitGroup
+	watching.Go(func() { w.watch(jctx, job.ID, lease, cancel) })
+	roster, report, err := rounds.RunJob(jctx, w.planner, job, w.progress(jctx, job.ID, lease))
+	cause := context.Cause(jctx)
+	cancel(nil)
+	watching.Wait()
+	if errors.Is(cause, errJobLost) || errors.Is(cause, errOverran) {
+		return nil, nil, cause
+	}
+	return roster, report, err
+}
+
+// record writes how a run of job ended in tx: cancelled if that was asked
+// for; completed with its roster or report; queued again on a new river
+// job if the process is stopping (ctx ended) or the run hit an internal
+// error and has attempts left; else failed.
+func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.Job, roster *rounds.Roster, report *rounds.SimulationReport, runErr error) error {
+	id := job.ID
+	var cancelled bool
+	if err := tx.GetContext(octx, &cancelled, `SELECT cancel_requested FROM jobs WHERE id = $1`, id); err != nil {
+		return translate(err, "job "+id)
+	}
+	switch {
+	case cancelled:
+		return finishJobTx(octx, tx, id, rounds.JobCancelled, "", nil, "")
+	case runErr == nil:
 		var rosterID string
 		if roster != nil {
 			v := &rounds.RosterVersion{Team: job.Team, From: job.From, To: job.To, JobID: id, Note: "planned", Request: job.Request, Roster: roster}
@@ -163,47 +263,54 @@ func (w *jobWorker) Work(ctx context.Context, rj *river.Job[jobArgs]) error {
 			}
 			rosterID = v.RosterID
 		}
-		if err := finishJobTx(octx, tx, id, rounds.JobCompleted, rosterID, report, ""); err != nil {
-			return err
-		}
-		_, err := river.JobCompleteTx[*riverdatabasesql.Driver](octx, tx.Tx, rj)
-		return err
-	})
-}
-
-// failed records a run that ended in err. If the process is stopping, the
-// job goes back to the queue; a bad request fails at once; anything else
-// is retried until the last attempt.
-func (w *jobWorker) failed(octx, ctx context.Context, rj *river.Job[jobArgs], err error) error {
-	id := rj.Args.JobID
-	if ctx.Err() != nil {
-		if e := w.s.finishJob(octx, id, rounds.JobQueued, ""); e != nil {
-			return e
-		}
-		return fmt.Errorf("job %s handed back: %w", id, ctx.Err())
+		return finishJobTx(octx, tx, id, rounds.JobCompleted, rosterID, report, "")
+	case ctx.Err() != nil:
+		w.log.Info("job handed back", "job", id, "attempt", job.Attempts)
+		return w.s.requeueTx(octx, tx, id, time.Time{})
+	case errors.Is(runErr, errOverran):
+		w.log.Error("job failed", "job", id, "attempt", job.Attempts, "err", runErr, "limit", timeLimit(job))
+		return finishJobTx(octx, tx, id, rounds.JobFailed, "", nil, fmt.Sprintf("internal error: the job ran past its time limit of %s; see the server log", timeLimit(job)))
 	}
-	code := rounds.ErrorCode(err)
+	code := rounds.ErrorCode(runErr)
 	if code == rounds.EINTERNAL {
-		w.log.Error("job failed", "job", id, "attempt", rj.Attempt, "err", err)
-		if rj.Attempt < rj.MaxAttempts {
-			if e := w.s.finishJob(octx, id, rounds.JobQueued, ""); e != nil {
-				return e
-			}
-			return err
+		w.log.Error("job failed", "job", id, "attempt", job.Attempts, "err", runErr)
+		if job.Attempts < MaxAttempts {
+			return w.s.requeueTx(octx, tx, id, time.Now().Add(time.Duration(job.Attempts)*time.Second))
 		}
 	}
 	msg := "internal error: the job failed; see the server log"
 	if code != rounds.EINTERNAL {
-		msg = err.Error()
+		msg = runErr.Error()
 	}
-	if e := w.s.finishJob(octx, id, rounds.JobFailed, msg); e != nil {
-		return e
-	}
-	return river.JobCancel(err)
+	return finishJobTx(octx, tx, id, rounds.JobFailed, "", nil, msg)
 }
 
-// watch cancels the job's context when someone asks for it to stop.
-func (w *jobWorker) watch(ctx context.Context, id string, cancel context.CancelFunc) {
+// timeLimit is how long a run of job may take: its request's time limit
+// (10 s if it sets none, as the planner does), once per day for a
+// simulation, doubled and a minute added for building the problem and
+// storing the result; 0 (none) for a search bounded by iterations alone.
+func timeLimit(job *rounds.Job) time.Duration {
+	if job.Request == nil {
+		return 0
+	}
+	o := job.Request.Options
+	limit := time.Duration(o.TimeLimitSeconds * float64(time.Second))
+	if limit == 0 {
+		if o.Iterations > 0 {
+			return 0
+		}
+		limit = 10 * time.Second
+	}
+	if job.Kind == rounds.JobSimulate {
+		limit *= time.Duration(job.To.DaysSince(job.From) + 1)
+	}
+	return 2*limit + time.Minute
+}
+
+// watch writes the job's heartbeat every poll interval while the run
+// holds its lease, and cancels the run when someone asks for the job to
+// stop or another runner has taken it back (cause errJobLost).
+func (w *jobWorker) watch(ctx context.Context, id string, lease int64, cancel context.CancelCauseFunc) {
 	t := time.NewTicker(w.poll)
 	defer t.Stop()
 	for {
@@ -211,17 +318,29 @@ func (w *jobWorker) watch(ctx context.Context, id string, cancel context.CancelF
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if w.s.cancelRequested(ctx, id) {
-				cancel()
-				return
+		}
+		var cancelled bool
+		err := w.s.db.GetContext(ctx, &cancelled, `UPDATE jobs SET heartbeat_at = now()
+			WHERE id = $1 AND state = 'running' AND river_job_id = $2 RETURNING cancel_requested`, id, lease)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			cancel(errJobLost)
+			return
+		case err != nil:
+			if ctx.Err() == nil {
+				w.log.Warn("job heartbeat not saved", "job", id, "err", err)
 			}
+		case cancelled:
+			cancel(nil)
+			return
 		}
 	}
 }
 
-// progress returns a callback that stores the best roster's figures, at
-// most once per poll interval.
-func (w *jobWorker) progress(ctx context.Context, id string) func(rounds.Progress) {
+// progress returns a callback that stores the best roster's figures, with
+// a heartbeat, at most once per poll interval while the run holds the
+// job's lease.
+func (w *jobWorker) progress(ctx context.Context, id string, lease int64) func(rounds.Progress) {
 	var last time.Time
 	return func(p rounds.Progress) {
 		if time.Since(last) < w.poll {
@@ -229,21 +348,25 @@ func (w *jobWorker) progress(ctx context.Context, id string) func(rounds.Progres
 		}
 		last = time.Now()
 		b, _ := json.Marshal(p)
-		if _, err := w.s.db.ExecContext(ctx, `UPDATE jobs SET progress = $2, updated_at = now() WHERE id = $1`, id, b); err != nil && ctx.Err() == nil {
+		_, err := w.s.db.ExecContext(ctx, `UPDATE jobs SET progress = $2, heartbeat_at = now(), updated_at = now()
+			WHERE id = $1 AND state = 'running' AND river_job_id = $3`, id, b, lease)
+		if err != nil && ctx.Err() == nil {
 			w.log.Warn("job progress not saved", "job", id, "err", err)
 		}
 	}
 }
 
-// startJob marks a job running and returns it with its request, or nil if
-// it has finished or was cancelled (marking it so if its last worker died
-// before it could).
-func (s *Store) startJob(ctx context.Context, id string) (*rounds.Job, error) {
+// startJob gives the job's lease to river job lease and marks it running,
+// returning it with its request, or nil if it has finished, was cancelled
+// (marking it so if it was queued) or another river job holds it. The
+// river job that holds it may start it again (river retries it when
+// recording its outcome failed).
+func (s *Store) startJob(ctx context.Context, id string, lease int64) (*rounds.Job, error) {
 	var r jobRow
-	err := s.db.GetContext(ctx, &r, `UPDATE jobs SET updated_at = now(),
+	err := s.db.GetContext(ctx, &r, `UPDATE jobs SET updated_at = now(), heartbeat_at = now(), river_job_id = $2,
 		state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END,
 		attempts = attempts + CASE WHEN cancel_requested THEN 0 ELSE 1 END
-		WHERE id = $1 AND state IN ('queued', 'running') RETURNING `+jobColumns+`, request`, id)
+		WHERE id = $1 AND (state = 'queued' OR state = 'running' AND river_job_id = $2) RETURNING `+jobColumns+`, request`, id, lease)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && r.State == string(rounds.JobCancelled) {
 		return nil, nil
 	}
@@ -253,15 +376,27 @@ func (s *Store) startJob(ctx context.Context, id string) (*rounds.Job, error) {
 	return r.toJob()
 }
 
-func (s *Store) cancelRequested(ctx context.Context, id string) bool {
-	var yes bool
-	err := s.db.GetContext(ctx, &yes, `SELECT cancel_requested FROM jobs WHERE id = $1`, id)
-	return err == nil && yes
+// holdJob locks the job's row in tx and returns errJobLost unless it is
+// running under river job lease.
+func holdJob(ctx context.Context, tx *sqlx.Tx, id string, lease int64) error {
+	var held bool
+	err := tx.GetContext(ctx, &held, `SELECT coalesce(state = 'running' AND river_job_id = $2, false) FROM jobs WHERE id = $1 FOR UPDATE`, id, lease)
+	if err != nil {
+		return translate(err, "job "+id)
+	}
+	if !held {
+		return errJobLost
+	}
+	return nil
 }
 
-// finishJob sets a job's state outside any other transaction.
-func (s *Store) finishJob(ctx context.Context, id string, state rounds.JobState, msg string) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error { return finishJobTx(ctx, tx, id, state, "", nil, msg) })
+// requeueTx queues a job again, due at at (now if zero), on a new river
+// job: the lease of the run that held it ends.
+func (s *Store) requeueTx(ctx context.Context, tx *sqlx.Tx, id string, at time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'queued', river_job_id = NULL, updated_at = now() WHERE id = $1`, id); err != nil {
+		return translate(err, "queue job "+id)
+	}
+	return s.enqueue(ctx, tx, id, at)
 }
 
 func finishJobTx(ctx context.Context, tx *sqlx.Tx, id string, state rounds.JobState, rosterID string, report *rounds.SimulationReport, msg string) error {
@@ -272,7 +407,7 @@ func finishJobTx(ctx context.Context, tx *sqlx.Tx, id string, state rounds.JobSt
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE jobs SET state = $2, roster_id = NULLIF($3, ''), report = $4, error = $5, updated_at = now() WHERE id = $1`,
+	_, err := tx.ExecContext(ctx, `UPDATE jobs SET state = $2, roster_id = NULLIF($3, ''), report = $4, error = $5, river_job_id = NULL, updated_at = now() WHERE id = $1`,
 		id, string(state), rosterID, rep, msg)
 	return translate(err, "finish job "+id)
 }
