@@ -270,3 +270,96 @@ func (e *explainer) dropFor(v int, ks []int) (k, drop int, ok bool) {
 	}
 	return k, drop, drop >= 0
 }
+
+// breakHolds reports whether the round tl with v before its pos-th visit
+// keeps its windows, the shift and room for the vehicle's break once
+// change c (rounded as the suggestion says it) is made; true for a
+// vehicle without a break. The explainer sizes changes on rounds without
+// breaks; this keeps it from suggesting one the break defeats. The break
+// goes where the solver puts it (breakPlan: placed on the round's own
+// windows, links aside), and the round is then timed with linked visits
+// held. O(len(tl.visits) + links).
+func (e *explainer) breakHolds(tl *timeline, v, pos int, c change, rw *reqWindows) bool {
+	p, k := e.p, tl.k
+	veh := &p.Vehicles[k]
+	if veh.Break.Duration == 0 {
+		return true
+	}
+	m, _ := e.minutes(k, c, rw)
+	d := int32(m * 60)
+	// v's windows as the solver sees them, and narrowed by its links.
+	latest, vw, vheld := veh.Latest, p.Visits[v].Windows, e.vwin
+	switch c.kind {
+	case rounds.SuggestExtendShift:
+		latest += d
+	case rounds.SuggestCloseWindowLater, rounds.SuggestOpenWindowEarlier:
+		e.cwin = append(e.cwin[:0], rw.windows...)
+		if c.kind == rounds.SuggestCloseWindowLater {
+			e.cwin[c.window].End += d
+		} else {
+			e.cwin[c.window].Start -= d
+		}
+		vw = clip(e.cwin, rw.lo, rw.hi)
+		vheld, _, _ = e.linkClip(v, append(e.hwin[:0], vw...))
+		e.hwin = vheld
+	}
+	// visit returns the visit at index i of the round with v.
+	visit := func(i int) int {
+		switch {
+		case i < pos:
+			return tl.visits[i]
+		case i == pos:
+			return v
+		}
+		return tl.visits[i-1]
+	}
+	n := len(tl.visits) + 1
+	mat := &p.Travel[veh.Profile]
+	// First pass, on the windows alone: where the break goes.
+	gap, f0, f1, loc := 0, veh.Earliest, int32(unreachable), veh.Start
+	for i := 0; i < n; i++ {
+		if p.breakHere(k, f0, f1) {
+			gap = i
+		}
+		u, ws := visit(i), vw
+		if u != v {
+			ws = p.Visits[u].Windows
+		}
+		t := mat.At(loc, p.Visits[u].Location)
+		f1 = min(f1, p.breakAfter(k, f0))
+		f0, f1, loc = e.startIn(ws, f0, t, p.Visits[u].Duration), e.startIn(ws, f1, t, p.Visits[u].Duration), p.Visits[u].Location
+	}
+	if p.breakHere(k, f0, f1) {
+		gap = n
+	}
+	// Second pass: the round's times with the break at gap and linked
+	// visits held.
+	f, loc := veh.Earliest, veh.Start
+	for i := 0; i < n; i++ {
+		if i == gap {
+			f = p.breakAfter(k, f)
+		}
+		u, ws := visit(i), vheld
+		if u != v {
+			ws = e.windows(u)
+		}
+		f, loc = e.startIn(ws, f, mat.At(loc, p.Visits[u].Location), p.Visits[u].Duration), p.Visits[u].Location
+	}
+	if gap == n {
+		f = p.breakAfter(k, f)
+	}
+	return f < unreachable && f+mat.At(loc, veh.End) <= latest
+}
+
+// startIn returns when a visit of duration dur with allowed starts ws,
+// reached by travel t from a place left at f, is over, or unreachable.
+func (e *explainer) startIn(ws []Window, f, t, dur int32) int32 {
+	if f >= unreachable {
+		return unreachable
+	}
+	s, ok := firstStart(ws, f+t)
+	if !ok {
+		return unreachable
+	}
+	return s + dur
+}

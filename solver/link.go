@@ -14,30 +14,6 @@ type Link struct {
 	Pair bool
 }
 
-// Option adds a rule to a Problem made by NewProblem.
-type Option func(*Problem)
-
-// WithLinks adds links between visits. Problems with links (or soft
-// windows) are scheduled across routes: a move that delays a linked visit
-// re-times the routes it is coupled to.
-func WithLinks(links []Link) Option {
-	return func(p *Problem) { p.Links = append(p.Links, links...) }
-}
-
-// WithMaxLateness adds to the objective w times the largest lateness of
-// any visit past its SoftEnd (the max-tardiness term of the Mankowska
-// objective).
-func WithMaxLateness(w int64) Option {
-	return func(p *Problem) { p.MaxLateness = w }
-}
-
-// WithContinuity adds to the objective cost for every different worker
-// (Vehicle.Worker) beyond the first who serves the visits of one client
-// (Visit.Client).
-func WithContinuity(cost int64) Option {
-	return func(p *Problem) { p.Continuity = cost }
-}
-
 func checkLink(i int, l Link, visits int, paired []bool) error {
 	f := fmt.Sprintf("links[%d]", i)
 	switch {

@@ -54,7 +54,7 @@ func (s *state) insertPair(rng *rand.Rand, w *scratch, a, b int32) {
 				continue
 			}
 			trials++
-			late, ok := s.trialInsert(best-c, schedItem{k: ca.k, v: a, at: ca.pos - 1}, schedItem{k: cb.k, v: b, at: cb.pos - 1})
+			late, ok := s.trialInsert(best-c, slot{k: ca.k, v: a, at: ca.pos - 1}, slot{k: cb.k, v: b, at: cb.pos - 1})
 			if c += late; ok && c < best {
 				best, bi, bj = c, i, j
 			}

@@ -248,6 +248,30 @@ func NewProblem(travel []geo.Matrix, vehicles []Vehicle, visits []Visit, opts ..
 	return p, nil
 }
 
+// Option adds a rule to a Problem made by NewProblem.
+type Option func(*Problem)
+
+// WithLinks adds links between visits. Problems with links (or soft
+// windows) are scheduled across routes: a move that delays a linked visit
+// re-times the routes it is coupled to.
+func WithLinks(links []Link) Option {
+	return func(p *Problem) { p.Links = append(p.Links, links...) }
+}
+
+// WithMaxLateness adds to the objective w times the largest lateness of
+// any visit past its SoftEnd (the max-tardiness term of the Mankowska
+// objective).
+func WithMaxLateness(w int64) Option {
+	return func(p *Problem) { p.MaxLateness = w }
+}
+
+// WithContinuity adds to the objective cost for every different worker
+// (Vehicle.Worker) beyond the first who serves the visits of one client
+// (Visit.Client).
+func WithContinuity(cost int64) Option {
+	return func(p *Problem) { p.Continuity = cost }
+}
+
 func checkVehicle(k int, veh Vehicle, n, profiles int) error {
 	f := fmt.Sprintf("vehicles[%d]", k)
 	switch {

@@ -373,7 +373,7 @@ func (s *state) scanRoute(rng *rand.Rand, w *scratch, v int32, k int32) {
 			if st, ok := p.earliestStart(v, s.readyAt(k, pos, ready)+tav); !ok || c+s.lateFloorCost(v, k, pos, st) >= w.best {
 				continue
 			}
-			late, ok := s.trialInsert(w.best-c, schedItem{k: k, v: v, at: pos})
+			late, ok := s.trialInsert(w.best-c, slot{k: k, v: v, at: pos})
 			if c += late; !ok || c >= w.best {
 				continue
 			}

@@ -152,7 +152,7 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 		return best, nil
 	}
 
-	temp := newSchedule(first, opt.Iterations)
+	temp := newTemperature(first, opt.Iterations)
 	workers := make([]*searcher, threads)
 	for t := range workers {
 		st := first
@@ -169,7 +169,7 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				w.run(syncEvery, opt.Iterations, limit, begin, temp, &stop)
+				w.anneal(syncEvery, opt.Iterations, limit, begin, temp, &stop)
 			}()
 		}
 		wg.Wait()
@@ -199,10 +199,12 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 	return best, nil
 }
 
-// schedule is the simulated-annealing temperature: it falls geometrically
-// from start to end over a cooling, then starts again at start. A cooling
-// lasts steps steps of a thread, or the whole run when steps is 0.
-type schedule struct {
+// temperature is the simulated-annealing temperature of the search (not
+// to be confused with a schedule, the start times of the visits that
+// Problem.Schedule works out): it falls geometrically from start to end
+// over a cooling, then starts again at start. A cooling lasts steps steps
+// of a thread, or the whole run when steps is 0.
+type temperature struct {
 	start, end float64
 	steps      int64
 }
@@ -222,11 +224,11 @@ type schedule struct {
 // more cost), and on the day they did not help.
 const coolSteps = 20_000
 
-// newSchedule scales the temperature to the average arc of s: from 3
+// newTemperature scales the temperature to the average arc of s: from 3
 // times it down to a twentieth. A problem with links or soft windows, and
 // a run bounded by no more iterations than a cooling, cool once over the
 // run.
-func newSchedule(s *state, iterLimit int) schedule {
+func newTemperature(s *state, iterLimit int) temperature {
 	assigned := len(s.routeOf) - s.missing
 	arcs := assigned
 	for k := range s.routes {
@@ -238,7 +240,7 @@ func newSchedule(s *state, iterLimit int) schedule {
 	if travel := s.routed - s.assignment(); arcs > 0 && travel > 0 {
 		avg = float64(travel) / float64(arcs)
 	}
-	c := schedule{start: 3 * avg, end: 0.05 * avg}
+	c := temperature{start: 3 * avg, end: 0.05 * avg}
 	if !s.p.rich && (iterLimit <= 0 || iterLimit > coolSteps) {
 		c.steps = coolSteps
 	}
@@ -247,7 +249,7 @@ func newSchedule(s *state, iterLimit int) schedule {
 
 // at returns the temperature at a thread's step, frac of the way through
 // the run.
-func (c schedule) at(step int64, frac float64) float64 {
+func (c temperature) at(step int64, frac float64) float64 {
 	if c.steps > 0 {
 		frac = float64(step%c.steps) / float64(c.steps)
 	}
@@ -261,7 +263,7 @@ type searcher struct {
 	w     *scratch
 	best  *Solution
 	iters int64
-	frac  float64 // of the run done, for a schedule with one cooling
+	frac  float64 // of the run done, for a temperature with one cooling
 }
 
 func newSearcher(s *state, seed int64, start *Solution) *searcher {
@@ -276,9 +278,10 @@ func (r *searcher) adopt(sol *Solution) {
 	copySolution(r.best, sol)
 }
 
-// run makes up to n steps, fewer if stop is set or the iteration limit is
-// reached.
-func (r *searcher) run(n int, iterLimit int, limit time.Duration, begin time.Time, temp schedule, stop *atomic.Bool) {
+// anneal makes up to n ruin-and-recreate steps, each kept or rolled back
+// by simulated-annealing acceptance at temperature temp, fewer if stop is
+// set or the iteration limit is reached.
+func (r *searcher) anneal(n int, iterLimit int, limit time.Duration, begin time.Time, temp temperature, stop *atomic.Bool) {
 	s := r.s
 	for i := 0; i < n; i++ {
 		if iterLimit > 0 && r.iters >= int64(iterLimit) {

@@ -169,17 +169,17 @@ func TestSolveIsDeterministic(t *testing.T) {
 	}
 }
 
-// TestScheduleCoolsAgain checks that the temperature falls from start to
+// TestTemperatureCoolsAgain checks that the temperature falls from start to
 // end over each cooling and then starts again, and that a run bounded by
 // fewer iterations than a cooling, or on a problem with links or soft
 // windows, cools once over the run.
-func TestScheduleCoolsAgain(t *testing.T) {
+func TestTemperatureCoolsAgain(t *testing.T) {
 	p := randomProblem(t, 3, 50, 4)
 	s := newState(p)
 	s.regret()
-	c := newSchedule(s, 0)
+	c := newTemperature(s, 0)
 	if c.steps != coolSteps || c.start <= c.end || c.end <= 0 {
-		t.Fatalf("schedule %+v, want %d steps from a start above a positive end", c, coolSteps)
+		t.Fatalf("temperature %+v, want %d steps from a start above a positive end", c, coolSteps)
 	}
 	for step := int64(1); step < 3*c.steps; step++ {
 		prev, now := c.at(step-1, 0), c.at(step, 0)
@@ -190,14 +190,14 @@ func TestScheduleCoolsAgain(t *testing.T) {
 			t.Fatalf("step %d: temperature %g after %g, want it falling", step, now, prev)
 		}
 	}
-	short := newSchedule(s, 1000)
+	short := newTemperature(s, 1000)
 	if short.steps != 0 || short.at(999, 0) != short.start || short.at(999, 1) != short.end {
-		t.Fatalf("1,000-iteration run: schedule %+v, want one cooling over the run", short)
+		t.Fatalf("1,000-iteration run: temperature %+v, want one cooling over the run", short)
 	}
 	rs := newState(richProblem(t, 3, 40, 4))
 	rs.greedy(rand.New(rand.NewSource(3)))
-	if rich := newSchedule(rs, 0); rich.steps != 0 {
-		t.Fatalf("problem with links: schedule %+v, want one cooling over the run", rich)
+	if rich := newTemperature(rs, 0); rich.steps != 0 {
+		t.Fatalf("problem with links: temperature %+v, want one cooling over the run", rich)
 	}
 }
 

@@ -33,12 +33,13 @@ type state struct {
 
 	bufA, bufB, bufC []int32 // scratch for moves
 
-	// schedule of rich problems (links, soft windows); see sched.go
+	// schedule of rich problems (links, soft windows): the starts
+	// Problem.Schedule gives the routes, kept by prop (propagate.go)
 	start    []int32 // start of each served visit, NotServed otherwise
 	lateSum  int64   // summed lateness costs
 	worst    int32   // largest lateness
 	broken   bool    // the routes have no schedule
-	sc       *sched
+	prop     *propagator
 	oldStart []int32 // journal of the schedule
 	oldLate  int64
 	oldWorst int32
@@ -47,7 +48,7 @@ type state struct {
 	oldFix   int64
 	bufD     []int32 // scratch for local search in rich problems
 	bufE     []int32
-	from     []schedItem // unschedule's reruns
+	from     []slot // unschedule's reruns
 }
 
 func newState(p *Problem) *state {
@@ -80,7 +81,7 @@ func newState(p *Problem) *state {
 		for v := range s.start {
 			s.start[v] = NotServed
 		}
-		s.sc = newSched(nv)
+		s.prop = newPropagator(nv)
 	}
 	return s
 }

@@ -5,6 +5,12 @@ import (
 	"math"
 )
 
+// Timing: Problem.Schedule is the solver's one timing engine, from
+// scratch. A "schedule" in this package is always its result, the start
+// time of every served visit: the search keeps the same starts up to date
+// step by step (the propagator, propagate.go), and the annealing
+// temperature of the search (search.go) is no schedule.
+
 // NotServed is the start Schedule gives a visit on no route.
 const NotServed int32 = math.MinInt32
 

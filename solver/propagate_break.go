@@ -16,7 +16,7 @@ package solver
 // trialGap returns the gap of route in.k with in.v inserted at 0-based
 // index in.at: the visits before the break. It walks the labels from
 // the insertion on and reuses the route's own before it. O(len(route)).
-func (s *state) trialGap(in schedItem) int {
+func (s *state) trialGap(in slot) int {
 	p := s.p
 	k := int(in.k)
 	r := &s.routes[in.k]
@@ -72,10 +72,10 @@ func gapKept(old, now, at int) bool {
 
 // gap returns the gap of route k in the run: the trial gap of a route
 // with an insertion, else the route's own (-1 without a break).
-func (sc *sched) gap(s *state, k int32) int {
-	for j := 0; j < sc.nins; j++ {
-		if sc.ins[j].k == k {
-			return sc.gaps[j]
+func (pr *propagator) gap(s *state, k int32) int {
+	for j := 0; j < pr.nins; j++ {
+		if pr.ins[j].k == k {
+			return pr.gaps[j]
 		}
 	}
 	return int(s.routes[k].gap)
@@ -84,16 +84,16 @@ func (sc *sched) gap(s *state, k int32) int {
 // setGaps fills the trial gaps of the run's insertions, and reports
 // whether every inserted route keeps its visits on their sides of the
 // break (always without breaks).
-func (sc *sched) setGaps(s *state) bool {
+func (pr *propagator) setGaps(s *state) bool {
 	kept := true
-	for j := 0; j < sc.nins; j++ {
-		in := sc.ins[j]
-		sc.gaps[j] = -1
+	for j := 0; j < pr.nins; j++ {
+		in := pr.ins[j]
+		pr.gaps[j] = -1
 		if s.p.Vehicles[in.k].Break.Duration == 0 {
 			continue
 		}
-		sc.gaps[j] = s.trialGap(in)
-		kept = kept && gapKept(int(s.routes[in.k].gap), sc.gaps[j], in.at)
+		pr.gaps[j] = s.trialGap(in)
+		kept = kept && gapKept(int(s.routes[in.k].gap), pr.gaps[j], in.at)
 	}
 	return kept
 }
@@ -105,16 +105,16 @@ func (sc *sched) setGaps(s *state) bool {
 // or the change is positive and reaches limit. The run has been reset
 // with the insertions and their gaps. It changes nothing.
 func (s *state) trialFull(limit int64) (int64, bool) {
-	sc := s.sc
-	var from [len(sc.ins)]schedItem
-	for j := 0; j < sc.nins; j++ {
-		in := sc.ins[j]
-		from[j] = schedItem{k: in.k, at: in.at}
+	pr := s.prop
+	var from [len(pr.ins)]slot
+	for j := 0; j < pr.nins; j++ {
+		in := pr.ins[j]
+		from[j] = slot{k: in.k, at: in.at}
 		if g := int(s.routes[in.k].gap); g >= 0 {
-			from[j].at = min(in.at, g, sc.gaps[j])
+			from[j].at = min(in.at, g, pr.gaps[j])
 		}
 	}
-	sum, worst, ok := s.rerun(from[:sc.nins]...)
+	sum, worst, ok := s.rerun(from[:pr.nins]...)
 	if !ok {
 		return 0, false
 	}
@@ -132,19 +132,19 @@ func (s *state) trialFull(limit int64) (int64, bool) {
 // start keeps its value, since none of the visits it waits for changes.
 // It returns the summed lateness cost and the largest lateness of the
 // schedule, and false if there is none. O(visits rerun · passes).
-func (s *state) rerun(from ...schedItem) (int64, int32, bool) {
+func (s *state) rerun(from ...slot) (int64, int32, bool) {
 	p := s.p
-	sc := s.sc
-	sc.trial = false
+	pr := s.prop
+	pr.trial = false
 	for _, f := range from {
-		sc.resetAfter(s, f.k, f.at)
+		pr.resetAfter(s, f.k, f.at)
 	}
-	if !sc.run(s) {
+	if !pr.drain(s) {
 		return 0, 0, false
 	}
 	sum, worst := s.lateSum, int32(0)
-	for _, u := range sc.changed {
-		t := sc.val[u]
+	for _, u := range pr.changed {
+		t := pr.val[u]
 		if t == NotServed {
 			return 0, 0, false
 		}
@@ -157,7 +157,7 @@ func (s *state) rerun(from ...schedItem) (int64, int32, bool) {
 	}
 	if worst < s.worst { // the largest lateness may have been rerun away
 		for v, k := range s.routeOf {
-			if k >= 0 && sc.mark[v] != sc.gen {
+			if k >= 0 && pr.mark[v] != pr.gen {
 				worst = max(worst, p.lateness(int32(v), s.start[v]))
 			}
 		}
@@ -170,29 +170,29 @@ func (s *state) rerun(from ...schedItem) (int64, int32, bool) {
 // route or linked to one of them, closed under both, and queues each
 // route from its first visit reset. The visits reset on a route are a
 // suffix of it. O(visits reset + their links).
-func (sc *sched) resetAfter(s *state, k int32, lo int) {
+func (pr *propagator) resetAfter(s *state, k int32, lo int) {
 	p := s.p
-	sc.stack = sc.stack[:0]
+	pr.stack = pr.stack[:0]
 	suffix := func(k int32, i int) {
-		n := sc.size(s, k)
+		n := pr.size(s, k)
 		for j := i; j < n; j++ {
-			v := sc.at(s, k, j)
-			if sc.mark[v] == sc.gen && sc.val[v] == NotServed {
+			v := pr.at(s, k, j)
+			if pr.mark[v] == pr.gen && pr.val[v] == NotServed {
 				break
 			}
-			sc.set(v, NotServed)
-			sc.stack = append(sc.stack, v)
+			pr.set(v, NotServed)
+			pr.stack = append(pr.stack, v)
 		}
-		sc.queue = append(sc.queue, schedItem{k: k, at: i})
+		pr.queue = append(pr.queue, slot{k: k, at: i})
 	}
 	suffix(k, lo)
-	for len(sc.stack) > 0 {
-		v := sc.stack[len(sc.stack)-1]
-		sc.stack = sc.stack[:len(sc.stack)-1]
+	for len(pr.stack) > 0 {
+		v := pr.stack[len(pr.stack)-1]
+		pr.stack = pr.stack[:len(pr.stack)-1]
 		for _, li := range p.links(v) {
 			w := p.other(li, v)
-			kw, iw, served := sc.where(s, w)
-			if served && !(sc.mark[w] == sc.gen && sc.val[w] == NotServed) {
+			kw, iw, served := pr.where(s, w)
+			if served && !(pr.mark[w] == pr.gen && pr.val[w] == NotServed) {
 				suffix(kw, iw)
 			}
 		}

@@ -2,27 +2,31 @@ package solver
 
 import "math"
 
-// Scheduling across routes, for problems with links or soft windows. The
-// state keeps the earliest start of every served visit: the least fixed
-// point of "a visit starts once its worker has arrived, its window is
-// open and its links allow". A step that removes visits recomputes the
-// starts that may fall (unschedule, rerun); an insertion is evaluated by
-// propagating the delays it causes from the current starts (starts only
-// grow when a visit is added and no break moves), over a copy-on-write
-// overlay, so that the routes and the starts are left untouched. Either
-// way the starts equal a schedule from scratch (reschedule). Neither
-// allocates once buffers have grown.
+// Keeping the schedule across routes, for problems with links or soft
+// windows. The schedule is the one Problem.Schedule works out from
+// scratch (timing.go), the solver's one timing engine; the search cannot
+// afford that at every step, so the state keeps the same starts up to
+// date by propagation, here: the earliest start of every served visit,
+// the least fixed point of "a visit starts once its worker has arrived,
+// its window is open and its links allow". A step that removes visits
+// recomputes the starts that may fall (unschedule, rerun); an insertion
+// is evaluated by propagating the delays it causes from the current
+// starts (starts only grow when a visit is added and no break moves),
+// over a copy-on-write overlay, so that the routes and the starts are
+// left untouched. Either way the starts equal a schedule from scratch
+// (reschedule). Neither allocates once buffers have grown.
 
-// sched is the propagation engine of one state.
-type sched struct {
+// propagator is the propagation engine of one state: it keeps the
+// state's schedule equal to Problem.Schedule's.
+type propagator struct {
 	val     []int32 // overlay starts; val[v] is valid when mark[v] == gen
 	mark    []int64
 	gen     int64
 	changed []int32 // visits given an overlay value in this run
-	queue   []schedItem
-	stack   []int32      // visits to reset (resetAfter)
-	ins     [2]schedItem // trial insertions: visit ins[i].v at index ins[i].at of route ins[i].k
-	gaps    [2]int       // gaps[i]: the break's gap in route ins[i].k with its insertion (schedbreak.go)
+	queue   []slot
+	stack   []int32 // visits to reset (resetAfter)
+	ins     [2]slot // trial insertions: visit ins[i].v at index ins[i].at of route ins[i].k
+	gaps    [2]int  // gaps[i]: the break's gap in route ins[i].k with its insertion (propagate_break.go)
 	nins    int
 	budget  int
 	// A trial run sums the lateness cost it adds as it goes (late, and
@@ -34,47 +38,49 @@ type sched struct {
 	limit int64
 }
 
-type schedItem struct {
+// slot is a place on a route: 0-based index at of route k, and for an
+// insertion the visit v put there.
+type slot struct {
 	k, v int32
 	at   int
 }
 
-func newSched(nv int) *sched {
-	return &sched{val: make([]int32, nv), mark: make([]int64, nv)}
+func newPropagator(nv int) *propagator {
+	return &propagator{val: make([]int32, nv), mark: make([]int64, nv)}
 }
 
 // reset starts a run over the state's routes with the given insertions.
-func (sc *sched) reset(s *state, ins ...schedItem) {
-	sc.gen++
-	sc.changed = sc.changed[:0]
-	sc.queue = sc.queue[:0]
-	sc.nins = copy(sc.ins[:], ins)
-	stops := len(s.routeOf) - s.missing + sc.nins
-	sc.budget = stops*(stops+2) + 1024
+func (pr *propagator) reset(s *state, ins ...slot) {
+	pr.gen++
+	pr.changed = pr.changed[:0]
+	pr.queue = pr.queue[:0]
+	pr.nins = copy(pr.ins[:], ins)
+	stops := len(s.routeOf) - s.missing + pr.nins
+	pr.budget = stops*(stops+2) + 1024
 }
 
 // get returns the start of v in the run: the overlay value, else the
 // state's.
-func (sc *sched) get(s *state, v int32) int32 {
-	if sc.mark[v] == sc.gen {
-		return sc.val[v]
+func (pr *propagator) get(s *state, v int32) int32 {
+	if pr.mark[v] == pr.gen {
+		return pr.val[v]
 	}
 	return s.start[v]
 }
 
-func (sc *sched) set(v int32, t int32) {
-	if sc.mark[v] != sc.gen {
-		sc.mark[v] = sc.gen
-		sc.changed = append(sc.changed, v)
+func (pr *propagator) set(v int32, t int32) {
+	if pr.mark[v] != pr.gen {
+		pr.mark[v] = pr.gen
+		pr.changed = append(pr.changed, v)
 	}
-	sc.val[v] = t
+	pr.val[v] = t
 }
 
 // size returns the length of route k with the run's insertions.
-func (sc *sched) size(s *state, k int32) int {
+func (pr *propagator) size(s *state, k int32) int {
 	n := len(s.routes[k].visits)
-	for i := 0; i < sc.nins; i++ {
-		if sc.ins[i].k == k {
+	for i := 0; i < pr.nins; i++ {
+		if pr.ins[i].k == k {
 			n++
 		}
 	}
@@ -83,9 +89,9 @@ func (sc *sched) size(s *state, k int32) int {
 
 // at returns the visit at 0-based index i of route k with the insertion
 // made (at most one per route).
-func (sc *sched) at(s *state, k int32, i int) int32 {
-	for j := 0; j < sc.nins; j++ {
-		if in := &sc.ins[j]; in.k == k {
+func (pr *propagator) at(s *state, k int32, i int) int32 {
+	for j := 0; j < pr.nins; j++ {
+		if in := &pr.ins[j]; in.k == k {
 			switch {
 			case i == in.at:
 				return in.v
@@ -99,10 +105,10 @@ func (sc *sched) at(s *state, k int32, i int) int32 {
 
 // where returns the route and 0-based index of v in the run, and false if
 // v is not served.
-func (sc *sched) where(s *state, v int32) (int32, int, bool) {
-	for j := 0; j < sc.nins; j++ {
-		if sc.ins[j].v == v {
-			return sc.ins[j].k, sc.ins[j].at, true
+func (pr *propagator) where(s *state, v int32) (int32, int, bool) {
+	for j := 0; j < pr.nins; j++ {
+		if pr.ins[j].v == v {
+			return pr.ins[j].k, pr.ins[j].at, true
 		}
 	}
 	k := s.routeOf[v]
@@ -110,8 +116,8 @@ func (sc *sched) where(s *state, v int32) (int32, int, bool) {
 		return -1, 0, false
 	}
 	i := int(s.posOf[v]) - 1
-	for j := 0; j < sc.nins; j++ {
-		if sc.ins[j].k == k && sc.ins[j].at <= i {
+	for j := 0; j < pr.nins; j++ {
+		if pr.ins[j].k == k && pr.ins[j].at <= i {
 			i++
 		}
 	}
@@ -121,16 +127,16 @@ func (sc *sched) where(s *state, v int32) (int32, int, bool) {
 // bound returns the earliest start of v allowed by link li given the
 // other end's start in the run, and false if the other end is not served
 // or not timed yet.
-func (sc *sched) bound(s *state, li int32, v int32) (int32, bool) {
+func (pr *propagator) bound(s *state, li int32, v int32) (int32, bool) {
 	l := &s.p.Links[li]
 	w, gap := int32(l.From), l.MinGap
 	if int(v) == l.From {
 		w, gap = int32(l.To), -l.MaxGap
 	}
-	if _, _, ok := sc.where(s, w); !ok {
+	if _, _, ok := pr.where(s, w); !ok {
 		return 0, false
 	}
-	t := sc.get(s, w)
+	t := pr.get(s, w)
 	if t == NotServed {
 		return 0, false
 	}
@@ -146,29 +152,30 @@ func (p *Problem) other(li int32, v int32) int32 {
 	return int32(l.From)
 }
 
-// run propagates from the queued items until no start changes. A route
-// with a break takes it after its gap-th visit (sched.gap). It returns
+// drain propagates the delays from the queued slots until no start
+// changes. A route with a break takes it after its gap-th visit
+// (propagator.gap). It returns
 // false if a window, a break window or a latest return is broken, or if
 // the waits do not settle within the budget.
-func (sc *sched) run(s *state) bool {
+func (pr *propagator) drain(s *state) bool {
 	p := s.p
-	for qi := 0; qi < len(sc.queue); qi++ {
-		k, i := sc.queue[qi].k, sc.queue[qi].at
+	for qi := 0; qi < len(pr.queue); qi++ {
+		k, i := pr.queue[qi].k, pr.queue[qi].at
 		veh := &p.Vehicles[k]
 		mat := &p.Travel[veh.Profile]
 		t, at := veh.Earliest, int32(veh.Start)
 		if i > 0 {
-			prev := sc.at(s, k, i-1)
-			if sc.get(s, prev) == NotServed {
+			prev := pr.at(s, k, i-1)
+			if pr.get(s, prev) == NotServed {
 				continue // reset (rerun): the route's walk from its first reset visit times this one
 			}
-			t, at = sc.get(s, prev)+p.dur[prev], p.loc[prev]
+			t, at = pr.get(s, prev)+p.dur[prev], p.loc[prev]
 		}
-		n := sc.size(s, k)
-		g := sc.gap(s, k)
+		n := pr.size(s, k)
+		g := pr.gap(s, k)
 		j := i
 		for ; j < n; j++ {
-			if sc.budget--; sc.budget < 0 {
+			if pr.budget--; pr.budget < 0 {
 				return false
 			}
 			if j == g {
@@ -176,10 +183,10 @@ func (sc *sched) run(s *state) bool {
 					return false
 				}
 			}
-			v := sc.at(s, k, j)
+			v := pr.at(s, k, j)
 			lb := t + mat.Values[int(at)*mat.N+int(p.loc[v])]
 			for _, li := range p.links(v) {
-				if b, ok := sc.bound(s, li, v); ok && b > lb {
+				if b, ok := pr.bound(s, li, v); ok && b > lb {
 					lb = b
 				}
 			}
@@ -187,22 +194,22 @@ func (sc *sched) run(s *state) bool {
 			if !ok {
 				return false
 			}
-			old := sc.get(s, v)
+			old := pr.get(s, v)
 			if st <= old {
 				break
 			}
-			if sc.trial && !sc.addLate(s, v, old, st) {
+			if pr.trial && !pr.addLate(s, v, old, st) {
 				return false
 			}
-			sc.set(v, st)
+			pr.set(v, st)
 			for _, li := range p.links(v) {
 				w := p.other(li, v)
-				kw, iw, served := sc.where(s, w)
+				kw, iw, served := pr.where(s, w)
 				if !served {
 					continue
 				}
-				if b, ok := sc.bound(s, li, w); ok && b > sc.get(s, w) {
-					sc.queue = append(sc.queue, schedItem{k: kw, at: iw})
+				if b, ok := pr.bound(s, li, w); ok && b > pr.get(s, w) {
+					pr.queue = append(pr.queue, slot{k: kw, at: iw})
 				}
 			}
 			t, at = st+p.dur[v], p.loc[v]
@@ -220,7 +227,7 @@ func (sc *sched) run(s *state) bool {
 // addLate adds to the trial's lateness cost the move of v's start from
 // old (NotServed for a visit being inserted) to st, and reports whether
 // the cost stays below the trial's limit. O(1).
-func (sc *sched) addLate(s *state, v, old, st int32) bool {
+func (pr *propagator) addLate(s *state, v, old, st int32) bool {
 	p := s.p
 	l := p.lateness(v, st)
 	if l == 0 {
@@ -228,11 +235,11 @@ func (sc *sched) addLate(s *state, v, old, st int32) bool {
 	}
 	if old != NotServed {
 		l0 := p.lateness(v, old)
-		sc.late -= int64(l0) * p.lateCost[v]
+		pr.late -= int64(l0) * p.lateCost[v]
 	}
-	sc.late += int64(l) * p.lateCost[v]
-	sc.worst = max(sc.worst, l)
-	return sc.late+int64(sc.worst-s.worst)*p.MaxLateness < sc.limit
+	pr.late += int64(l) * p.lateCost[v]
+	pr.worst = max(pr.worst, l)
+	return pr.late+int64(pr.worst-s.worst)*p.MaxLateness < pr.limit
 }
 
 // pairsApart reports whether every pair with both halves served rides two
@@ -250,22 +257,22 @@ func (s *state) pairsApart() bool {
 // the objective and the overtime of the scheduled returns. A state without a schedule is marked broken: its cost is
 // prohibitive, so the step that made it is rolled back. O(S·passes).
 func (s *state) reschedule() {
-	sc := s.sc
+	pr := s.prop
 	for v, k := range s.routeOf {
 		if k >= 0 {
 			s.start[v] = NotServed
 		}
 	}
-	sc.reset(s)
-	sc.trial = false
+	pr.reset(s)
+	pr.trial = false
 	for k := range s.routes {
 		if len(s.routes[k].visits) > 0 {
-			sc.queue = append(sc.queue, schedItem{k: int32(k)})
+			pr.queue = append(pr.queue, slot{k: int32(k)})
 		}
 	}
-	s.broken = !sc.run(s) || !s.pairsApart()
-	for _, v := range sc.changed {
-		s.start[v] = sc.val[v]
+	s.broken = !pr.drain(s) || !s.pairsApart()
+	for _, v := range pr.changed {
+		s.start[v] = pr.val[v]
 	}
 	s.lateSum, s.worst = 0, 0
 	for v, k := range s.routeOf {
@@ -308,7 +315,7 @@ func (s *state) unschedule() {
 		s.start[v] = NotServed
 		for _, li := range p.links(v) {
 			if w := p.other(li, v); s.routeOf[w] >= 0 {
-				s.from = append(s.from, schedItem{k: s.routeOf[w], at: int(s.posOf[w]) - 1})
+				s.from = append(s.from, slot{k: s.routeOf[w], at: int(s.posOf[w]) - 1})
 			}
 		}
 	}
@@ -323,9 +330,9 @@ func (s *state) unschedule() {
 				at = min(at, int(g))
 			}
 		}
-		s.from = append(s.from, schedItem{k: k, at: at})
+		s.from = append(s.from, slot{k: k, at: at})
 	}
-	s.sc.reset(s)
+	s.prop.reset(s)
 	sum, worst, ok := s.rerun(s.from...)
 	if !ok { // as reschedule would find, with its partial starts
 		s.reschedule()
@@ -356,7 +363,7 @@ func (s *state) lateness() int64 {
 // propagate updates the schedule after visit v was inserted at 0-based
 // index i of route k, whose break followed gap visits before (-1 without
 // one). An insertion that moves the break across visits reschedules from
-// scratch the starts it can change (rerun, schedbreak.go). Otherwise
+// scratch the starts it can change (rerun, propagate_break.go). Otherwise
 // starts only grow when a visit is added, so the delays are propagated
 // from the current starts, as in trialInsert, and kept: the least fixed
 // point is reached from below. A state whose
@@ -366,10 +373,10 @@ func (s *state) propagate(v, k int32, i int, gap int32) {
 	if s.broken {
 		return
 	}
-	sc := s.sc
-	sc.reset(s)
+	pr := s.prop
+	pr.reset(s)
 	if now := s.routes[k].gap; !gapKept(int(gap), int(now), i) {
-		sum, worst, ok := s.rerun(schedItem{k: k, at: min(i, int(gap), int(now))})
+		sum, worst, ok := s.rerun(slot{k: k, at: min(i, int(gap), int(now))})
 		if !ok || !s.pairsApart() {
 			s.broken = true
 			return
@@ -377,20 +384,20 @@ func (s *state) propagate(v, k int32, i int, gap int32) {
 		s.keepRun(sum, worst)
 		return
 	}
-	sc.trial, sc.late, sc.worst, sc.limit = true, 0, s.worst, math.MaxInt64
-	sc.queue = append(sc.queue, schedItem{k: k, at: i})
-	if u := s.p.pairOf[v]; !sc.run(s) || (u >= 0 && s.routeOf[u] == k) {
+	pr.trial, pr.late, pr.worst, pr.limit = true, 0, s.worst, math.MaxInt64
+	pr.queue = append(pr.queue, slot{k: k, at: i})
+	if u := s.p.pairOf[v]; !pr.drain(s) || (u >= 0 && s.routeOf[u] == k) {
 		s.broken = true
 		return
 	}
-	s.keepRun(s.lateSum+sc.late, sc.worst)
+	s.keepRun(s.lateSum+pr.late, pr.worst)
 }
 
 // keepRun makes the run's starts the state's, with the lateness sum and
 // largest lateness they give, and refreshes the scheduled overtime.
 func (s *state) keepRun(lateSum int64, worst int32) {
-	for _, u := range s.sc.changed {
-		s.start[u] = s.sc.val[u]
+	for _, u := range s.prop.changed {
+		s.start[u] = s.prop.val[u]
 	}
 	s.lateSum, s.worst = lateSum, worst
 	s.fixOvertime()
@@ -402,23 +409,23 @@ func (s *state) keepRun(lateSum int64, worst int32) {
 // if the change reaches limit (the propagation then stops early). It
 // changes nothing. O(visits delayed), plus the inserted routes' lengths
 // with breaks; from scratch if an insertion moves a break across visits.
-func (s *state) trialInsert(limit int64, ins ...schedItem) (int64, bool) {
+func (s *state) trialInsert(limit int64, ins ...slot) (int64, bool) {
 	if s.broken {
 		return 0, false
 	}
-	sc := s.sc
-	sc.reset(s, ins...)
-	if !sc.setGaps(s) {
+	pr := s.prop
+	pr.reset(s, ins...)
+	if !pr.setGaps(s) {
 		return s.trialFull(limit)
 	}
-	sc.trial, sc.late, sc.worst, sc.limit = true, 0, s.worst, limit
+	pr.trial, pr.late, pr.worst, pr.limit = true, 0, s.worst, limit
 	for _, in := range ins {
-		sc.queue = append(sc.queue, schedItem{k: in.k, at: in.at})
+		pr.queue = append(pr.queue, slot{k: in.k, at: in.at})
 	}
-	if !sc.run(s) {
+	if !pr.drain(s) {
 		return 0, false
 	}
-	return sc.late + int64(sc.worst-s.worst)*s.p.MaxLateness, true
+	return pr.late + int64(pr.worst-s.worst)*s.p.MaxLateness, true
 }
 
 // lateFloor returns a lower bound on the lateness that inserting v at

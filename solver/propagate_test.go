@@ -228,7 +228,7 @@ func testTrialInsert(t *testing.T, mk func(testing.TB, int64, int, int) *Problem
 		s := walkedState(t, p, 100)
 		sol := solutionOf(s)
 		base := p.latenessCost(s.start)
-		try := func(ins ...schedItem) {
+		try := func(ins ...slot) {
 			t.Helper()
 			late, ok := s.trialInsert(math.MaxInt64, ins...)
 			routes := make([][]int, len(sol.Routes))
@@ -273,7 +273,7 @@ func testTrialInsert(t *testing.T, mk func(testing.TB, int64, int, int) *Problem
 			for k := range s.routes {
 				for at := 0; at <= s.routes[k].size(); at++ {
 					if u < 0 {
-						try(schedItem{k: int32(k), v: v, at: at})
+						try(slot{k: int32(k), v: v, at: at})
 						continue
 					}
 					if s.routeOf[u] >= 0 || u < v {
@@ -281,7 +281,7 @@ func testTrialInsert(t *testing.T, mk func(testing.TB, int64, int, int) *Problem
 					}
 					for k2 := range s.routes {
 						if k2 != k {
-							try(schedItem{k: int32(k), v: v, at: at}, schedItem{k: int32(k2), v: u, at: s.routes[k2].size() / 2})
+							try(slot{k: int32(k), v: v, at: at}, slot{k: int32(k2), v: u, at: s.routes[k2].size() / 2})
 						}
 					}
 				}
@@ -471,11 +471,11 @@ func testLateFloors(t *testing.T, mk func(testing.TB, int64, int, int) *Problem)
 					if ca[i].k == cb[j].k {
 						continue
 					}
-					late, ok := s.trialInsert(math.MaxInt64, schedItem{k: ca[i].k, v: v, at: ca[i].pos - 1}, schedItem{k: cb[j].k, v: u, at: cb[j].pos - 1})
+					late, ok := s.trialInsert(math.MaxInt64, slot{k: ca[i].k, v: v, at: ca[i].pos - 1}, slot{k: cb[j].k, v: u, at: cb[j].pos - 1})
 					if !ok {
 						continue
 					}
-					a, b := schedItem{k: ca[i].k, v: v, at: ca[i].pos - 1}, schedItem{k: cb[j].k, v: u, at: cb[j].pos - 1}
+					a, b := slot{k: ca[i].k, v: v, at: ca[i].pos - 1}, slot{k: cb[j].k, v: u, at: cb[j].pos - 1}
 					if movesBreak(s, a) || movesBreak(s, b) {
 						continue
 					}
@@ -498,13 +498,13 @@ func testLateFloors(t *testing.T, mk func(testing.TB, int64, int, int) *Problem)
 			for k := int32(0); k < int32(len(s.routes)); k++ {
 				r := &s.routes[k]
 				for at := 0; at <= r.size(); at++ {
-					late, ok := s.trialInsert(math.MaxInt64, schedItem{k: k, v: v, at: at})
+					late, ok := s.trialInsert(math.MaxInt64, slot{k: k, v: v, at: at})
 					tav := p.travel(int(k), r.lc[at], p.loc[v])
 					st, fits := p.earliestStart(v, s.readyAt(k, at, r.es[at]+r.du[at])+tav)
 					if ok && !fits {
 						t.Fatalf("seed %d visit %d at %d of route %d: screened out but fits", seed, v, at, k)
 					}
-					if !ok || movesBreak(s, schedItem{k: k, v: v, at: at}) {
+					if !ok || movesBreak(s, slot{k: k, v: v, at: at}) {
 						continue
 					}
 					if floor := s.lateFloorCost(v, k, at, st); floor > late {
@@ -524,7 +524,7 @@ func testLateFloors(t *testing.T, mk func(testing.TB, int64, int, int) *Problem)
 
 // movesBreak reports whether the insertion moves its route's break across
 // visits.
-func movesBreak(s *state, in schedItem) bool {
+func movesBreak(s *state, in slot) bool {
 	r := &s.routes[in.k]
 	return r.gap >= 0 && !gapKept(int(r.gap), s.trialGap(in), in.at)
 }
