@@ -43,6 +43,12 @@ bench: build
 	$(BIN) bench care -size borough -seeds 1,2,3,4,5 -time 10s
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./benchmarks/
 
+# digests checks that iteration-bounded runs (Solomon r101, c201, rc105;
+# Mankowska B6, E9; the borough day) give the recorded rosters: run it after
+# any refactor that should not change behaviour.
+digests:
+	bash benchmarks/digests.sh -check
+
 lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
