@@ -4,7 +4,7 @@ BIN := bin/rounds
 SEED ?= 1
 TIME ?= 5s
 
-.PHONY: build run stress test bench lint db
+.PHONY: build run stress test bench digests lint db
 
 build:
 	$(GO) build -o $(BIN) ./cmd/rounds
