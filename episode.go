@@ -5,6 +5,62 @@ import (
 	"slices"
 )
 
+// Episode is a spell of care for one client: a rapid-response episode of
+// up to 5 days or a reablement episode of up to 6 weeks.
+type Episode struct {
+	ID       string `json:"id"`
+	ClientID string `json:"clientId"`
+	// Pathway is RapidResponse or Reablement.
+	Pathway Priority `json:"pathway"`
+	Start   Date     `json:"start"`
+	End     Date     `json:"end"`
+	// CaseManager is the ID of the worker responsible for the client.
+	CaseManager string   `json:"caseManager,omitempty"`
+	Goals       []string `json:"goals,omitempty"`
+	// Pattern says which visits the episode needs on each of its days;
+	// Visits expands it.
+	Pattern []PatternStep `json:"pattern,omitempty"`
+}
+
+// The longest episode of each pathway, in days including both ends.
+const (
+	MaxRapidResponseDays = 5
+	MaxReablementDays    = 42
+)
+
+// Validate checks the episode's own fields, its pattern included; it does
+// not look up its client or case manager.
+func (e *Episode) Validate() error {
+	if err := ValidID("id", e.ID); err != nil {
+		return err
+	}
+	if err := ValidID("clientId", e.ClientID); err != nil {
+		return err
+	}
+	limit := map[Priority]int{RapidResponse: MaxRapidResponseDays, Reablement: MaxReablementDays}[e.Pathway]
+	if limit == 0 {
+		return Invalid("pathway", e.Pathway, "want rapid_response or reablement")
+	}
+	start, err := e.Start.Time()
+	if err != nil {
+		return Invalid("start", e.Start, "date must be YYYY-MM-DD")
+	}
+	end, err := e.End.Time()
+	if err != nil {
+		return Invalid("end", e.End, "date must be YYYY-MM-DD")
+	}
+	if end.Before(start) {
+		return Invalid("end", e.End, "episode ends before it starts (%s)", e.Start)
+	}
+	if days := e.End.DaysSince(e.Start) + 1; days > limit {
+		return Invalid("end", e.End, "a %s episode lasts at most %d days, this one %d", e.Pathway, limit, days)
+	}
+	if len(e.Goals) > 50 {
+		return Invalid("goals", len(e.Goals), "at most 50 goals")
+	}
+	return e.validatePattern()
+}
+
 // PatternStep is a run of days of an episode that share their calls: from
 // day FromDay to day ToDay of the episode (day 1 is the episode's Start),
 // each day gets one visit per call.

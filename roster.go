@@ -1,160 +1,215 @@
 package rounds
 
 import (
-	"fmt"
-	"io"
-	"sort"
-	"strings"
-	"text/tabwriter"
+	"time"
 
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
+	"github.com/roundsdev/rounds/geo"
 )
 
-// GeoJSON returns the roster as a GeoJSON FeatureCollection for a map: one
-// LineString per route that has stops (start, each stop, end; properties
-// workerId, date, travelMode, stops, travelSeconds) and one Point per stop
-// (properties visitId, clientId, workerId, start, end, priority, seq).
-func (r *Roster) GeoJSON() *geojson.FeatureCollection {
-	fc := geojson.NewFeatureCollection()
-	for _, rt := range r.Routes {
-		if len(rt.Stops) == 0 {
-			continue
-		}
-		line := orb.LineString{rt.Start.Point()}
-		for i, s := range rt.Stops {
-			line = append(line, s.Location.Point())
-			p := geojson.NewFeature(s.Location.Point())
-			p.Properties = geojson.Properties{
-				"visitId": s.VisitID, "clientId": s.ClientID, "workerId": rt.WorkerID, "date": string(rt.Date),
-				"start": s.Start.String(), "end": s.End.String(), "priority": string(s.Priority), "seq": i + 1,
-			}
-			fc.Append(p)
-		}
-		line = append(line, rt.End.Point())
-		f := geojson.NewFeature(line)
-		f.Properties = geojson.Properties{
-			"workerId": rt.WorkerID, "date": string(rt.Date), "travelMode": string(rt.TravelMode),
-			"stops": len(rt.Stops), "travelSeconds": rt.TravelSeconds,
-		}
-		fc.Append(f)
-	}
-	return fc
+// RosterStatus is where a roster version is in its life.
+type RosterStatus string
+
+// The statuses of a roster version.
+const (
+	// RosterDraft is a version nobody has published.
+	RosterDraft RosterStatus = "draft"
+	// RosterPublished is the version workers follow.
+	RosterPublished RosterStatus = "published"
+	// RosterSuperseded was published until a later version was.
+	RosterSuperseded RosterStatus = "superseded"
+)
+
+// RosterVersion is one version of a team's roster for a date range. A plan
+// creates version 1; each accepted manual edit adds the next version.
+type RosterVersion struct {
+	RosterID string       `json:"rosterId"`
+	Team     string       `json:"team"`
+	Version  int          `json:"version"`
+	Status   RosterStatus `json:"status"`
+	From     Date         `json:"from"`
+	To       Date         `json:"to"`
+	// JobID is the plan job that produced version 1.
+	JobID string `json:"jobId,omitempty"`
+	// Note says what made this version ("planned", "move v12 to w3").
+	Note      string    `json:"note,omitempty"`
+	CreatedBy string    `json:"createdBy,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	// Request is what was planned, pins included; edits are checked
+	// against it.
+	Request *Request `json:"request,omitempty"`
+	Roster  *Roster  `json:"roster,omitempty"`
 }
 
-// tableUnassignedListed is how many unassigned visits WriteTable lists one
-// by one, after their count per reason.
-const tableUnassignedListed = 5
-
-// WriteTable writes the roster for a person to read: a line per route with
-// its stops (and its break, as break@start, between them), then the number
-// of unassigned visits per reason and the first few of them with their
-// reasons, then totals.
-func (r *Roster) WriteTable(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WORKER\tDATE\tDEPART\tRETURN\tVISITS\tTRAVEL\tWORK\tWAIT\tROUND")
-	for _, rt := range r.Routes {
-		if len(rt.Stops) == 0 {
-			continue
-		}
-		var round strings.Builder
-		brk := rt.Break
-		for i, s := range rt.Stops {
-			if i > 0 {
-				round.WriteString(" ")
-			}
-			if brk != nil && brk.Start < s.Start {
-				fmt.Fprintf(&round, "break@%s ", brk.Start)
-				brk = nil
-			}
-			fmt.Fprintf(&round, "%s@%s", s.VisitID, s.Start)
-		}
-		if brk != nil {
-			fmt.Fprintf(&round, " break@%s", brk.Start)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", rt.WorkerID, rt.Date, rt.Depart, rt.Return,
-			len(rt.Stops), minutes(rt.TravelSeconds), minutes(rt.WorkSeconds), minutes(rt.WaitSeconds), round.String())
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if len(r.Unassigned) > 0 {
-		fmt.Fprintf(w, "\nUnassigned (%d): %s\n", len(r.Unassigned), byReason(r.Unassigned))
-		for _, u := range r.Unassigned[:min(len(r.Unassigned), tableUnassignedListed)] {
-			fmt.Fprintf(w, "  %-12s %-15s %-22s %s\n", u.VisitID, u.Priority, u.Reason, u.Detail)
-		}
-		if more := len(r.Unassigned) - tableUnassignedListed; more > 0 {
-			fmt.Fprintf(w, "  ... and %d more (all of them are in the JSON roster)\n", more)
-		}
-	}
-	t := r.Totals
-	fmt.Fprintf(w, "\nVisits: %d assigned of %d (%s); unassigned %d (%s)\n", t.Assigned, t.Visits,
-		byPriority(t.AssignedByPriority), t.Unassigned, byPriority(t.UnassignedByPriority))
-	_, err := fmt.Fprintf(w, "Workers used: %d; travel %s, work %s, waiting %s\n", t.WorkersUsed,
-		minutes(t.TravelSeconds), minutes(t.WorkSeconds), minutes(t.WaitSeconds))
-	if err != nil {
-		return err
-	}
-	if t.MeanDistinctWorkers > 0 {
-		if _, err := fmt.Fprintf(w, "Continuity: a client with two or more visits sees %.2f workers on average; %.0f%% of visits by a preferred worker\n",
-			t.MeanDistinctWorkers, 100*t.PreferredShare); err != nil {
-			return err
-		}
-	}
-	if len(t.Score) == 0 {
-		return nil
-	}
-	keys := make([]string, 0, len(t.Score))
-	for k := range t.Score {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, t.Score[k])
-	}
-	_, err = fmt.Fprintf(w, "Cost %d = %s\n", t.Cost, strings.Join(parts, " + "))
-	return err
+// Roster is the plan for a request: one route per worker and day, the
+// visits left unassigned with the reason, and totals.
+type Roster struct {
+	Team       string       `json:"team,omitempty"`
+	Routes     []Route      `json:"routes"`
+	Unassigned []Unassigned `json:"unassigned"`
+	Totals     Totals       `json:"totals"`
+	// Continuity says, per client with planned visits, how many different
+	// workers they see (see ContinuityOf).
+	Continuity []ClientContinuity `json:"continuity,omitempty"`
 }
 
-func minutes(sec int) string {
-	return fmt.Sprintf("%dh%02d", sec/3600, sec/60%60)
+// Route is one worker's day: where they start, the visits in order and
+// where they finish. A worker with no visits has a route with no stops.
+type Route struct {
+	WorkerID   string   `json:"workerId"`
+	Date       Date     `json:"date"`
+	TravelMode geo.Mode `json:"travelMode"`
+	Start      Location `json:"start"`
+	End        Location `json:"end"`
+	// Depart is when the worker leaves Start; Return when they reach End.
+	Depart Clock  `json:"depart"`
+	Return Clock  `json:"return"`
+	Stops  []Stop `json:"stops"`
+	// TravelSeconds includes the journey home from the last stop.
+	TravelSeconds int `json:"travelSeconds"`
+	WorkSeconds   int `json:"workSeconds"`
+	WaitSeconds   int `json:"waitSeconds"`
+	// OvertimeSeconds is how long after the shift end the worker returns
+	// (at most the shift's OvertimeMinutes).
+	OvertimeSeconds int `json:"overtimeSeconds,omitempty"`
+	// Break is when the worker takes the break their shift gets
+	// (Options.Break); nil when it gets none or the route has no visits.
+	Break *BreakTime `json:"break,omitempty"`
 }
 
-// byReason counts the unassigned visits per reason code, the most frequent
-// first (ties by code): "no_room_in_rounds 5, no_partner 2".
-func byReason(unassigned []Unassigned) string {
-	count := make(map[string]int)
-	for _, u := range unassigned {
-		count[u.Reason]++
-	}
-	codes := make([]string, 0, len(count))
-	for code := range count {
-		codes = append(codes, code)
-	}
-	sort.Slice(codes, func(i, j int) bool {
-		if count[codes[i]] != count[codes[j]] {
-			return count[codes[i]] > count[codes[j]]
-		}
-		return codes[i] < codes[j]
-	})
-	parts := make([]string, len(codes))
-	for i, code := range codes {
-		parts[i] = fmt.Sprintf("%s %d", code, count[code])
-	}
-	return strings.Join(parts, ", ")
+// Stop is one visit on a route. A zero Location is left out of the JSON,
+// as it is for a client whose details are withheld.
+type Stop struct {
+	VisitID  string   `json:"visitId"`
+	ClientID string   `json:"clientId"`
+	Location Location `json:"location,omitzero"`
+	// Arrival is when the worker gets there; Start when the visit begins
+	// (later if they wait for its window); End when it finishes.
+	Arrival Clock `json:"arrival"`
+	Start   Clock `json:"start"`
+	End     Clock `json:"end"`
+	// TravelSeconds is the journey from the previous stop (or the start).
+	TravelSeconds int      `json:"travelSeconds"`
+	WaitSeconds   int      `json:"waitSeconds"`
+	Priority      Priority `json:"priority"`
 }
 
-func byPriority(m map[Priority]int) string {
-	keys := make([]string, 0, len(m))
-	for p, n := range m {
-		if n > 0 {
-			keys = append(keys, fmt.Sprintf("%s %d", p, n))
-		}
-	}
-	sort.Strings(keys)
-	if len(keys) == 0 {
-		return "none"
-	}
-	return strings.Join(keys, ", ")
+// Reason codes for a visit left unassigned.
+const (
+	ReasonNoQualifiedWorker = "no_qualified_worker"
+	ReasonNoWorkerOnShift   = "no_worker_on_shift"
+	ReasonUnreachable       = "unreachable_in_window"
+	ReasonWorkingTime       = "working_time_limit"
+	ReasonNoCapacity        = "no_room_in_rounds"
+	// ReasonNoPartner: a double-handed visit fits one worker's round, but
+	// no second worker can start it with them.
+	ReasonNoPartner = "no_partner"
+)
+
+// Unassigned is a visit the roster does not serve, and why.
+type Unassigned struct {
+	VisitID  string   `json:"visitId"`
+	ClientID string   `json:"clientId"`
+	Priority Priority `json:"priority"`
+	Reason   string   `json:"reason"`
+	Detail   string   `json:"detail"`
+	// Suggestion is the smallest single change to the request that would
+	// let one worker take the visit, if the planner found one.
+	Suggestion *Suggestion `json:"suggestion,omitempty"`
 }
+
+// Suggestion kinds: what to change so that an unassigned visit fits.
+const (
+	// SuggestAssign: the visit fits the worker's round as it is.
+	SuggestAssign = "assign"
+	// SuggestExtendShift: the worker's shift ends Minutes later.
+	SuggestExtendShift = "extend_shift"
+	// SuggestOpenWindowEarlier: the visit's window opens Minutes earlier.
+	SuggestOpenWindowEarlier = "open_window_earlier"
+	// SuggestCloseWindowLater: the visit's window closes Minutes later.
+	SuggestCloseWindowLater = "close_window_later"
+	// SuggestRaiseWorkCap: the worker's working-time limit for the day is
+	// Minutes higher.
+	SuggestRaiseWorkCap = "raise_work_cap"
+	// SuggestDropVisit: VisitID comes off the worker's round.
+	SuggestDropVisit = "drop_visit"
+)
+
+// Suggestion is one change to a request after which a worker could take
+// an unassigned visit without breaking any rule of their round.
+type Suggestion struct {
+	// Kind is one of the Suggest* codes.
+	Kind string `json:"kind"`
+	// WorkerID and Date name the worker and shift that could then take it.
+	WorkerID string `json:"workerId"`
+	Date     Date   `json:"date"`
+	// PartnerID is the second worker of a double-handed visit who makes
+	// it with WorkerID (assign, extend_shift and raise_work_cap).
+	PartnerID string `json:"partnerId,omitempty"`
+	// VisitID is the visit to change: the unassigned one for a window,
+	// the one to take off the round for drop_visit; empty otherwise.
+	VisitID string `json:"visitId,omitempty"`
+	// Window indexes the visit's windows for the window kinds; a visit
+	// with no windows has the service hours as window 0.
+	Window int `json:"window,omitempty"`
+	// Minutes is how much longer, earlier or later; 0 for assign and
+	// drop_visit.
+	Minutes int `json:"minutes,omitempty"`
+	// Text says it in a sentence.
+	Text string `json:"text"`
+}
+
+// Totals sum a roster.
+type Totals struct {
+	TravelSeconds int `json:"travelSeconds"`
+	WorkSeconds   int `json:"workSeconds"`
+	WaitSeconds   int `json:"waitSeconds"`
+	// OvertimeSeconds sums the routes' OvertimeSeconds.
+	OvertimeSeconds int `json:"overtimeSeconds,omitempty"`
+	Visits          int `json:"visits"`
+	Assigned        int `json:"assigned"`
+	Unassigned      int `json:"unassigned"`
+	WorkersUsed     int `json:"workersUsed"`
+	// AssignedByPriority and UnassignedByPriority count visits per class.
+	AssignedByPriority   map[Priority]int `json:"assignedByPriority"`
+	UnassignedByPriority map[Priority]int `json:"unassignedByPriority"`
+	// Cost is the objective the solver minimised: travel seconds plus the
+	// soft costs and the penalties of unassigned visits (Score).
+	Cost int64 `json:"cost"`
+	// Score breaks Cost down by rule; its values sum to Cost. Keys are
+	// ScoreTravel, ScoreLateness, ScorePreference, ScoreNetwork,
+	// ScoreOvertime, ScoreBalance and UnassignedScoreKey of each priority.
+	Score map[string]int64 `json:"score,omitempty"`
+	// MeanDistinctWorkers is the mean number of different workers seen
+	// by the clients with at least two planned visits.
+	MeanDistinctWorkers float64 `json:"meanDistinctWorkers,omitempty"`
+	// PreferredShare is the share of the planned visits of clients with
+	// preferred workers that a preferred worker makes.
+	PreferredShare float64 `json:"preferredShare,omitempty"`
+}
+
+// Totals.Score keys besides the unassigned penalties.
+const (
+	// ScoreTravel is the travel seconds of all routes.
+	ScoreTravel = "travel"
+	// ScoreLateness is the cost of visits starting after their SoftEnd.
+	ScoreLateness = "lateness"
+	// ScorePreference is the cost of visits made by a worker the client
+	// did not prefer (Options.PreferenceMissPenalty each).
+	ScorePreference = "preference"
+	// ScoreNetwork is the cost of visits made by a worker of another
+	// network (Options.NetworkPenalty each).
+	ScoreNetwork = "network"
+	// ScoreOvertime is the cost of returns after the shift end
+	// (Options.OvertimeCostPerMinute per minute).
+	ScoreOvertime = "overtime"
+	// ScoreBalance is the cost of working time above each shift's fair
+	// share (Options.BalanceCostPerMinute per minute).
+	ScoreBalance = "balance"
+	// ScoreContinuity is the cost of the workers each client sees beyond
+	// the first (Options.ContinuityPenalty each).
+	ScoreContinuity = "continuity"
+)
+
+// UnassignedScoreKey returns the Totals.Score key of the penalties of the
+// unassigned visits of priority p: "unassigned_" and the priority.
+func UnassignedScoreKey(p Priority) string { return "unassigned_" + string(p) }

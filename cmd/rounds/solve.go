@@ -71,9 +71,9 @@ func runSolve(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	switch *format {
 	case "table":
-		return roster.WriteTable(stdout)
+		return writeTable(stdout, roster)
 	case "geojson":
-		return writeJSON(stdout, roster.GeoJSON())
+		return writeJSON(stdout, rosterGeoJSON(roster))
 	}
 	return writeJSON(stdout, roster)
 }

@@ -1,4 +1,4 @@
-package rounds
+package main
 
 import (
 	"bytes"
@@ -7,28 +7,29 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/roundsdev/rounds"
 )
 
-func sampleRoster() *Roster {
-	base := Location{Lat: 51.49, Lon: -0.22}
-	c := Location{Lat: 51.50, Lon: -0.21}
-	return &Roster{
-		Routes: []Route{
-			{WorkerID: "w1", Date: "2026-11-25", TravelMode: "drive", Start: base, End: base, Depart: At(8, 50), Return: At(9, 50),
-				Stops:         []Stop{{VisitID: "v1", ClientID: "c1", Location: c, Arrival: At(9, 0), Start: At(9, 0), End: At(9, 30), TravelSeconds: 600, Priority: Reablement}},
-				TravelSeconds: 1200, WorkSeconds: 3000, Break: &BreakTime{Start: At(9, 30), End: At(9, 40)}},
-			{WorkerID: "w2", Date: "2026-11-25", TravelMode: "walk", Start: base, End: base, Depart: At(8, 0), Return: At(8, 0)},
+func sampleRoster() *rounds.Roster {
+	base := rounds.Location{Lat: 51.49, Lon: -0.22}
+	c := rounds.Location{Lat: 51.50, Lon: -0.21}
+	return &rounds.Roster{
+		Routes: []rounds.Route{
+			{WorkerID: "w1", Date: "2026-11-25", TravelMode: "drive", Start: base, End: base, Depart: rounds.At(8, 50), Return: rounds.At(9, 50),
+				Stops:         []rounds.Stop{{VisitID: "v1", ClientID: "c1", Location: c, Arrival: rounds.At(9, 0), Start: rounds.At(9, 0), End: rounds.At(9, 30), TravelSeconds: 600, Priority: rounds.Reablement}},
+				TravelSeconds: 1200, WorkSeconds: 3000, Break: &rounds.BreakTime{Start: rounds.At(9, 30), End: rounds.At(9, 40)}},
+			{WorkerID: "w2", Date: "2026-11-25", TravelMode: "walk", Start: base, End: base, Depart: rounds.At(8, 0), Return: rounds.At(8, 0)},
 		},
-		Unassigned: []Unassigned{{VisitID: "v2", ClientID: "c2", Priority: Routine, Reason: ReasonNoQualifiedWorker, Detail: "nobody on shift can do wound care"}},
-		Totals: Totals{TravelSeconds: 1200, WorkSeconds: 3000, Visits: 2, Assigned: 1, Unassigned: 1, WorkersUsed: 1,
-			AssignedByPriority: map[Priority]int{Reablement: 1}, UnassignedByPriority: map[Priority]int{Routine: 1},
-			Cost: 51200, Score: map[string]int64{ScoreTravel: 1200, UnassignedScoreKey(Routine): 50000},
+		Unassigned: []rounds.Unassigned{{VisitID: "v2", ClientID: "c2", Priority: rounds.Routine, Reason: rounds.ReasonNoQualifiedWorker, Detail: "nobody on shift can do wound care"}},
+		Totals: rounds.Totals{TravelSeconds: 1200, WorkSeconds: 3000, Visits: 2, Assigned: 1, Unassigned: 1, WorkersUsed: 1,
+			AssignedByPriority: map[rounds.Priority]int{rounds.Reablement: 1}, UnassignedByPriority: map[rounds.Priority]int{rounds.Routine: 1},
+			Cost: 51200, Score: map[string]int64{rounds.ScoreTravel: 1200, rounds.UnassignedScoreKey(rounds.Routine): 50000},
 			MeanDistinctWorkers: 1.5, PreferredShare: 0.25},
 	}
 }
 
 func TestRosterGeoJSON(t *testing.T) {
-	fc := sampleRoster().GeoJSON()
+	fc := rosterGeoJSON(sampleRoster())
 	var lines, points int
 	for _, f := range fc.Features {
 		switch g := f.Geometry.(type) {
@@ -49,9 +50,9 @@ func TestRosterGeoJSON(t *testing.T) {
 	}
 }
 
-func TestRosterWriteTable(t *testing.T) {
+func TestWriteTable(t *testing.T) {
 	var b bytes.Buffer
-	if err := sampleRoster().WriteTable(&b); err != nil {
+	if err := writeTable(&b, sampleRoster()); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -65,20 +66,20 @@ func TestRosterWriteTable(t *testing.T) {
 	}
 }
 
-// TestRosterWriteTableSummarisesUnassigned checks that a roster with many
+// TestWriteTableSummarisesUnassigned checks that a roster with many
 // visits left out prints their count per reason, most frequent first, and
 // lists only the first few of them.
-func TestRosterWriteTableSummarisesUnassigned(t *testing.T) {
+func TestWriteTableSummarisesUnassigned(t *testing.T) {
 	r := sampleRoster()
-	reasons := []string{ReasonNoCapacity, ReasonNoPartner, ReasonNoCapacity, ReasonUnreachable,
-		ReasonNoCapacity, ReasonNoPartner, ReasonNoCapacity, ReasonNoCapacity}
+	reasons := []string{rounds.ReasonNoCapacity, rounds.ReasonNoPartner, rounds.ReasonNoCapacity, rounds.ReasonUnreachable,
+		rounds.ReasonNoCapacity, rounds.ReasonNoPartner, rounds.ReasonNoCapacity, rounds.ReasonNoCapacity}
 	r.Unassigned = nil
 	for i, reason := range reasons {
 		id := fmt.Sprintf("v%d", 10+i)
-		r.Unassigned = append(r.Unassigned, Unassigned{VisitID: id, ClientID: "c2", Priority: Reablement, Reason: reason, Detail: "detail of " + id})
+		r.Unassigned = append(r.Unassigned, rounds.Unassigned{VisitID: id, ClientID: "c2", Priority: rounds.Reablement, Reason: reason, Detail: "detail of " + id})
 	}
 	var b bytes.Buffer
-	if err := r.WriteTable(&b); err != nil {
+	if err := writeTable(&b, r); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
