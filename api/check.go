@@ -98,6 +98,26 @@ func (s *Server) checkEpisode(ctx context.Context, team *rounds.Team, e *rounds.
 	return nil
 }
 
+// episodeVisible answers, to a caller who may not see clients without
+// consent, an episode of such a client as missing, as reading it would:
+// the errors below name its client and dates. client is the visit's.
+func (s *Server) episodeVisible(ctx context.Context, team string, e *rounds.Episode, client *rounds.Client) error {
+	if seesWithoutConsent(rounds.KeyFromContext(ctx)) {
+		return nil
+	}
+	owner := client
+	if e.ClientID != client.ID {
+		var err error
+		if owner, err = s.cfg.Store.Clients().Get(ctx, team, e.ClientID); err != nil {
+			return err
+		}
+	}
+	if !owner.Consent {
+		return rounds.Invalid("episode", e.ID, "no such record in team %s", team)
+	}
+	return nil
+}
+
 func (s *Server) checkVisit(ctx context.Context, team *rounds.Team, v *rounds.Visit) error {
 	if err := rounds.ValidID("clientId", v.ClientID); err != nil {
 		return err
@@ -109,6 +129,9 @@ func (s *Server) checkVisit(ctx context.Context, team *rounds.Team, v *rounds.Vi
 	if v.Episode != "" {
 		e, err := exists(ctx, s.cfg.Store.Episodes(), team.ID, "episode", v.Episode)
 		if err != nil {
+			return err
+		}
+		if err := s.episodeVisible(ctx, team.ID, e, client); err != nil {
 			return err
 		}
 		if e.ClientID != v.ClientID {

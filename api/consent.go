@@ -12,7 +12,7 @@ import (
 // else sees such a client's ID and nothing more, in whatever record
 // mentions them, read at the time of reading. The audit log needs no
 // redaction of its own: only admins read it.
-func seesWithoutConsent(k *rounds.APIKey) bool { return k.Role == rounds.AccessAdmin }
+func seesWithoutConsent(k *rounds.APIKey) bool { return k != nil && k.Role == rounds.AccessAdmin }
 
 // consentOnly narrows a filter to the records of clients who consented.
 func consentOnly(f *rounds.Filter) {

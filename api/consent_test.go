@@ -88,6 +88,18 @@ func consentWithdrawn(t *testing.T, e *env) {
 	move := validMove(t, e, &v1)
 	_, edited := e.call(t, "POST", roster+"/edits", dispatch, move)
 
+	// A dispatcher who names the hidden episode in a new visit learns no
+	// more than a read would: no client, no dates.
+	for _, v := range []rounds.Visit{
+		{ID: "v8", ClientID: "c1", Date: day, DurationMinutes: 30, Priority: rounds.Routine, Episode: "e2"},
+		{ID: "v9", ClientID: "c2", Date: "2025-03-09", DurationMinutes: 30, Priority: rounds.Routine, Episode: "e2"},
+	} {
+		status, body := e.call(t, "POST", "/v1/teams/hf/visits", dispatch, v)
+		if status != 422 || fieldOf(body) != "episode" || strings.Contains(string(body), "c2") || strings.Contains(string(body), day) {
+			t.Errorf("visit %s naming the hidden episode: %d %s, want 422 naming episode, no client or date", v.ID, status, body)
+		}
+	}
+
 	hidden := []struct {
 		name, method, path, token string
 		body                      any
