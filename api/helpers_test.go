@@ -59,7 +59,21 @@ var stores = []struct {
 
 func newEnv(tb testing.TB, st rounds.Store) *env {
 	tb.Helper()
-	srv, err := New(Config{Store: st, Planner: &solver.Planner{Source: geo.Haversine{}}, Logger: slog.New(slog.DiscardHandler)})
+	return newEnvConfig(tb, Config{Store: st})
+}
+
+// newEnvConfig serves cfg, with the solver's planner and a silent logger
+// where cfg has none, and makes the admin token.
+func newEnvConfig(tb testing.TB, cfg Config) *env {
+	tb.Helper()
+	st := cfg.Store
+	if cfg.Planner == nil {
+		cfg.Planner = &solver.Planner{Source: geo.Haversine{}}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	srv, err := New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -3,15 +3,12 @@ package api
 import (
 	"bytes"
 	"cmp"
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -57,21 +54,8 @@ type fuzzWorld struct {
 // admin of alpha, a dispatcher of bravo and a global admin.
 func newFuzzWorld(tb testing.TB, st rounds.Store) *fuzzWorld {
 	tb.Helper()
-	srv, err := New(Config{Store: st, Planner: &solver.Planner{Source: geo.Haversine{}}, Logger: slog.New(slog.DiscardHandler),
-		MaxSolveSeconds: 0.2, MaxPlanSeconds: 0.2, MaxBodyBytes: 1 << 20})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	tb.Cleanup(ts.Close)
-	_, root, err := rounds.NewAPIKey("root", rounds.AccessAdmin, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := EnsureAdminKey(context.Background(), st, "root", root); err != nil {
-		tb.Fatal(err)
-	}
-	w := &fuzzWorld{e: &env{url: ts.URL, admin: root, store: st, srv: srv}, mark: map[string]string{},
+	e := newEnvConfig(tb, Config{Store: st, MaxSolveSeconds: 0.2, MaxPlanSeconds: 0.2, MaxBodyBytes: 1 << 20})
+	w := &fuzzWorld{e: e, mark: map[string]string{},
 		ids: map[string][]string{}, keyTeams: map[string][]string{}, bodies: map[string][]byte{}}
 	for i, team := range fuzzTeams {
 		w.mark[team] = randomMark(tb)
@@ -83,7 +67,7 @@ func newFuzzWorld(tb testing.TB, st rounds.Store) *fuzzWorld {
 		{role: rounds.AccessAdmin},
 	} {
 		var nk NewKey
-		w.e.must(tb, "POST", "/v1/keys", root, KeyRequest{Name: "fuzz", Role: k.role, Teams: k.teams}, 201, &nk)
+		w.e.must(tb, "POST", "/v1/keys", w.e.admin, KeyRequest{Name: "fuzz", Role: k.role, Teams: k.teams}, 201, &nk)
 		k.token = nk.Token
 		w.keys = append(w.keys, k)
 	}
