@@ -481,7 +481,7 @@ func (r *Request) CheckImport(team *Team) error {
 		if err := ValidID(f+".id", w.ID); err != nil {
 			return err
 		}
-		if err := skillsKnown(team, f+".skills", w.Skills); err != nil {
+		if err := team.CheckSkills(f+".skills", w.Skills); err != nil {
 			return err
 		}
 	}
@@ -493,12 +493,8 @@ func (r *Request) CheckImport(team *Team) error {
 	listed := make(map[string]bool, len(r.Episodes))
 	for i, e := range r.Episodes {
 		listed[e.ID] = true
-		for j, st := range e.Pattern {
-			for k, call := range st.Calls {
-				if err := skillsKnown(team, fmt.Sprintf("episodes[%d].pattern[%d].calls[%d].skills", i, j, k), call.Skills); err != nil {
-					return err
-				}
-			}
+		if err := team.CheckPatternSkills(fmt.Sprintf("episodes[%d].", i), &e); err != nil {
+			return err
 		}
 	}
 	for i, v := range r.Visits {
@@ -509,19 +505,8 @@ func (r *Request) CheckImport(team *Team) error {
 		if v.Episode != "" && !listed[v.Episode] {
 			return Invalid(f+".episode", v.Episode, "no episode of the request has this id; list it under episodes")
 		}
-		if err := skillsKnown(team, f+".skills", v.Skills); err != nil {
+		if err := team.CheckSkills(f+".skills", v.Skills); err != nil {
 			return err
-		}
-	}
-	return nil
-}
-
-// skillsKnown returns EINVALID naming field[i] for the first of skills
-// not in the team's catalogue.
-func skillsKnown(team *Team, field string, skills []Skill) error {
-	for i, s := range skills {
-		if !team.HasSkill(s) {
-			return Invalid(fmt.Sprintf("%s[%d]", field, i), s, "unknown skill; team %s knows %v", team.ID, team.Skills)
 		}
 	}
 	return nil

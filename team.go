@@ -43,6 +43,30 @@ func (t *Team) HasSkill(s Skill) bool {
 	return len(t.Skills) == 0 || slices.Contains(t.Skills, s)
 }
 
+// CheckSkills returns EINVALID naming field[i] for the first of skills
+// not in the team's catalogue (a team without one knows every skill).
+func (t *Team) CheckSkills(field string, skills []Skill) error {
+	for i, s := range skills {
+		if !t.HasSkill(s) {
+			return Invalid(fmt.Sprintf("%s[%d]", field, i), s, "unknown skill; team %s knows %v", t.ID, t.Skills)
+		}
+	}
+	return nil
+}
+
+// CheckPatternSkills is CheckSkills for every call of e's pattern; the
+// field it names is prefix + "pattern[i].calls[j].skills[k]".
+func (t *Team) CheckPatternSkills(prefix string, e *Episode) error {
+	for i, st := range e.Pattern {
+		for j, call := range st.Calls {
+			if err := t.CheckSkills(fmt.Sprintf("%spattern[%d].calls[%d].skills", prefix, i, j), call.Skills); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // ValidID checks an identifier: 1 to 64 letters, digits, '-', '_' or '.',
 // but not "." or "..", which clients that normalise URLs cannot reach. It
 // returns an EINVALID *Error naming field otherwise.

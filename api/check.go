@@ -22,17 +22,6 @@ func within(req *rounds.Request, prefix string) error {
 	return err
 }
 
-// skillsKnown returns EINVALID naming the first skill not in the team's
-// catalogue.
-func skillsKnown(team *rounds.Team, skills []rounds.Skill) error {
-	for i, sk := range skills {
-		if !team.HasSkill(sk) {
-			return rounds.Invalid(fmt.Sprintf("skills[%d]", i), sk, "unknown skill; team %s knows %v", team.ID, team.Skills)
-		}
-	}
-	return nil
-}
-
 // exists returns EINVALID naming field if the team has no record id.
 func exists[T any](ctx context.Context, coll rounds.Collection[T], team, field, id string) (*T, error) {
 	v, err := coll.Get(ctx, team, id)
@@ -46,7 +35,7 @@ func (s *Server) checkWorker(_ context.Context, team *rounds.Team, w *rounds.Wor
 	if err := within(&rounds.Request{Workers: []rounds.Worker{*w}}, "workers[0]"); err != nil {
 		return err
 	}
-	return skillsKnown(team, w.Skills)
+	return team.CheckSkills("skills", w.Skills)
 }
 
 func (s *Server) checkClient(ctx context.Context, team *rounds.Team, c *rounds.Client) error {
@@ -84,7 +73,7 @@ func (s *Server) checkEpisode(ctx context.Context, team *rounds.Team, e *rounds.
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	if err := patternSkillsKnown(team, e); err != nil {
+	if err := team.CheckPatternSkills("", e); err != nil {
 		return err
 	}
 	if _, err := exists(ctx, s.cfg.Store.Clients(), team.ID, "clientId", e.ClientID); err != nil {
@@ -94,26 +83,6 @@ func (s *Server) checkEpisode(ctx context.Context, team *rounds.Team, e *rounds.
 		if _, err := exists(ctx, s.cfg.Store.Workers(), team.ID, "caseManager", e.CaseManager); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// episodeVisible answers, to a caller who may not see clients without
-// consent, an episode of such a client as missing, as reading it would:
-// the errors below name its client and dates. client is the visit's.
-func (s *Server) episodeVisible(ctx context.Context, team string, e *rounds.Episode, client *rounds.Client) error {
-	if seesWithoutConsent(rounds.KeyFromContext(ctx)) {
-		return nil
-	}
-	owner := client
-	if e.ClientID != client.ID {
-		var err error
-		if owner, err = s.cfg.Store.Clients().Get(ctx, team, e.ClientID); err != nil {
-			return err
-		}
-	}
-	if !owner.Consent {
-		return rounds.Invalid("episode", e.ID, "no such record in team %s", team)
 	}
 	return nil
 }
@@ -131,7 +100,13 @@ func (s *Server) checkVisit(ctx context.Context, team *rounds.Team, v *rounds.Vi
 		if err != nil {
 			return err
 		}
-		if err := s.episodeVisible(ctx, team.ID, e, client); err != nil {
+		// An episode the caller may not read is missing here too: the
+		// errors below name its client and dates.
+		err = s.careVisible(ctx, rounds.KeyFromContext(ctx), team.ID, "episode", e.ID, e.ClientID)
+		if rounds.ErrorCode(err) == rounds.ENOTFOUND {
+			return rounds.Invalid("episode", v.Episode, "no such record in team %s", team.ID)
+		}
+		if err != nil {
 			return err
 		}
 		if e.ClientID != v.ClientID {
@@ -167,5 +142,5 @@ func (s *Server) checkVisit(ctx context.Context, team *rounds.Team, v *rounds.Vi
 	if err := within(req, "visits[0]"); err != nil {
 		return err
 	}
-	return skillsKnown(team, v.Skills)
+	return team.CheckSkills("skills", v.Skills)
 }

@@ -1,11 +1,9 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"github.com/roundsdev/rounds"
 )
 
 // expandEpisode creates the visits of a stored episode's pattern in one
@@ -23,7 +21,7 @@ func (s *Server) expandEpisode(c echo.Context) error {
 	if err := s.careVisible(ctx, keyOf(c), team.ID, "episode", e.ID, e.ClientID); err != nil {
 		return err
 	}
-	if err := patternSkillsKnown(team, e); err != nil {
+	if err := team.CheckPatternSkills("", e); err != nil {
 		return err
 	}
 	visits, err := e.Visits()
@@ -34,19 +32,4 @@ func (s *Server) expandEpisode(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, visits)
-}
-
-// patternSkillsKnown returns EINVALID naming the first skill of the
-// episode's pattern not in the team's catalogue.
-func patternSkillsKnown(team *rounds.Team, e *rounds.Episode) error {
-	for i, st := range e.Pattern {
-		for j, call := range st.Calls {
-			for k, sk := range call.Skills {
-				if !team.HasSkill(sk) {
-					return rounds.Invalid(fmt.Sprintf("pattern[%d].calls[%d].skills[%d]", i, j, k), sk, "unknown skill; team %s knows %v", team.ID, team.Skills)
-				}
-			}
-		}
-	}
-	return nil
 }
