@@ -251,10 +251,6 @@ func (b *builder) visits() error {
 	for i := range b.req.Clients {
 		clients[b.req.Clients[i].ID] = i
 	}
-	workers := make(map[string]int, len(b.req.Workers))
-	for i, w := range b.req.Workers {
-		workers[w.ID] = i
-	}
 	n := len(b.req.Visits)
 	b.meta.reason = make([]string, n)
 	b.meta.detail = make([]string, n)
@@ -282,10 +278,7 @@ func (b *builder) visits() error {
 		}
 		qualified := false
 		for k, veh := range b.vehs {
-			w := &b.req.Workers[b.meta.vehWorker[k]]
-			if veh.Skills&vis.Skills != vis.Skills || slices.Contains(c.DeclinedWorkers, w.ID) ||
-				(c.GenderPreference != "" && w.Gender != c.GenderPreference) ||
-				(v.Pin != nil && workers[v.Pin.WorkerID] != b.meta.vehWorker[k]) {
+			if barOf(&b.req.Workers[b.meta.vehWorker[k]], veh.Skills, v, vis.Skills, c) != barNone {
 				continue
 			}
 			qualified = true
@@ -368,6 +361,36 @@ func deadlineNote(v *rounds.Visit) string {
 		return " and by its deadline " + dl.String()
 	}
 	return ""
+}
+
+// bar is the first care rule that keeps a worker from a visit, whatever
+// the date; barNone if none does.
+type bar uint8
+
+const (
+	barNone     bar = iota
+	barPin          // the visit is pinned to another worker
+	barDeclined     // the client declined the worker
+	barGender       // the client asked for a worker of another gender
+	barSkills       // the worker lacks a skill the visit needs
+)
+
+// barOf returns the rule that keeps worker w, who holds the skill set
+// has, from visit v of client c, which needs the skill set needs. It is
+// the one statement of who may make a visit: Build allows the vehicles
+// it clears, and Retime words why it refuses one.
+func barOf(w *rounds.Worker, has uint64, v *rounds.Visit, needs uint64, c *rounds.Client) bar {
+	switch {
+	case v.Pin != nil && v.Pin.WorkerID != w.ID:
+		return barPin
+	case slices.Contains(c.DeclinedWorkers, w.ID):
+		return barDeclined
+	case c.GenderPreference != "" && w.Gender != c.GenderPreference:
+		return barGender
+	case has&needs != needs:
+		return barSkills
+	}
+	return barNone
 }
 
 func noQualified(v *rounds.Visit, c *rounds.Client) string {

@@ -235,24 +235,22 @@ func (p *Problem) unscheduled(sol *Solution) error {
 		strings.Join(ids, ", "))
 }
 
-// notAllowed says why vehicle k may not serve visit v.
+// notAllowed says why vehicle k may not serve visit v: another date, or
+// the rule barOf names.
 func (p *Problem) notAllowed(v, k int) string {
 	meta := p.meta
 	w := &meta.req.Workers[meta.vehWorker[k]]
 	visit := &meta.req.Visits[v]
-	date := w.Shifts[meta.vehShift[k]].Date
-	var c *rounds.Client
-	if i := slices.IndexFunc(meta.req.Clients, func(c rounds.Client) bool { return c.ID == visit.ClientID }); i >= 0 {
-		c = &meta.req.Clients[i]
-	}
-	switch {
-	case visit.Date != date:
+	if date := w.Shifts[meta.vehShift[k]].Date; visit.Date != date {
 		return fmt.Sprintf("the visit is on %s, the round on %s", visit.Date, date)
-	case visit.Pin != nil && visit.Pin.WorkerID != w.ID:
+	}
+	c := &meta.req.Clients[p.Visits[v].Client-1]
+	switch barOf(w, p.Vehicles[k].Skills, visit, p.Visits[v].Skills, c) {
+	case barPin:
 		return "the visit is pinned to " + visit.Pin.WorkerID
-	case c != nil && slices.Contains(c.DeclinedWorkers, w.ID):
+	case barDeclined:
 		return "the client declined this worker"
-	case c != nil && c.GenderPreference != "" && w.Gender != c.GenderPreference:
+	case barGender:
 		return "the client asked for a " + c.GenderPreference + " worker"
 	}
 	var missing []string
