@@ -47,11 +47,15 @@ func (b *BreakRule) Span() Window {
 	return *b.Window
 }
 
-// Needs reports whether shift s gets a break under the rule; a nil rule
-// gives none.
+// Needs reports whether shift s gets a break under the rule: as its
+// Break says if set, otherwise if it is longer than AfterShiftMinutes. A
+// nil rule gives none.
 func (b *BreakRule) Needs(s *Shift) bool {
 	if b == nil {
 		return false
+	}
+	if s.Break != nil {
+		return *s.Break
 	}
 	after := b.AfterShiftMinutes
 	if after == 0 {

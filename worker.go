@@ -37,6 +37,11 @@ type Shift struct {
 	// after End (0 to MaxOvertimeMinutes, ending by 24:00), charged at
 	// Options.OvertimeCostPerMinute; 0 means no overtime.
 	OvertimeMinutes int `json:"overtimeMinutes,omitempty"`
+	// Break, if set, says whether the shift gets a break, whatever its
+	// length: a live day's rest of a round (LiveState.Residual) keeps the
+	// break still due and drops the one already taken. nil leaves it to
+	// Options.Break's rule on the shift's length.
+	Break *bool `json:"break,omitempty"`
 }
 
 // Worker is a member of staff who makes visits.
