@@ -525,6 +525,9 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 		prev := old.Depart
 		for _, f := range lr.Frozen {
 			st := byID[f.VisitID]
+			if b := lr.Break; b != nil && b.Start >= prev && b.End <= f.Start && b.Start < prev+Clock(f.TravelSeconds) {
+				prev = b.End // the break is taken before travelling on
+			}
 			st.Arrival = min(prev+Clock(f.TravelSeconds), f.Start)
 			st.Start, st.End, st.TravelSeconds, st.WaitSeconds = f.Start, f.End, f.TravelSeconds, int(f.Start-st.Arrival)
 			rt.Stops = append(rt.Stops, st)
