@@ -198,6 +198,13 @@ func TestLiveRoster(t *testing.T) {
 	for _, v := range lc.check(t, merged) {
 		t.Errorf("live roster: %v", v)
 	}
+	self, err := validate.Roster(ctx, lc.req, merged, geo.Haversine{}, validate.Events(lc.events, lc.at))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range self {
+		t.Errorf("live roster as its own published roster: %v", v)
+	}
 	opts := []validate.Option{validate.Events(lc.events, lc.at), validate.Published(lc.plan)}
 	cost, _, err := validate.Score(ctx, lc.req, merged, geo.Haversine{}, opts...)
 	if err != nil {
@@ -274,5 +281,56 @@ func TestLiveRoster(t *testing.T) {
 				t.Errorf("no %s violation among %d: %v", tc.rule, len(vs), vs)
 			}
 		})
+	}
+}
+
+// TestLiveRosterPositions: at 12:45, with breaks taken and workers
+// reporting where they are at 12:40, the live roster is valid once
+// costed by Score with the events, and the stop after a reported
+// position is reached from it: without the positions the travel breaks.
+func TestLiveRosterPositions(t *testing.T) {
+	lc := newLiveCase(t)
+	ctx := context.Background()
+	lc.at = rounds.At(12, 45)
+	date := lc.plan.Routes[0].Date
+	state, err := rounds.LiveDay(lc.req, lc.plan, date, lc.events, lc.at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := slices.Clone(lc.events)
+	var moved []string
+	for _, lr := range state.Rounds {
+		if len(lr.Frozen) == 0 || len(lr.Free) == 0 || lr.Frozen[len(lr.Frozen)-1].End > rounds.At(12, 30) || lr.WorkerID == lc.sick {
+			continue
+		}
+		rt := routeOf(t, lc.plan, lr.WorkerID)
+		loc := rt.Stops[len(rt.Stops)-1].Location // somewhere else than the last frozen stop
+		lc.events = append(lc.events, rounds.Event{ID: "p-" + lr.WorkerID, Kind: rounds.EventWorkerPosition, Date: date,
+			At: rounds.At(12, 40), WorkerID: lr.WorkerID, Location: &loc})
+		moved = append(moved, lr.WorkerID)
+		if len(moved) == 5 {
+			break
+		}
+	}
+	if len(moved) == 0 {
+		t.Fatal("no worker free at 12:30 with visits left")
+	}
+	t.Logf("positions of %v", moved)
+	merged := lc.merged(t)
+	opts := []validate.Option{validate.Events(lc.events, lc.at), validate.Published(lc.plan)}
+	if merged.Totals.Cost, merged.Totals.Score, err = validate.Score(ctx, lc.req, merged, geo.Haversine{}, opts...); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range lc.check(t, merged) {
+		t.Errorf("live roster with positions: %v", v)
+	}
+	vs, err := validate.Roster(ctx, lc.req, merged, geo.Haversine{}, validate.Events(events, lc.at), validate.Published(lc.plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range moved {
+		if !slices.ContainsFunc(vs, func(v validate.Violation) bool { return v.Rule == validate.RuleTravel && v.WorkerID == w }) {
+			t.Errorf("without its position, worker %s's next leg is not from elsewhere: %v", w, vs)
+		}
 	}
 }

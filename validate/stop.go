@@ -28,6 +28,7 @@ func (c *checker) walk(rt *rounds.Route, w *rounds.Worker) routeSum {
 	lv := c.live
 	at := int(rt.Depart)
 	stopEnd := at // when the last stop ended (before any break)
+	leave := 0    // when the worker was at a reported position
 	brk := rt.Break
 	if brk != nil && brk.End <= rt.Depart {
 		brk = nil // taken before leaving
@@ -47,7 +48,7 @@ func (c *checker) walk(rt *rounds.Route, w *rounds.Worker) routeSum {
 			lv.freeAt[rt.WorkerID] = max(lv.at, rounds.Clock(stopEnd))
 			lv.hasFree[rt.WorkerID] = true
 			if loc, t, name, ok := lv.positionOf(rt.WorkerID); ok && (i == 0 || t >= stopEnd) {
-				prev, from, at = loc, name, max(at, t)
+				prev, from, leave = loc, name, t
 			}
 		}
 		if brk != nil && int(brk.Start) >= at && brk.End <= s.Start {
@@ -56,6 +57,7 @@ func (c *checker) walk(rt *rounds.Route, w *rounds.Worker) routeSum {
 			}
 			brk = nil
 		}
+		at, leave = max(at, leave), 0 // not before the worker was at a reported position
 		if v == nil {
 			c.add(RuleUnknownVisit, rt.WorkerID, s.VisitID, rt.Date, "%s stops for visit %s, which is not in the request; travel times after it cannot be checked", routeName(rt), s.VisitID)
 			sum.known = false
