@@ -33,13 +33,15 @@ const (
 	RuleUnavailable = "unavailable"
 )
 
-// Events makes Roster and Score judge r as the whole-day roster of a live
-// day (see rounds.LiveDay) at time at, after events (every event of the
-// roster's history, as rounds.ValidateEvents takes them; those after at
-// are ignored, but for a worker's unavailability, which counts from its
-// own time). The roster covers one date, and only the visits of that date
-// must be made or unassigned; a cancelled visit must not be on a round
-// and need not be listed. On top of the hard rules:
+// Events makes Roster and Score judge r as the roster of a live day (see
+// rounds.LiveDay) at time at, after events (every event of the roster's
+// history, as rounds.ValidateEvents takes them; those after at are
+// ignored, but for a worker's unavailability, which counts from its own
+// time). The live day is r's date or, if r covers several, the one date
+// of the events; the routes of other dates are checked as usual. Only
+// the visits of r's dates must be made or unassigned, and the totals
+// count those; a cancelled visit must not be on a round and need not be
+// listed. On the live day, on top of the hard rules:
 //
 //   - a stop of a visit reported started, finished or not reached keeps
 //     the reported times (RuleActual): its start is the start reported
@@ -74,7 +76,7 @@ const (
 //
 // Roster and Score return an error if an event is bad (the EINVALID
 // error of rounds.ValidateEvents, against the published roster), if at
-// is outside the day, or if r does not cover exactly one date.
+// is outside the day, or if the live day is not one date.
 func Events(events []rounds.Event, at rounds.Clock) Option {
 	return func(c *config) {
 		c.live, c.events, c.at = true, events, at
@@ -97,6 +99,8 @@ func Published(r *rounds.Roster) Option {
 type live struct {
 	at   rounds.Clock
 	date rounds.Date
+	// dates holds the dates of the roster's routes.
+	dates map[rounds.Date]bool
 	// actual holds, per visit, its reported times.
 	actual map[string]actualTimes
 	// frozen holds, per worker and visit, the frozen stops; order, per
@@ -140,17 +144,10 @@ type frozenStop struct {
 	planned rounds.Clock
 }
 
-// newLive reads the events of cfg against r (or cfg.published).
+// newLive reads the events of cfg against r (or cfg.published). The
+// live date is r's only date or, when r covers several, the one date of
+// the events.
 func newLive(req *rounds.Request, r *rounds.Roster, cfg config) (*live, error) {
-	dates := map[rounds.Date]bool{}
-	var date rounds.Date
-	for i := range r.Routes {
-		date = r.Routes[i].Date
-		dates[date] = true
-	}
-	if len(dates) != 1 {
-		return nil, rounds.Errorf(rounds.EINVALID, "validate live roster: the roster covers %d dates; a live day's roster covers one", len(dates))
-	}
 	if cfg.at < 0 || cfg.at > rounds.At(24, 0) {
 		return nil, rounds.Invalid("at", cfg.at, "must be within the day, 00:00-24:00")
 	}
@@ -162,6 +159,23 @@ func newLive(req *rounds.Request, r *rounds.Roster, cfg config) (*live, error) {
 	if err != nil {
 		return nil, err
 	}
+	dates := map[rounds.Date]bool{}
+	for i := range r.Routes {
+		dates[r.Routes[i].Date] = true
+	}
+	if len(dates) != 1 {
+		dates = map[rounds.Date]bool{}
+		for _, e := range events {
+			dates[e.Date] = true
+		}
+	}
+	if len(dates) != 1 {
+		return nil, rounds.Errorf(rounds.EINVALID, "the roster and its events cover %d dates: a live day is one", len(dates))
+	}
+	var date rounds.Date
+	for d := range dates {
+		date = d
+	}
 	state, err := rounds.LiveDay(req, plan, date, events, cfg.at)
 	if err != nil {
 		return nil, err
@@ -169,7 +183,10 @@ func newLive(req *rounds.Request, r *rounds.Roster, cfg config) (*live, error) {
 	lv := &live{at: cfg.at, date: date, actual: map[string]actualTimes{}, frozen: map[half]frozenStop{},
 		order: map[string][]string{}, frozenVisit: map[string]bool{}, cancelled: map[string]rounds.Clock{},
 		unavailable: map[string]rounds.Clock{}, position: map[string]rounds.Event{},
-		freeAt: map[string]rounds.Clock{}, hasFree: map[string]bool{}}
+		freeAt: map[string]rounds.Clock{}, hasFree: map[string]bool{}, dates: map[rounds.Date]bool{}}
+	for i := range r.Routes {
+		lv.dates[r.Routes[i].Date] = true
+	}
 	for _, e := range events {
 		if e.Date != date {
 			continue
@@ -308,6 +325,9 @@ func (c *checker) checkFrozenOrder() {
 	seen := map[string]bool{}
 	for i := range c.r.Routes {
 		rt := &c.r.Routes[i]
+		if rt.Date != lv.date {
+			continue
+		}
 		want := lv.order[rt.WorkerID]
 		seen[rt.WorkerID] = true
 		var got []string
@@ -347,7 +367,7 @@ func visitList(ids []string) string {
 // frozen stops, or the break window holds no break after they are free.
 func (c *checker) breakExcused(rt *rounds.Route, shift *rounds.Shift) bool {
 	lv := c.live
-	if lv == nil {
+	if lv == nil || rt.Date != lv.date {
 		return false
 	}
 	if _, off := lv.unavailable[rt.WorkerID]; off || !lv.hasFree[rt.WorkerID] {
@@ -365,7 +385,7 @@ func (c *checker) breakExcused(rt *rounds.Route, shift *rounds.Shift) bool {
 // limitExcused reports whether a live round may go over its working
 // time or shift end: it has nothing after its frozen stops.
 func (c *checker) limitExcused(rt *rounds.Route) bool {
-	return c.live != nil && !c.live.hasFree[rt.WorkerID]
+	return c.live != nil && rt.Date == c.live.date && !c.live.hasFree[rt.WorkerID]
 }
 
 // pinExcused reports whether the pin of visit v need not hold on a live
@@ -373,7 +393,7 @@ func (c *checker) limitExcused(rt *rounds.Route) bool {
 // the worker is free.
 func (c *checker) pinExcused(v *rounds.Visit, start bool) bool {
 	lv := c.live
-	if lv == nil {
+	if lv == nil || v.Date != lv.date {
 		return false
 	}
 	if lv.frozenVisit[v.ID] {
@@ -390,14 +410,14 @@ func (c *checker) pinExcused(v *rounds.Visit, start bool) bool {
 }
 
 // ofDay reports whether visit v must be made or unassigned: always,
-// but on a live day only the visits of its date that were not
+// but on a live day only the visits of the roster's dates that were not
 // cancelled.
 func (c *checker) ofDay(v *rounds.Visit) bool {
 	if c.live == nil {
 		return true
 	}
 	_, off := c.live.cancelled[v.ID]
-	return v.Date == c.live.date && !off
+	return c.live.dates[v.Date] && !off
 }
 
 // positionOf returns the position worker reported, if any, as a place

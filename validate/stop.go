@@ -26,6 +26,9 @@ func (c *checker) walk(rt *rounds.Route, w *rounds.Worker) routeSum {
 		tbl, prev = c.tables[w.TravelMode], w.Start
 	}
 	lv := c.live
+	if lv != nil && rt.Date != lv.date {
+		lv = nil // another day: checked as planned
+	}
 	at := int(rt.Depart)
 	stopEnd := at // when the last stop ended (before any break)
 	leave := 0    // when the worker was at a reported position
