@@ -47,7 +47,10 @@ type liveCase struct {
 	// planned start; cancelled is a visit planned after at; sick is the
 	// worker unavailable from off.
 	late, early, noAccess, cancelled string
-	sick                             string
+	// pair is a double-handed visit finished 5 minutes early;
+	// underWay a visit started at its planned start and not finished by at.
+	pair, underWay string
+	sick           string
 	off, lateEnd                     rounds.Clock
 }
 
@@ -116,8 +119,33 @@ func newLiveCase(tb testing.TB) *liveCase {
 			}
 		}
 	}
-	if lc.late == "" || lc.early == "" || lc.noAccess == "" || lc.sick == "" || lc.cancelled == "" {
-		tb.Fatalf("the borough day lacks a round for an event: %+v", lc)
+	for i := range r.Routes {
+		rt := &r.Routes[i]
+		if used[rt.WorkerID] {
+			continue
+		}
+		for j, s := range rt.Stops {
+			end := s.End
+			if j+1 < len(rt.Stops) {
+				end = rt.Stops[j+1].Arrival - rounds.Clock(rt.Stops[j+1].TravelSeconds)
+			}
+			switch {
+			case lc.underWay == "" && single(req, s.VisitID) && s.Start < lc.at-10*60 && s.End > lc.at:
+				lc.underWay = s.VisitID
+				ev(rounds.EventVisitStarted, s.Start, s.VisitID, rt.WorkerID)
+			case lc.pair == "" && !single(req, s.VisitID) && end < lc.at-15*60:
+				lc.pair = s.VisitID
+				ev(rounds.EventVisitStarted, s.Start, s.VisitID, "")
+				ev(rounds.EventVisitFinished, s.End-5*60, s.VisitID, "")
+			default:
+				continue
+			}
+			used[rt.WorkerID] = true
+			break
+		}
+	}
+	if lc.late == "" || lc.early == "" || lc.noAccess == "" || lc.sick == "" || lc.cancelled == "" || lc.pair == "" || lc.underWay == "" {
+		tb.Fatalf("the borough day lacks a round for an event: late %q early %q no access %q sick %q cancelled %q pair %q under way %q", lc.late, lc.early, lc.noAccess, lc.sick, lc.cancelled, lc.pair, lc.underWay)
 	}
 	return lc
 }
@@ -292,6 +320,9 @@ func TestLiveRosterPositions(t *testing.T) {
 	lc := newLiveCase(t)
 	ctx := context.Background()
 	lc.at = rounds.At(12, 45)
+	// the visit under way at 11:00 finished as planned
+	rt, j := stopOf(t, lc.plan, lc.underWay)
+	lc.events = append(lc.events, rounds.Event{ID: "f-" + lc.underWay, Kind: rounds.EventVisitFinished, Date: rt.Date, At: rt.Stops[j].End, VisitID: lc.underWay})
 	date := lc.plan.Routes[0].Date
 	state, err := rounds.LiveDay(lc.req, lc.plan, date, lc.events, lc.at)
 	if err != nil {
