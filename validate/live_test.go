@@ -51,7 +51,7 @@ type liveCase struct {
 	// underWay a visit started at its planned start and not finished by at.
 	pair, underWay string
 	sick           string
-	off, lateEnd                     rounds.Clock
+	off, lateEnd   rounds.Clock
 }
 
 // single reports whether visit id needs one worker.
