@@ -62,9 +62,9 @@ const (
 //     not at or after the time its worker became unavailable
 //     (RuleUnavailable); a cancelled visit is on no round (RuleCancelled);
 //   - the stop after the frozen ones of a worker who reported a position
-//     (worker_position, at or before at, and not before the end of the
-//     last frozen stop) is reached from that position, leaving it at the
-//     time reported;
+//     that rounds.LiveDay takes (worker_position, the last by at, not
+//     before the end of the last frozen stop) is reached from that
+//     position, leaving it no earlier than the time reported;
 //   - the two halves of a double-handed visit start together unless both
 //     have reported starts;
 //   - a break that starts before at is taken where the roster puts it,
@@ -113,8 +113,9 @@ type live struct {
 	cancelled map[string]rounds.Clock
 	// unavailable holds, per worker, when they became unavailable.
 	unavailable map[string]rounds.Clock
-	// position holds, per worker, the last position reported by at.
-	position map[string]rounds.Event
+	// position holds, per worker, the position reported that the stop
+	// after their frozen ones is reached from, as rounds.LiveDay finds it.
+	position map[string]position
 	// freeAt holds, per worker, when they could take new work on the
 	// roster checked: at, the end of their last frozen stop, or the end
 	// of a break in hand (filled by walk).
@@ -182,7 +183,7 @@ func newLive(req *rounds.Request, r *rounds.Roster, cfg config) (*live, error) {
 	}
 	lv := &live{at: cfg.at, date: date, actual: map[string]actualTimes{}, frozen: map[half]frozenStop{},
 		order: map[string][]string{}, frozenVisit: map[string]bool{}, cancelled: map[string]rounds.Clock{},
-		unavailable: map[string]rounds.Clock{}, position: map[string]rounds.Event{},
+		unavailable: map[string]rounds.Clock{}, position: map[string]position{},
 		freeAt: map[string]rounds.Clock{}, hasFree: map[string]bool{}, dates: map[rounds.Date]bool{}}
 	for i := range r.Routes {
 		lv.dates[r.Routes[i].Date] = true
@@ -211,10 +212,6 @@ func newLive(req *rounds.Request, r *rounds.Roster, cfg config) (*live, error) {
 			lv.actual[e.VisitID] = actualTimes{start: e.At, end: e.At, finished: true, noAccess: true}
 		case rounds.EventVisitCancelled:
 			lv.cancelled[e.VisitID] = e.At
-		case rounds.EventWorkerPosition:
-			if p, ok := lv.position[e.WorkerID]; !ok || e.At >= p.At {
-				lv.position[e.WorkerID] = e
-			}
 		}
 	}
 	planned := map[half]rounds.Clock{}
@@ -226,6 +223,9 @@ func newLive(req *rounds.Request, r *rounds.Roster, cfg config) (*live, error) {
 		}
 	}
 	for _, lr := range state.Rounds {
+		if lr.PositionAt != nil {
+			lv.position[lr.WorkerID] = position{lr.From, *lr.PositionAt}
+		}
 		for _, f := range lr.Frozen {
 			h := half{lr.WorkerID, f.VisitID}
 			lv.frozen[h] = frozenStop{state: f.State, planned: planned[h]}
@@ -420,12 +420,18 @@ func (c *checker) ofDay(v *rounds.Visit) bool {
 	return c.live.dates[v.Date] && !off
 }
 
-// positionOf returns the position worker reported, if any, as a place
-// and a time, and how to name it.
+// position is where a worker reported being, and when.
+type position struct {
+	loc rounds.Location
+	at  rounds.Clock
+}
+
+// positionOf returns the position the stop after worker's frozen stops
+// is reached from, if any, as a place and a time, and how to name it.
 func (lv *live) positionOf(workerID string) (rounds.Location, int, string, bool) {
 	p, ok := lv.position[workerID]
 	if !ok {
 		return rounds.Location{}, 0, "", false
 	}
-	return *p.Location, int(p.At), fmt.Sprintf("the position reported at %s", p.At), true
+	return p.loc, int(p.at), fmt.Sprintf("the position reported at %s", p.at), true
 }

@@ -312,14 +312,28 @@ func TestLiveRoster(t *testing.T) {
 	}
 }
 
-// TestLiveRosterPositions: at 12:45, with breaks taken and workers
-// reporting where they are at 12:40, the live roster is valid once
-// costed by Score with the events, and the stop after a reported
-// position is reached from it: without the positions the travel breaks.
+// TestLiveRosterPositions: at 12:45, with breaks taken, and at 11:00,
+// with workers reporting where they are five minutes before, the live
+// roster is valid once costed by Score with the events; the stop after a
+// reported position is reached from it, leaving no earlier than the time
+// reported: without the positions the travel breaks.
 func TestLiveRosterPositions(t *testing.T) {
+	left := 0
+	for _, at := range []rounds.Clock{rounds.At(11, 0), rounds.At(11, 50), rounds.At(12, 45), rounds.At(14, 30)} {
+		t.Run(at.String(), func(t *testing.T) { left += livePositions(t, at) })
+	}
+	if left == 0 {
+		t.Error("no round leaves a reported position at the time reported: the departure time of a position is not tested")
+	}
+}
+
+// livePositions checks the live day at at with up to five workers
+// reporting their position at at less five minutes, and returns how many
+// of them leave it when reported (rather than after a break).
+func livePositions(t *testing.T, at rounds.Clock) int {
 	lc := newLiveCase(t)
 	ctx := context.Background()
-	lc.at = rounds.At(12, 45)
+	lc.at = at
 	// the visit under way at 11:00 finished as planned
 	rt, j := stopOf(t, lc.plan, lc.underWay)
 	lc.events = append(lc.events, rounds.Event{ID: "f-" + lc.underWay, Kind: rounds.EventVisitFinished, Date: rt.Date, At: rt.Stops[j].End, VisitID: lc.underWay})
@@ -329,39 +343,51 @@ func TestLiveRosterPositions(t *testing.T) {
 		t.Fatal(err)
 	}
 	events := slices.Clone(lc.events)
+	posAt := at - 5*60
 	var moved []string
 	for _, lr := range state.Rounds {
-		if len(lr.Frozen) == 0 || len(lr.Free) == 0 || lr.Frozen[len(lr.Frozen)-1].End > rounds.At(12, 30) || lr.WorkerID == lc.sick {
+		if len(lr.Frozen) == 0 || len(lr.Free) == 0 || lr.Frozen[len(lr.Frozen)-1].End > posAt-10*60 || lr.WorkerID == lc.sick {
 			continue
 		}
-		rt := routeOf(t, lc.plan, lr.WorkerID)
-		loc := rt.Stops[len(rt.Stops)-1].Location // somewhere else than the last frozen stop
+		next, k := stopOf(t, lc.plan, lr.Free[0])
+		loc := next.Stops[k].Location // already at the next visit
 		lc.events = append(lc.events, rounds.Event{ID: "p-" + lr.WorkerID, Kind: rounds.EventWorkerPosition, Date: date,
-			At: rounds.At(12, 40), WorkerID: lr.WorkerID, Location: &loc})
+			At: posAt, WorkerID: lr.WorkerID, Location: &loc})
 		moved = append(moved, lr.WorkerID)
 		if len(moved) == 5 {
 			break
 		}
 	}
 	if len(moved) == 0 {
-		t.Fatal("no worker free at 12:30 with visits left")
+		t.Fatalf("no worker free at %s with visits left", posAt-10*60)
 	}
-	t.Logf("positions of %v", moved)
 	merged := lc.merged(t)
 	opts := []validate.Option{validate.Events(lc.events, lc.at), validate.Published(lc.plan)}
 	if merged.Totals.Cost, merged.Totals.Score, err = validate.Score(ctx, lc.req, merged, geo.Haversine{}, opts...); err != nil {
 		t.Fatal(err)
 	}
 	for _, v := range lc.check(t, merged) {
-		t.Errorf("live roster with positions: %v", v)
+		t.Errorf("live roster with positions %v: %v", moved, v)
 	}
 	vs, err := validate.Roster(ctx, lc.req, merged, geo.Haversine{}, validate.Events(events, lc.at), validate.Published(lc.plan))
 	if err != nil {
 		t.Fatal(err)
 	}
+	left := 0 // rounds that leave the position when reported
 	for _, w := range moved {
 		if !slices.ContainsFunc(vs, func(v validate.Violation) bool { return v.Rule == validate.RuleTravel && v.WorkerID == w }) {
 			t.Errorf("without its position, worker %s's next leg is not from elsewhere: %v", w, vs)
 		}
+		rt := routeOf(t, merged, w)
+		for _, s := range rt.Stops {
+			if s.Start >= lc.at {
+				if s.Arrival-rounds.Clock(s.TravelSeconds) == posAt {
+					left++
+				}
+				break
+			}
+		}
 	}
+	t.Logf("positions of %v, %d left when reported", moved, left)
+	return left
 }

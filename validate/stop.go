@@ -50,7 +50,7 @@ func (c *checker) walk(rt *rounds.Route, w *rounds.Worker) routeSum {
 			frozen = false
 			lv.freeAt[rt.WorkerID] = max(lv.at, rounds.Clock(stopEnd))
 			lv.hasFree[rt.WorkerID] = true
-			if loc, t, name, ok := lv.positionOf(rt.WorkerID); ok && (i == 0 || t >= stopEnd) {
+			if loc, t, name, ok := lv.positionOf(rt.WorkerID); ok {
 				prev, from, leave = loc, name, t
 			}
 		}
