@@ -19,7 +19,7 @@ const usage = `rounds plans home visits for community health and social care tea
 Usage:
   rounds solve [flags] REQUEST.json        plan a request and print or write the roster
   rounds generate [flags]                  write a realistic generated day as a request
-  rounds validate REQUEST.json ROSTER.json check a roster against every hard rule (-events, -at: on a live day)
+  rounds validate REQUEST.json ROSTER.json check a roster against every hard rule
   rounds bench solomon DIR [flags]         solve the Solomon VRPTW benchmark
   rounds bench mankowska DIR [flags]       solve the Mankowska et al. home health care benchmark
   rounds bench care [flags]                plan a generated day once per solver seed and check each roster
