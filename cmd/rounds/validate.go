@@ -30,7 +30,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	var roster rounds.Roster
-	if err := readStrict(pos[1], &roster); err != nil {
+	if err := readFileStrict(pos[1], &roster); err != nil {
 		return err
 	}
 	var opts []validate.Option
@@ -47,7 +47,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if *publishedPath != "" {
 		var published rounds.Roster
-		if err := readStrict(*publishedPath, &published); err != nil {
+		if err := readFileStrict(*publishedPath, &published); err != nil {
 			return err
 		}
 		opts = append(opts, validate.Published(&published))
@@ -75,9 +75,9 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
-// readStrict decodes the JSON file at path into v, refusing unknown
+// readFileStrict decodes the JSON file at path into v, refusing unknown
 // fields.
-func readStrict(path string, v any) error {
+func readFileStrict(path string, v any) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ func readEvents(path string) ([]rounds.Event, error) {
 // referred at its referredAt (else its at, else at if given).
 func withReferral(req *rounds.Request, roster *rounds.Roster, path string, at rounds.Clock, given bool) (*rounds.Request, error) {
 	var ref rounds.Referral
-	if err := readStrict(path, &ref); err != nil {
+	if err := readFileStrict(path, &ref); err != nil {
 		return nil, err
 	}
 	date := ref.Date

@@ -32,7 +32,7 @@ func TestValidateLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	var plan rounds.Roster
-	if err := readStrict(planPath, &plan); err != nil {
+	if err := readFileStrict(planPath, &plan); err != nil {
 		t.Fatal(err)
 	}
 	var done *rounds.Stop
