@@ -33,6 +33,10 @@ const (
 	RuleUnavailable = "unavailable"
 )
 
+// LiveRules lists the rules of a live day, which Roster checks with
+// Events besides Rules.
+var LiveRules = []string{RuleActual, RuleCancelled, RulePast, RuleUnavailable, RuleFrozen}
+
 // Events makes Roster and Score judge r as the roster of a live day (see
 // rounds.LiveDay) at time at, after events (every event of the roster's
 // history, as rounds.ValidateEvents takes them; those after at are

@@ -81,6 +81,10 @@ func TestLiveFixture(t *testing.T) {
 		{"a worker unavailable before a visit", func(_ *rounds.Request, _ *rounds.Roster, events *[]rounds.Event) {
 			*events = append(*events, rounds.Event{ID: "d", Kind: rounds.EventWorkerUnavailable, At: at(10, 40), WorkerID: "w1"})
 		}, 0, []string{RuleUnavailable}},
+		{"a visit done as planned moved later", func(_ *rounds.Request, r *rounds.Roster, _ *[]rounds.Event) {
+			s := &r.Routes[3].Stops[0]
+			s.Start, s.End, s.WaitSeconds = s.Start+5*60, s.End+5*60, 5*60
+		}, 0, []string{RuleFrozen}},
 		{"a free visit in the past", func(_ *rounds.Request, r *rounds.Roster, _ *[]rounds.Event) {
 			w1, w4 := &r.Routes[0], &r.Routes[3]
 			v5 := w1.Stops[2]
@@ -89,7 +93,11 @@ func TestLiveFixture(t *testing.T) {
 			w4.Stops = append(w4.Stops, v5)
 		}, 0, []string{RulePast}},
 	}
+	covered := map[string]bool{}
 	for _, tc := range cases {
+		for _, rule := range tc.want {
+			covered[rule] = true
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			req, r, events := liveFixture()
 			if tc.mutate != nil {
@@ -117,6 +125,11 @@ func TestLiveFixture(t *testing.T) {
 				t.Errorf("broken rules %v, want none", vs)
 			}
 		})
+	}
+	for _, rule := range LiveRules {
+		if !covered[rule] {
+			t.Errorf("no test case breaks rule %s", rule)
+		}
 	}
 }
 
