@@ -30,6 +30,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/readyz", s.readyz, permPublic, "Readiness: the store answers", nil, Health{}, 200, nil},
 		{http.MethodGet, "/metrics", s.metrics.handler, permPublic, "Prometheus metrics", nil, nil, 200, nil},
 		{http.MethodGet, "/v1/openapi.json", s.openAPI, permPublic, "This document", nil, nil, 200, nil},
+		{http.MethodGet, "/v1/me", s.me, permRead, "The caller's key: its role, teams and permissions", nil, Me{}, 200, nil},
 		{http.MethodGet, "/v1/teams", s.listTeams, permRead, "List the teams the key may touch", nil, rounds.Page[rounds.Team]{}, 200, []string{"offset", "limit"}},
 		{http.MethodPost, "/v1/teams", s.createTeam, permManageTeams, "Create a team", rounds.Team{}, rounds.Team{}, 201, nil},
 		{http.MethodGet, "/v1/teams/:team", s.getTeam, permRead, "Read a team", nil, rounds.Team{}, 200, nil},

@@ -56,6 +56,7 @@ var scopeCases = map[string]scopeCase{
 	"GET /metrics":            {ok: 200},
 	"GET /v1/openapi.json":    {ok: 200},
 	"GET /v1/teams":           {ok: 200},
+	"GET /v1/me":              {ok: 200},
 	"POST /v1/teams":          {ok: 201, body: func(f *scopeFixture) string { return `{"id":"new-` + f.team + `","name":"New"}` }},
 	"GET /v1/teams/{team}":    {ok: 200, scoped: true},
 	"PUT /v1/teams/{team}":    {ok: 200, scoped: true, body: fixed(`{"name":"Renamed"}`)},

@@ -1,0 +1,205 @@
+// panels.js: the panels of a roster version. Each panel is an object
+// {id, title, needs, render(ctx, body), select?(ctx, body)}: needs names
+// the permission (from GET /v1/me) the key must hold for the panel to be
+// shown ('read' for everyone); render draws the panel into its body for
+// ctx.version; select, if any, is told when a visit is selected. A new
+// panel (dispatch, what-if) is one more object in the list.
+
+import { call, q } from './api.js';
+import { esc, hours, priorityLabel } from './svg.js';
+import * as timeline from './timeline.js';
+import * as map from './map.js';
+
+// rowHeight is the timeline's row height for the page's text size.
+function rowHeight() {
+  return Math.round(1.7 * parseFloat(getComputedStyle(document.documentElement).fontSize));
+}
+
+// todayNow returns the seconds since midnight if the version is of
+// today's date (in this browser's time zone), else null.
+function todayNow(version) {
+  const d = new Date();
+  const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  if (version.from !== today || version.to !== today) return null;
+  return d.getHours() * 3600 + d.getMinutes() * 60 + d.getSeconds();
+}
+
+const pct = x => (100 * x).toFixed(1) + '%';
+
+const figures = {
+  id: 'figures', title: 'Key figures', needs: 'read',
+  render(ctx, body) {
+    const t = ctx.version.roster.totals;
+    const rows = [
+      ['Coverage', `${t.assigned} of ${t.visits} visits (${pct(t.visits ? t.assigned / t.visits : 1)}); ${t.unassigned} unassigned`],
+      ['Rapid response made', `${(t.assignedByPriority || {}).rapid_response || 0} of ${((t.assignedByPriority || {}).rapid_response || 0) + ((t.unassignedByPriority || {}).rapid_response || 0)}`],
+      ['Workers used', String(t.workersUsed)],
+      ['Travel', hours(t.travelSeconds)],
+      ['Work', hours(t.workSeconds)],
+      ['Waiting', hours(t.waitSeconds)],
+      ['Overtime', hours(t.overtimeSeconds || 0)],
+      ['Continuity', t.meanDistinctWorkers ? `a client with two or more visits sees ${t.meanDistinctWorkers.toFixed(2)} workers` : 'no client has two visits'],
+      ['Preferred worker', t.preferredShare ? `${pct(t.preferredShare)} of visits of clients with a preference` : '—'],
+    ];
+    const score = Object.entries(t.score || {}).sort((a, b) => b[1] - a[1]);
+    body.innerHTML = `<dl class="figures">${rows.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>
+<table class="score"><caption>Cost ${t.cost.toLocaleString('en-GB')} by rule</caption>
+<thead><tr><th scope="col">Rule</th><th scope="col" class="num">Cost</th></tr></thead>
+<tbody>${score.map(([k, v]) => `<tr><th scope="row">${esc(k.replace(/_/g, ' '))}</th><td class="num">${v.toLocaleString('en-GB')}</td></tr>`).join('')}</tbody></table>`;
+  },
+};
+
+const legend = `<ul class="legend" aria-label="Legend">
+<li><span class="key p-rapid_response"></span>rapid response</li>
+<li><span class="key p-reablement"></span>reablement</li>
+<li><span class="key p-routine"></span>routine</li>
+<li><span class="key travel"></span>travel</li>
+<li><span class="key wait"></span>waiting</li>
+<li><span class="key break"></span>break</li>
+<li><span class="key duty"></span>on shift</li>
+<li><span class="key overtime"></span>overtime allowed</li>
+<li><span class="key pair"></span>double-handed pair / linked visits</li>
+<li><span class="key now"></span>now</li>
+</ul>`;
+
+const timelinePanel = {
+  id: 'timeline', title: 'Timeline', needs: 'read',
+  render(ctx, body) {
+    const { markup, layout } = timeline.draw(ctx.version, { rowH: rowHeight(), now: todayNow(ctx.version), selected: ctx.selected });
+    body.innerHTML = `${legend}<p class="hint">Select a visit (click, or Tab and Enter) to fill the adjust form${ctx.can('edit_roster') && ctx.latest ? '; drag it to another row or time to move it' : ''}.</p><div class="scroll" id="timeline">${markup}</div>`;
+    const host = body.querySelector('#timeline');
+    const pick = ev => {
+      const t = ev.target;
+      if (t.dataset && t.dataset.visit) ctx.select(t.dataset.visit, t.dataset.worker);
+    };
+    host.addEventListener('click', pick);
+    host.addEventListener('keydown', ev => {
+      if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); pick(ev); }
+    });
+    if (ctx.can('edit_roster') && ctx.latest) {
+      timeline.enableDrag(host, ctx.version, layout, edit => ctx.edit({ op: 'move', ...edit }));
+    }
+  },
+  select(ctx, body) {
+    for (const el of body.querySelectorAll('.visit.selected')) el.classList.remove('selected');
+    for (const el of body.querySelectorAll(`.visit[data-visit="${CSS.escape(ctx.selected)}"]`)) el.classList.add('selected');
+  },
+};
+
+const mapPanel = {
+  id: 'map', title: 'Route map', needs: 'read',
+  render(ctx, body) {
+    const workers = ctx.version.request.workers;
+    body.innerHTML = `<div class="field"><label for="map-worker">Show rounds of</label>
+<select id="map-worker"><option value="">every worker</option>${workers.map((w, i) => `<option value="${esc(w.id)}">${esc(w.name || w.id)} (colour ${i % 7 + 1})</option>`).join('')}</select></div>
+<div id="map">${map.draw(ctx.version, ctx.boroughs, '')}</div>`;
+    const sel = body.querySelector('#map-worker');
+    sel.addEventListener('change', () => {
+      body.querySelector('#map').innerHTML = map.draw(ctx.version, ctx.boroughs, sel.value);
+    });
+  },
+};
+
+const unassignedPanel = {
+  id: 'unassigned', title: 'Unassigned visits', needs: 'read',
+  render(ctx, body) {
+    const u = ctx.version.roster.unassigned;
+    if (!u.length) {
+      body.innerHTML = '<p>Every visit is planned.</p>';
+      return;
+    }
+    body.innerHTML = `<div class="scroll short"><table class="unassigned"><caption>${u.length} visits could not be planned</caption>
+<thead><tr><th scope="col">Visit</th><th scope="col">Client</th><th scope="col">Priority</th><th scope="col">Why</th><th scope="col">Smallest fix</th></tr></thead>
+<tbody>${u.map(x => `<tr><td><button type="button" class="link-button" data-visit="${esc(x.visitId)}">${esc(x.visitId)}</button></td><td>${esc(x.clientId)}</td><td>${esc(priorityLabel[x.priority] || x.priority)}</td><td>${esc(x.detail || x.reason)}</td><td>${esc(x.suggestion ? x.suggestion.text : '—')}</td></tr>`).join('')}</tbody></table></div>`;
+    body.addEventListener('click', ev => {
+      const v = ev.target.dataset && ev.target.dataset.visit;
+      if (v) ctx.select(v, '');
+    });
+  },
+};
+
+const adjustPanel = {
+  id: 'adjust', title: 'Move or pin a visit', needs: 'edit_roster',
+  render(ctx, body) {
+    const req = ctx.version.request;
+    if (!ctx.latest) {
+      body.innerHTML = `<p>This is version ${ctx.version.version}; only the latest version can be changed.</p>`;
+      return;
+    }
+    const workerOptions = req.workers.map(w => `<option value="${esc(w.id)}">${esc(w.name ? `${w.name} (${w.id})` : w.id)}</option>`).join('');
+    body.innerHTML = `<form id="adjust" class="adjust">
+<div class="field"><label for="adjust-visit">Visit</label><input id="adjust-visit" name="visitId" list="visit-ids" required autocomplete="off">
+<datalist id="visit-ids">${req.visits.map(v => `<option value="${esc(v.id)}"></option>`).join('')}</datalist></div>
+<div class="field"><label for="adjust-from">From worker (double-handed visits)</label><select id="adjust-from" name="fromWorkerId"><option value="">—</option>${workerOptions}</select></div>
+<div class="field"><label for="adjust-worker">To worker</label><select id="adjust-worker" name="workerId" required>${workerOptions}</select></div>
+<div class="field"><label for="adjust-position">Place in the round (from 0; empty: last)</label><input id="adjust-position" name="position" type="number" min="0"></div>
+<fieldset><legend>Action</legend>
+<label><input type="radio" name="op" value="move" checked> Move</label>
+<label><input type="radio" name="op" value="pin"> Pin (fix it there for later plans too)</label></fieldset>
+<div class="field"><label for="adjust-start">Pinned start (optional)</label><input id="adjust-start" name="start" type="time"></div>
+<button type="submit" id="adjust-submit">Apply</button>
+</form>
+<div id="verdict" class="verdict" role="alert"></div>`;
+    const form = body.querySelector('#adjust');
+    form.addEventListener('submit', ev => {
+      ev.preventDefault();
+      const f = new FormData(form);
+      const edit = { op: f.get('op'), visitId: f.get('visitId').trim(), workerId: f.get('workerId') };
+      if (f.get('fromWorkerId')) edit.fromWorkerId = f.get('fromWorkerId');
+      if (f.get('position') !== '') edit.position = Number(f.get('position'));
+      if (edit.op === 'pin' && f.get('start')) edit.start = f.get('start');
+      ctx.edit(edit);
+    });
+    if (ctx.verdict) this.verdict(ctx, body);
+  },
+  select(ctx, body) {
+    const v = body.querySelector('#adjust-visit');
+    if (!v) return;
+    v.value = ctx.selected;
+    body.querySelector('#adjust-from').value = ctx.selectedWorker || '';
+    if (ctx.selectedWorker) body.querySelector('#adjust-worker').value = ctx.selectedWorker;
+  },
+  // verdict shows what the API said of the last edit.
+  verdict(ctx, body) {
+    const el = body.querySelector('#verdict');
+    if (!el) return;
+    const v = ctx.verdict;
+    el.className = 'verdict ' + (v.ok ? 'ok' : 'refused');
+    el.innerHTML = v.ok ? `<p>${esc(v.text)}</p>` :
+      `<p><strong>Refused:</strong> ${esc(v.text)}</p>${v.violations.length ? `<ul>${v.violations.map(x => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}`;
+  },
+};
+
+const comparePanel = {
+  id: 'compare', title: 'Compare versions', needs: 'read',
+  render(ctx, body) {
+    const n = ctx.latestVersion;
+    if (n < 2) {
+      body.innerHTML = '<p>There is one version so far; a move or a pin makes the next.</p>';
+      return;
+    }
+    const opts = sel => Array.from({ length: n }, (_, i) => `<option value="${i + 1}"${i + 1 === sel ? ' selected' : ''}>version ${i + 1}</option>`).join('');
+    body.innerHTML = `<form id="compare" class="compare">
+<div class="field"><label for="compare-from">From</label><select id="compare-from">${opts(n - 1)}</select></div>
+<div class="field"><label for="compare-to">To</label><select id="compare-to">${opts(n)}</select></div>
+<button type="submit">Compare</button></form><div id="diff"></div>`;
+    const form = body.querySelector('#compare');
+    form.addEventListener('submit', async ev => {
+      ev.preventDefault();
+      const from = form.querySelector('#compare-from').value, to = form.querySelector('#compare-to').value;
+      const out = body.querySelector('#diff');
+      try {
+        const d = await call('GET', `/v1/teams/${q(ctx.version.team)}/rosters/${q(ctx.version.rosterId)}/diff?from=${from}&to=${to}`);
+        const a = x => x ? `${esc(x.workerId)} at ${esc(x.start)}` : '—';
+        out.innerHTML = d.changes.length ? `<table class="diff"><caption>${d.changes.length} visits changed from version ${from} to ${to}</caption>
+<thead><tr><th scope="col">Visit</th><th scope="col">Change</th><th scope="col">Version ${esc(from)}</th><th scope="col">Version ${esc(to)}</th></tr></thead>
+<tbody>${d.changes.map(c => `<tr><td>${esc(c.visitId)}</td><td>${esc(c.change)}</td><td>${a(c.before)}</td><td>${a(c.after)}</td></tr>`).join('')}</tbody></table>` : `<p>Versions ${esc(from)} and ${esc(to)} plan every visit alike.</p>`;
+      } catch (e) {
+        out.innerHTML = `<p class="error">${esc(e.message)}</p>`;
+      }
+    });
+  },
+};
+
+// panels are drawn in this order.
+export const panels = [figures, timelinePanel, adjustPanel, mapPanel, unassignedPanel, comparePanel];

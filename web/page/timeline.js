@@ -1,0 +1,180 @@
+// timeline.js: the roster as a timeline, one row per round (a worker's
+// day): visits as blocks coloured by priority, travel as a line before
+// each visit, waiting as a dotted line, the break, the shift on duty, its
+// end and the overtime it allows, double-handed pairs and linked visits
+// joined, and the "now" line on today's roster. Visits can be dragged to
+// another row or place in a row.
+
+import { esc, secs, hm, hours, shiftOf, priorityLabel } from './svg.js';
+
+const labelW = 200;
+const headerH = 28;
+const pxPerHour = 96;
+
+// layout holds what a drawing needs to map times and rows to pixels.
+function layout(version, rowH) {
+  const req = version.request, routes = version.roster.routes;
+  const workers = new Map(req.workers.map(w => [w.id, w]));
+  let t0 = 8 * 3600, t1 = 20 * 3600;
+  for (const r of routes) {
+    const s = shiftOf(workers.get(r.workerId), r.date);
+    if (s) {
+      t0 = Math.min(t0, secs(s.start));
+      t1 = Math.max(t1, secs(s.end) + 60 * (s.overtimeMinutes || 0));
+    }
+    if (r.stops.length) {
+      t0 = Math.min(t0, secs(r.depart));
+      t1 = Math.max(t1, secs(r.return));
+    }
+  }
+  t0 = Math.floor(t0 / 3600) * 3600;
+  t1 = Math.ceil(t1 / 3600) * 3600;
+  const x = t => labelW + (t - t0) / 3600 * pxPerHour;
+  const width = x(t1) + 8;
+  const height = headerH + routes.length * rowH + 4;
+  return { workers, t0, t1, x, width, height, rowH };
+}
+
+// draw returns the SVG markup of the timeline of version. now is the
+// current time in seconds from midnight when the roster is today's, else
+// null; selected is the visit ID to highlight.
+export function draw(version, { rowH, now, selected }) {
+  const L = layout(version, rowH);
+  const { x, workers } = L;
+  const req = version.request, routes = version.roster.routes;
+  const visits = new Map(req.visits.map(v => [v.id, v]));
+  const out = [];
+  out.push(`<svg id="timeline-svg" xmlns="http://www.w3.org/2000/svg" width="${L.width}" height="${L.height}" role="group" aria-label="Timeline of ${routes.length} rounds">`);
+  out.push(`<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" class="hatch"/></pattern></defs>`);
+  for (let t = L.t0; t <= L.t1; t += 3600) {
+    out.push(`<line class="hour" x1="${x(t)}" y1="${headerH - 6}" x2="${x(t)}" y2="${L.height}"/>`);
+    out.push(`<text class="hour-label" x="${x(t)}" y="${headerH - 10}">${hm(t)}</text>`);
+  }
+  // where each visit's blocks are, for pairs and links
+  const placed = new Map();
+  routes.forEach((r, ri) => {
+    const y = headerH + ri * rowH, mid = y + rowH / 2, h = rowH - 6;
+    const w = workers.get(r.workerId) || { id: r.workerId };
+    const shift = shiftOf(w, r.date);
+    out.push(`<g class="row" data-row="${ri}" data-worker="${esc(r.workerId)}">`);
+    out.push(`<rect class="${ri % 2 ? 'stripe odd' : 'stripe'}" x="0" y="${y}" width="${L.width}" height="${rowH}"/>`);
+    const cap = shift && (shift.maxWorkMinutes || w.maxWorkMinutes);
+    let label = `${w.name || w.id} · ${w.role || ''}`;
+    let title = `${w.name || w.id} (${w.id}), ${w.role || ''}: work ${hours(r.workSeconds)}, travel ${hours(r.travelSeconds)}`;
+    if (cap) {
+      title += `, working-time cap ${hours(cap * 60)}`;
+      label += ` ${hours(r.workSeconds)}/${hours(cap * 60)}`;
+    }
+    const nearCap = cap && r.workSeconds > cap * 60 - 900;
+    out.push(`<text class="row-label${nearCap ? ' near-cap' : ''}" x="4" y="${mid + 4}"><title>${esc(title)}</title>${esc(label)}</text>`);
+    if (shift) {
+      const s0 = secs(shift.start), s1 = secs(shift.end);
+      out.push(`<rect class="duty" x="${x(s0)}" y="${y + 2}" width="${x(s1) - x(s0)}" height="${rowH - 4}"/>`);
+      if (shift.overtimeMinutes) {
+        out.push(`<rect class="overtime" x="${x(s1)}" y="${y + 2}" width="${x(s1 + shift.overtimeMinutes * 60) - x(s1)}" height="${rowH - 4}"><title>overtime allowed: ${shift.overtimeMinutes} min</title></rect>`);
+      }
+      out.push(`<line class="shift-end" x1="${x(s1)}" y1="${y + 1}" x2="${x(s1)}" y2="${y + rowH - 1}"><title>shift ends ${hm(s1)}</title></line>`);
+    }
+    let prevEnd = r.stops.length ? secs(r.depart) : 0;
+    for (const s of r.stops) {
+      const arr = secs(s.arrival), st = secs(s.start), en = secs(s.end);
+      if (s.travelSeconds > 0) {
+        out.push(`<line class="travel" x1="${x(arr - s.travelSeconds)}" y1="${mid}" x2="${x(arr)}" y2="${mid}"/>`);
+      }
+      if (st > arr) out.push(`<line class="wait" x1="${x(arr)}" y1="${mid}" x2="${x(st)}" y2="${mid}"/>`);
+      const v = visits.get(s.visitId) || {};
+      const pinned = v.pin && v.pin.workerId === r.workerId;
+      const cls = `visit p-${esc(s.priority)}${s.visitId === selected ? ' selected' : ''}${pinned ? ' pinned' : ''}`;
+      const aria = `Visit ${s.visitId}, client ${s.clientId}, ${priorityLabel[s.priority] || s.priority}, ${hm(st)} to ${hm(en)}, ${w.name || w.id}${pinned ? ', pinned' : ''}${(v.workersNeeded || 1) > 1 ? ', double-handed' : ''}`;
+      const bw = Math.max(2, x(en) - x(st));
+      out.push(`<rect class="${cls}" x="${x(st)}" y="${y + 3}" width="${bw}" height="${h}" rx="2" tabindex="0" role="button" aria-label="${esc(aria)}" data-visit="${esc(s.visitId)}" data-worker="${esc(r.workerId)}"/>`);
+      if (bw > 40) out.push(`<text class="visit-label" x="${x(st) + 3}" y="${mid + 4}">${esc(s.visitId)}</text>`);
+      if (pinned) out.push(`<text class="pin-mark" x="${x(st) + bw - 9}" y="${y + 12}" aria-hidden="true">📌</text>`);
+      let at = placed.get(s.visitId);
+      if (!at) placed.set(s.visitId, at = []);
+      at.push({ ri, st, en });
+      prevEnd = en;
+    }
+    if (r.stops.length && secs(r.return) > prevEnd) {
+      out.push(`<line class="travel" x1="${x(prevEnd)}" y1="${mid}" x2="${x(secs(r.return))}" y2="${mid}"/>`);
+    }
+    if (r.break) {
+      const b0 = secs(r.break.start), b1 = secs(r.break.end);
+      out.push(`<rect class="break" x="${x(b0)}" y="${y + 5}" width="${x(b1) - x(b0)}" height="${h - 4}"><title>break ${hm(b0)}-${hm(b1)}</title></rect>`);
+    }
+    out.push('</g>');
+  });
+  const yOf = ri => headerH + ri * rowH + rowH / 2;
+  for (const [id, at] of placed) {
+    if (at.length === 2) {
+      const px = x(at[0].st) + 1;
+      out.push(`<line class="pair" x1="${px}" y1="${yOf(at[0].ri)}" x2="${px}" y2="${yOf(at[1].ri)}"><title>double-handed visit ${esc(id)}</title></line>`);
+    }
+    for (const l of (visits.get(id) || {}).links || []) {
+      const from = placed.get(l.visitId);
+      if (!from) continue;
+      const a = from[0], b = at[0];
+      const x1 = x(a.en), y1 = yOf(a.ri), x2 = x(b.st), y2 = yOf(b.ri);
+      out.push(`<path class="link" d="M${x1},${y1} C${(x1 + x2) / 2},${y1 - rowH} ${(x1 + x2) / 2},${y2 - rowH} ${x2},${y2}"><title>${esc(id)} follows ${esc(l.visitId)} by ${l.minGapMinutes}-${l.maxGapMinutes} min</title></path>`);
+    }
+  }
+  if (now != null && now >= L.t0 && now <= L.t1) {
+    out.push(`<line class="now" x1="${x(now)}" y1="${headerH - 4}" x2="${x(now)}" y2="${L.height}"/>`);
+    out.push(`<text class="now-label" x="${x(now) + 3}" y="${headerH - 1}">now ${hm(now)}</text>`);
+  }
+  out.push('<rect id="ghost" class="ghost" x="0" y="0" width="0" height="0" visibility="hidden"/>');
+  out.push('</svg>');
+  return { markup: out.join(''), layout: L };
+}
+
+// enableDrag lets the visits of the timeline in host be dragged: onDrop
+// gets the visit, the worker it was dragged from, the worker of the row it
+// was dropped on and its position among that row's visits; a press that
+// does not move is a click, left to the host's click handler.
+export function enableDrag(host, version, L, onDrop) {
+  const svg = host.querySelector('svg');
+  const ghost = svg.querySelector('#ghost');
+  let drag = null;
+  const point = ev => {
+    const m = svg.getScreenCTM().inverse();
+    const p = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(m);
+    return p;
+  };
+  svg.addEventListener('pointerdown', ev => {
+    const t = ev.target;
+    if (!t.classList || !t.classList.contains('visit') || ev.button !== 0) return;
+    const p = point(ev);
+    drag = { el: t, x0: p.x, y0: p.y, moved: false, bx: +t.getAttribute('x'), by: +t.getAttribute('y') };
+  });
+  svg.addEventListener('pointermove', ev => {
+    if (!drag) return;
+    const p = point(ev);
+    if (!drag.moved && Math.hypot(p.x - drag.x0, p.y - drag.y0) < 5) return;
+    if (!drag.moved) {
+      drag.moved = true;
+      svg.setPointerCapture(ev.pointerId);
+      ghost.setAttribute('width', drag.el.getAttribute('width'));
+      ghost.setAttribute('height', drag.el.getAttribute('height'));
+      ghost.setAttribute('visibility', 'visible');
+    }
+    ghost.setAttribute('x', drag.bx + p.x - drag.x0);
+    ghost.setAttribute('y', drag.by + p.y - drag.y0);
+  });
+  svg.addEventListener('pointerup', ev => {
+    if (!drag) return;
+    const d = drag;
+    drag = null;
+    ghost.setAttribute('visibility', 'hidden');
+    if (!d.moved) return;
+    const p = point(ev);
+    const ri = Math.floor((p.y - headerH) / L.rowH);
+    const routes = version.roster.routes;
+    if (ri < 0 || ri >= routes.length) return;
+    const route = routes[ri];
+    const t = L.t0 + (d.bx + p.x - d.x0 - labelW) / pxPerHour * 3600;
+    const visitId = d.el.dataset.visit;
+    const others = route.stops.filter(s => s.visitId !== visitId);
+    const position = others.filter(s => secs(s.start) < t).length;
+    onDrop({ visitId, fromWorkerId: d.el.dataset.worker, workerId: route.workerId, position });
+  });
+}
