@@ -16,9 +16,10 @@ const state = {
   me: null,
   version: null, // the roster version shown, with its request and roster
   latestVersion: 0, // the roster's latest version number
-  selected: '', selectedWorker: '',
+  selected: '', selectedWorker: '', selectedPos: '',
   verdict: null, // what the API said of the last edit
   boroughs: [], boroughsFor: '',
+  records: null, recordsFor: '', // the team's workers, visits and clients of the day
 };
 
 // perf holds the page's own timings in milliseconds, read by the
@@ -59,9 +60,13 @@ const ctx = {
   get verdict() { return state.verdict; },
   get boroughs() { return state.boroughs; },
   can,
-  select(visitId, workerId) {
+  get selectedPos() { return state.selectedPos; },
+  // select makes a visit the selected one: its ID, and the worker and
+  // place in the round of the block chosen ('' for an unassigned visit).
+  select(visitId, workerId, pos) {
     state.selected = visitId;
     state.selectedWorker = workerId;
+    state.selectedPos = pos;
     for (const p of shown()) if (p.select) p.select(ctx, sectionBody(p));
   },
   edit,
@@ -124,11 +129,41 @@ async function loadBoroughs(v) {
   state.boroughsFor = v.rosterId;
 }
 
+// all reads every item of a list of the API, a page of 1000 at a time.
+async function all(path) {
+  const out = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await call('GET', `${path}${path.includes('?') ? '&' : '?'}offset=${offset}&limit=1000`);
+    out.push(...page.items);
+    if (page.items.length < 1000 || out.length >= page.total) return out;
+  }
+}
+
+// records returns the team's workers, visits and clients of a date
+// range, read once a team and range: the request a roster version was
+// planned from is shown to admin keys only, and the drawings need the
+// shifts, windows, links and places.
+async function records(team, from, to) {
+  const k = `${team}/${from}/${to}`;
+  if (state.recordsFor !== k) {
+    const t = q(team);
+    const [workers, visits, clients] = await Promise.all([
+      all(`/v1/teams/${t}/workers?from=${from}&to=${to}`),
+      all(`/v1/teams/${t}/visits?from=${from}&to=${to}`),
+      all(`/v1/teams/${t}/clients`),
+    ]);
+    state.records = { workers, visits, clients };
+    state.recordsFor = k;
+  }
+  return state.records;
+}
+
 // loadVersion shows version n (0: the latest) of a roster of the team.
 async function loadVersion(team, rosterId, n) {
   const t0 = performance.now();
   status(`Loading roster ${rosterId}…`);
   const v = await call('GET', `/v1/teams/${q(team)}/rosters/${q(rosterId)}` + (n ? `?version=${n}` : ''));
+  if (!v.request) v.request = await records(team, v.from, v.to);
   await loadBoroughs(v);
   state.version = v;
   if (!n || v.version > state.latestVersion) state.latestVersion = v.version;
@@ -202,6 +237,12 @@ async function edit(e) {
   const t0 = performance.now();
   try {
     const next = await call('POST', `/v1/teams/${q(v.team)}/rosters/${q(v.rosterId)}/edits`, { version: v.version, ...e });
+    if (!next.request) {
+      // the team's records do not hold the pins of roster edits: note this one
+      next.request = v.request;
+      const pinned = e.op === 'pin' && next.request.visits.find(x => x.id === e.visitId);
+      if (pinned) pinned.pin = { workerId: e.workerId, ...(e.start ? { start: e.start } : {}) };
+    }
     state.version = next;
     state.latestVersion = next.version;
     state.verdict = { ok: true, text: `Saved as version ${next.version}: ${next.note}.` };

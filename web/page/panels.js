@@ -70,7 +70,7 @@ const timelinePanel = {
     const host = body.querySelector('#timeline');
     const pick = ev => {
       const t = ev.target;
-      if (t.dataset && t.dataset.visit) ctx.select(t.dataset.visit, t.dataset.worker);
+      if (t.dataset && t.dataset.visit) ctx.select(t.dataset.visit, t.dataset.worker, t.dataset.pos);
     };
     host.addEventListener('click', pick);
     host.addEventListener('keydown', ev => {
@@ -113,7 +113,7 @@ const unassignedPanel = {
 <tbody>${u.map(x => `<tr><td><button type="button" class="link-button" data-visit="${esc(x.visitId)}">${esc(x.visitId)}</button></td><td>${esc(x.clientId)}</td><td>${esc(priorityLabel[x.priority] || x.priority)}</td><td>${esc(x.detail || x.reason)}</td><td>${esc(x.suggestion ? x.suggestion.text : '—')}</td></tr>`).join('')}</tbody></table></div>`;
     body.addEventListener('click', ev => {
       const v = ev.target.dataset && ev.target.dataset.visit;
-      if (v) ctx.select(v, '');
+      if (v) ctx.select(v, '', '');
     });
   },
 };
@@ -158,6 +158,7 @@ const adjustPanel = {
     v.value = ctx.selected;
     body.querySelector('#adjust-from').value = ctx.selectedWorker || '';
     if (ctx.selectedWorker) body.querySelector('#adjust-worker').value = ctx.selectedWorker;
+    body.querySelector('#adjust-position').value = ctx.selectedPos ?? '';
   },
   // verdict shows what the API said of the last edit.
   verdict(ctx, body) {

@@ -7,7 +7,7 @@
 
 import { esc, secs, hm, hours, shiftOf, priorityLabel } from './svg.js';
 
-const labelW = 200;
+const labelW = 210;
 const headerH = 28;
 const pxPerHour = 96;
 
@@ -59,11 +59,11 @@ export function draw(version, { rowH, now, selected }) {
     out.push(`<g class="row" data-row="${ri}" data-worker="${esc(r.workerId)}">`);
     out.push(`<rect class="${ri % 2 ? 'stripe odd' : 'stripe'}" x="0" y="${y}" width="${L.width}" height="${rowH}"/>`);
     const cap = shift && (shift.maxWorkMinutes || w.maxWorkMinutes);
-    let label = `${w.name || w.id} · ${w.role || ''}`;
+    let label = w.name || w.id;
     let title = `${w.name || w.id} (${w.id}), ${w.role || ''}: work ${hours(r.workSeconds)}, travel ${hours(r.travelSeconds)}`;
     if (cap) {
       title += `, working-time cap ${hours(cap * 60)}`;
-      label += ` ${hours(r.workSeconds)}/${hours(cap * 60)}`;
+      label += ` · ${hours(r.workSeconds)}/${hours(cap * 60)}`;
     }
     const nearCap = cap && r.workSeconds > cap * 60 - 900;
     out.push(`<text class="row-label${nearCap ? ' near-cap' : ''}" x="4" y="${mid + 4}"><title>${esc(title)}</title>${esc(label)}</text>`);
@@ -76,7 +76,7 @@ export function draw(version, { rowH, now, selected }) {
       out.push(`<line class="shift-end" x1="${x(s1)}" y1="${y + 1}" x2="${x(s1)}" y2="${y + rowH - 1}"><title>shift ends ${hm(s1)}</title></line>`);
     }
     let prevEnd = r.stops.length ? secs(r.depart) : 0;
-    for (const s of r.stops) {
+    r.stops.forEach((s, pos) => {
       const arr = secs(s.arrival), st = secs(s.start), en = secs(s.end);
       if (s.travelSeconds > 0) {
         out.push(`<line class="travel" x1="${x(arr - s.travelSeconds)}" y1="${mid}" x2="${x(arr)}" y2="${mid}"/>`);
@@ -87,14 +87,14 @@ export function draw(version, { rowH, now, selected }) {
       const cls = `visit p-${esc(s.priority)}${s.visitId === selected ? ' selected' : ''}${pinned ? ' pinned' : ''}`;
       const aria = `Visit ${s.visitId}, client ${s.clientId}, ${priorityLabel[s.priority] || s.priority}, ${hm(st)} to ${hm(en)}, ${w.name || w.id}${pinned ? ', pinned' : ''}${(v.workersNeeded || 1) > 1 ? ', double-handed' : ''}`;
       const bw = Math.max(2, x(en) - x(st));
-      out.push(`<rect class="${cls}" x="${x(st)}" y="${y + 3}" width="${bw}" height="${h}" rx="2" tabindex="0" role="button" aria-label="${esc(aria)}" data-visit="${esc(s.visitId)}" data-worker="${esc(r.workerId)}"/>`);
+      out.push(`<rect class="${cls}" x="${x(st)}" y="${y + 3}" width="${bw}" height="${h}" rx="2" tabindex="0" role="button" aria-label="${esc(aria)}" data-visit="${esc(s.visitId)}" data-worker="${esc(r.workerId)}" data-pos="${pos}"/>`);
       if (bw > 40) out.push(`<text class="visit-label" x="${x(st) + 3}" y="${mid + 4}">${esc(s.visitId)}</text>`);
       if (pinned) out.push(`<text class="pin-mark" x="${x(st) + bw - 9}" y="${y + 12}" aria-hidden="true">📌</text>`);
       let at = placed.get(s.visitId);
       if (!at) placed.set(s.visitId, at = []);
       at.push({ ri, st, en });
       prevEnd = en;
-    }
+    });
     if (r.stops.length && secs(r.return) > prevEnd) {
       out.push(`<line class="travel" x1="${x(prevEnd)}" y1="${mid}" x2="${x(secs(r.return))}" y2="${mid}"/>`);
     }
