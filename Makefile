@@ -29,10 +29,11 @@ stress: build
 
 # test runs every test (the fuzz targets on their seed corpora), then fuzzes
 # the HTTP API for FUZZTIME; the PostgreSQL tests need the local server (db
-# starts it).
+# starts it), the page's browser tests Chromium (they write their
+# screenshots to bin/screenshots).
 FUZZTIME ?= 15s
 test: db
-	$(GO) test -count=1 -timeout 8m ./...
+	ROUNDS_SCREENSHOTS=$(CURDIR)/bin/screenshots $(GO) test -count=1 -timeout 8m ./...
 	$(GO) test -count=1 -run '^$$' -fuzz '^FuzzAPI$$' -fuzztime $(FUZZTIME) ./api
 
 # bench prints the benchmark tables: Solomon at 1 s per instance (gap to

@@ -15,9 +15,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/roundsdev/rounds"
@@ -173,6 +175,33 @@ func browser(tb testing.TB, timeout time.Duration) context.Context {
 		cancelAlloc()
 	})
 	return ctx
+}
+
+// exceptions collects the page's uncaught JavaScript exceptions from now
+// on; the function it returns lists those so far.
+func exceptions(ctx context.Context) func() []string {
+	var mu sync.Mutex
+	var seen []string
+	events := chromedp.Events(ctx, runtime.ExceptionThrown)
+	go func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			text := ev.ExceptionDetails.Text
+			if x := ev.ExceptionDetails.Exception; x != nil {
+				text += " " + x.Description
+			}
+			mu.Lock()
+			seen = append(seen, text)
+			mu.Unlock()
+		}
+	}()
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(seen)
+	}
 }
 
 // screenshots returns the directory the screenshots go to:
@@ -367,6 +396,12 @@ func TestPageBoroughDay(t *testing.T) {
 	w := newWorld(t, cfg)
 	dir := screenshots(t)
 	date := string(w.day.Workers[0].Shifts[0].Date)
+	thrown := exceptions(ctx)
+	defer func() {
+		if e := thrown(); len(e) > 0 {
+			t.Errorf("the page threw %d exceptions: %v", len(e), e)
+		}
+	}()
 
 	// A bad key is refused in words.
 	do(t, ctx, "open the page", chromedp.Navigate(w.url+"/"), chromedp.WaitVisible(chromedp.ID("key")),

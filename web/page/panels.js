@@ -124,8 +124,16 @@ const adjustPanel = {
     const req = ctx.version.request;
     if (!ctx.latest) {
       body.innerHTML = `<p>This is version ${ctx.version.version}; only the latest version can be changed.</p>`;
+      this.drawnFor = null;
       return;
     }
+    // the form lists every visit and worker of the request: keep it, and
+    // what was typed in it, while the request stays the same
+    if (this.drawnFor === req && body.querySelector('#adjust')) {
+      this.verdict(ctx, body);
+      return;
+    }
+    this.drawnFor = req;
     const workerOptions = req.workers.map(w => `<option value="${esc(w.id)}">${esc(w.name ? `${w.name} (${w.id})` : w.id)}</option>`).join('');
     body.innerHTML = `<form id="adjust" class="adjust">
 <div class="field"><label for="adjust-visit">Visit</label><input id="adjust-visit" name="visitId" list="visit-ids" required autocomplete="off">
@@ -150,7 +158,7 @@ const adjustPanel = {
       if (edit.op === 'pin' && f.get('start')) edit.start = f.get('start');
       ctx.edit(edit);
     });
-    if (ctx.verdict) this.verdict(ctx, body);
+    this.verdict(ctx, body);
   },
   select(ctx, body) {
     const v = body.querySelector('#adjust-visit');
@@ -165,6 +173,11 @@ const adjustPanel = {
     const el = body.querySelector('#verdict');
     if (!el) return;
     const v = ctx.verdict;
+    if (!v) {
+      el.className = 'verdict';
+      el.innerHTML = '';
+      return;
+    }
     el.className = 'verdict ' + (v.ok ? 'ok' : 'refused');
     el.innerHTML = v.ok ? `<p>${esc(v.text)}</p>` :
       `<p><strong>Refused:</strong> ${esc(v.text)}</p>${v.violations.length ? `<ul>${v.violations.map(x => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}`;
