@@ -65,8 +65,23 @@ const legend = `<ul class="legend" aria-label="Legend">
 const timelinePanel = {
   id: 'timeline', title: 'Timeline', needs: 'read',
   render(ctx, body) {
-    const { markup, layout } = timeline.draw(ctx.version, { rowH: rowHeight(), now: todayNow(ctx.version), selected: ctx.selected });
-    body.innerHTML = `${legend}<p class="hint">Select a visit (click, or Tab and Enter) to fill the adjust form${ctx.can('edit_roster') && ctx.latest ? '; drag it to another row or time to move it' : ''}.</p><div class="scroll" id="timeline">${markup}</div>`;
+    const opts = { rowH: rowHeight(), now: todayNow(ctx.version), selected: ctx.selected };
+    const editable = ctx.can('edit_roster') && ctx.latest;
+    const svg = body.querySelector('#timeline-svg');
+    if (svg && this.editable === editable) {
+      // after a move most rows are as they were: redraw the others only
+      const layout = timeline.update(svg, this.layout, ctx.version, opts);
+      if (layout) {
+        this.layout = layout;
+        this.version = ctx.version;
+        return;
+      }
+    }
+    const { markup, layout } = timeline.draw(ctx.version, opts);
+    this.layout = layout;
+    this.version = ctx.version;
+    this.editable = editable;
+    body.innerHTML = `${legend}<p class="hint">Select a visit (click, or Tab and Enter) to fill the adjust form${editable ? '; drag it to another row or time to move it' : ''}.</p><div class="scroll" id="timeline">${markup}</div>`;
     const host = body.querySelector('#timeline');
     const pick = ev => {
       const t = ev.target;
@@ -76,8 +91,8 @@ const timelinePanel = {
     host.addEventListener('keydown', ev => {
       if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); pick(ev); }
     });
-    if (ctx.can('edit_roster') && ctx.latest) {
-      timeline.enableDrag(host, ctx.version, layout, edit => ctx.edit({ op: 'move', ...edit }));
+    if (editable) {
+      timeline.enableDrag(host, () => ({ version: this.version, layout: this.layout }), edit => ctx.edit({ op: 'move', ...edit }));
     }
   },
   select(ctx, body) {
@@ -89,32 +104,64 @@ const timelinePanel = {
 const mapPanel = {
   id: 'map', title: 'Route map', needs: 'read',
   render(ctx, body) {
+    const svg = body.querySelector('#map-svg');
+    if (svg && this.request === ctx.version.request && this.boroughs === ctx.boroughs) {
+      // after a move most rounds are as they were: redraw the others only
+      const drawn = map.update(svg, this.drawn, ctx.version, ctx.boroughs, this.only);
+      if (drawn) {
+        this.drawn = drawn;
+        return;
+      }
+    }
+    this.request = ctx.version.request;
+    this.boroughs = ctx.boroughs;
+    this.only = '';
     const workers = ctx.version.request.workers;
+    const { markup, drawn } = map.draw(ctx.version, ctx.boroughs, '');
+    this.drawn = drawn;
     body.innerHTML = `<div class="field"><label for="map-worker">Show rounds of</label>
 <select id="map-worker"><option value="">every worker</option>${workers.map((w, i) => `<option value="${esc(w.id)}">${esc(w.name || w.id)} (colour ${i % 7 + 1})</option>`).join('')}</select></div>
-<div id="map">${map.draw(ctx.version, ctx.boroughs, '')}</div>`;
+<div id="map">${markup}</div>`;
     const sel = body.querySelector('#map-worker');
     sel.addEventListener('change', () => {
-      body.querySelector('#map').innerHTML = map.draw(ctx.version, ctx.boroughs, sel.value);
+      this.only = sel.value;
+      const { markup, drawn } = map.draw(ctx.version, ctx.boroughs, this.only);
+      this.drawn = drawn;
+      body.querySelector('#map').innerHTML = markup;
     });
   },
 };
+
+// unassignedShown is how many unassigned visits are listed at first.
+const unassignedShown = 100;
 
 const unassignedPanel = {
   id: 'unassigned', title: 'Unassigned visits', needs: 'read',
   render(ctx, body) {
     const u = ctx.version.roster.unassigned;
+    const key = JSON.stringify(u);
+    if (key === this.drawn && body.firstChild) return;
+    this.drawn = key;
     if (!u.length) {
       body.innerHTML = '<p>Every visit is planned.</p>';
       return;
     }
+    const row = x => `<tr><td><button type="button" class="link-button" data-visit="${esc(x.visitId)}">${esc(x.visitId)}</button></td><td>${esc(x.clientId)}</td><td>${esc(priorityLabel[x.priority] || x.priority)}</td><td>${esc(x.detail || x.reason)}</td><td>${esc(x.suggestion ? x.suggestion.text : '—')}</td></tr>`;
     body.innerHTML = `<div class="scroll short"><table class="unassigned"><caption>${u.length} visits could not be planned</caption>
 <thead><tr><th scope="col">Visit</th><th scope="col">Client</th><th scope="col">Priority</th><th scope="col">Why</th><th scope="col">Smallest fix</th></tr></thead>
-<tbody>${u.map(x => `<tr><td><button type="button" class="link-button" data-visit="${esc(x.visitId)}">${esc(x.visitId)}</button></td><td>${esc(x.clientId)}</td><td>${esc(priorityLabel[x.priority] || x.priority)}</td><td>${esc(x.detail || x.reason)}</td><td>${esc(x.suggestion ? x.suggestion.text : '—')}</td></tr>`).join('')}</tbody></table></div>`;
-    body.addEventListener('click', ev => {
+<tbody>${u.slice(0, unassignedShown).map(row).join('')}</tbody></table></div>
+${u.length > unassignedShown ? `<button type="button" id="unassigned-all">Show all ${u.length}</button>` : ''}`;
+    body.querySelector('table').addEventListener('click', ev => {
       const v = ev.target.dataset && ev.target.dataset.visit;
       if (v) ctx.select(v, '', '');
     });
+    const more = body.querySelector('#unassigned-all');
+    if (more) {
+      more.addEventListener('click', () => {
+        body.querySelector('table.unassigned tbody').insertAdjacentHTML('beforeend', u.slice(unassignedShown).map(row).join(''));
+        more.remove();
+      });
+    }
   },
 };
 
