@@ -429,7 +429,7 @@ func TestPageBoroughDay(t *testing.T) {
 	if blocks != stops {
 		t.Errorf("the timeline has %d visit blocks, want %d stops", blocks, stops)
 	}
-	for _, sel := range []string{"line.pair", "path.link", "line.shift-end", "line.travel"} {
+	for _, sel := range []string{"line.pair", "path.link", "line.shift-end", "line.travel", "line.wait", "rect.break", "rect.duty"} {
 		if n := eval[int](t, ctx, fmt.Sprintf(`document.querySelectorAll('#timeline-svg %s').length`, sel)); n == 0 {
 			t.Errorf("the timeline draws no %s", sel)
 		}

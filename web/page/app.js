@@ -206,7 +206,9 @@ async function plan(ev) {
   const bar = $('progress');
   $('plan').disabled = true;
   try {
-    let job = await call('POST', '/v1/plans', { team, from: date, to: date, options: { timeLimitSeconds: limit } });
+    const options = { timeLimitSeconds: limit };
+    if ($('breaks').checked) options.break = {}; // the default break rule
+    let job = await call('POST', '/v1/plans', { team, from: date, to: date, options });
     const started = performance.now();
     bar.hidden = false;
     bar.max = limit;

@@ -85,7 +85,7 @@ function rowMarkup(L, version, visits, ri, selected) {
     const aria = `Visit ${s.visitId}, client ${s.clientId}, ${priorityLabel[s.priority] || s.priority}, ${hm(st)} to ${hm(en)}, ${w.name || w.id}${pinned ? ', pinned' : ''}${(v.workersNeeded || 1) > 1 ? ', double-handed' : ''}`;
     const bw = Math.max(2, x(en) - x(st));
     out.push(`<rect class="${cls}" x="${x(st)}" y="${y + 3}" width="${bw}" height="${h}" rx="2" tabindex="0" role="button" aria-label="${esc(aria)}" data-visit="${esc(s.visitId)}" data-worker="${esc(r.workerId)}" data-pos="${pos}"/>`);
-    if (bw > 40) out.push(`<text class="visit-label" x="${x(st) + 3}" y="${mid + 4}">${esc(s.visitId)}</text>`);
+    if (bw > 40) out.push(`<text class="visit-label l-${esc(s.priority)}" x="${x(st) + 3}" y="${mid + 4}">${esc(s.visitId)}</text>`);
     if (pinned) out.push(`<text class="pin-mark" x="${x(st) + bw - 9}" y="${y + 12}" aria-hidden="true">📌</text>`);
     prevEnd = en;
   });
