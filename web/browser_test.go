@@ -385,7 +385,7 @@ func findMove(tb testing.TB, v *rounds.RosterVersion, ok bool) move {
 // the timeline has one row per worker, moves a visit with the form and
 // another by dragging it, pins one, sees a refused move explained,
 // compares versions, publishes, passes axe-core's check, and checks what
-// a viewer's key shows.
+// the keys of other roles show.
 func TestPageBoroughDay(t *testing.T) {
 	ctx := browser(t, 90*time.Second)
 	cfg := fixtures.Borough
@@ -394,9 +394,10 @@ func TestPageBoroughDay(t *testing.T) {
 	cfg.DoubleHanded = 0.1
 	cfg.LinkedMedication = true
 	cfg.Preferences = true
+	cfg.Date = rounds.Date(time.Now().Format(time.DateOnly)) // today's roster has the "now" line
 	w := newWorld(t, cfg)
 	dir := screenshots(t)
-	date := string(w.day.Workers[0].Shifts[0].Date)
+	date := string(cfg.Date)
 	thrown := exceptions(ctx)
 	defer func() {
 		if e := thrown(); len(e) > 0 {
@@ -433,6 +434,14 @@ func TestPageBoroughDay(t *testing.T) {
 		if n := eval[int](t, ctx, fmt.Sprintf(`document.querySelectorAll('#timeline-svg %s').length`, sel)); n == 0 {
 			t.Errorf("the timeline draws no %s", sel)
 		}
+	}
+	// The "now" line is drawn when the clock is within the timeline's hours.
+	if !eval[bool](t, ctx, `(() => {
+		const hours = [...document.querySelectorAll('#timeline-svg .hour-label')].map(el => parseInt(el.textContent, 10));
+		const d = new Date(), t = d.getHours() + d.getMinutes() / 60;
+		return (t >= hours[0] && t <= hours[hours.length - 1]) === !!document.querySelector('#timeline-svg line.now');
+	})()`) {
+		t.Error("the now line is drawn when the clock is outside the timeline, or missing inside it")
 	}
 	if n := eval[int](t, ctx, `document.querySelectorAll('#map-svg path.borough').length`); n != 1 {
 		t.Errorf("the map draws %d boroughs, want Hammersmith and Fulham alone", n)
@@ -572,14 +581,23 @@ func TestPageBoroughDay(t *testing.T) {
 		t.Errorf("larger text left the timeline's rows %gpx high (before %gpx)", after, before)
 	}
 
-	// A viewer's key sees the roster but no way to change it.
-	do(t, ctx, "sign out", chromedp.Click(chromedp.ID("sign-out")))
-	signIn(t, ctx, w.url, w.key(t, rounds.AccessViewer))
-	setField(t, ctx, "date", date)
-	waitFor(t, ctx, "the viewer's timeline", `document.querySelectorAll('#timeline-svg g.row').length > 0`, 10*time.Second)
-	hidden := eval[[]bool](t, ctx, `[document.getElementById('plan').hidden, document.getElementById('publish').hidden, !document.getElementById('panel-adjust')]`)
-	if slices.Contains(hidden, false) {
-		t.Errorf("a viewer sees plan, publish, adjust: hidden %v", hidden)
+	// Other roles see the roster and only the controls their key may use.
+	for _, c := range []struct {
+		role   rounds.AccessRole
+		hidden []bool // plan, publish, the adjust panel
+	}{
+		{rounds.AccessViewer, []bool{true, true, true}},
+		{rounds.AccessDispatcher, []bool{true, true, false}},
+		{rounds.AccessPlanner, []bool{false, true, true}},
+	} {
+		do(t, ctx, "sign out", chromedp.Click(chromedp.ID("sign-out")))
+		signIn(t, ctx, w.url, w.key(t, c.role))
+		setField(t, ctx, "date", date)
+		waitFor(t, ctx, "the timeline of a "+string(c.role), `document.querySelectorAll('#timeline-svg g.row').length > 0`, 10*time.Second)
+		hidden := eval[[]bool](t, ctx, `[document.getElementById('plan').hidden, document.getElementById('publish').hidden, !document.getElementById('panel-adjust')]`)
+		if !slices.Equal(hidden, c.hidden) {
+			t.Errorf("a %s's key: plan, publish, adjust hidden %v, want %v", c.role, hidden, c.hidden)
+		}
 	}
 }
 
