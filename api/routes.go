@@ -58,6 +58,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/v1/teams/:team/rosters/:roster", s.getRoster, permRead, "Read a roster version (the latest by default)", nil, rounds.RosterVersion{}, 200, []string{"version"}},
 		{http.MethodPost, "/v1/teams/:team/rosters/:roster/publish", s.publishRoster, permPublish, "Publish a roster version", PublishRequest{}, rounds.RosterVersion{}, 200, nil},
 		{http.MethodPost, "/v1/teams/:team/rosters/:roster/edits", s.editRoster, permEditRoster, "Move or pin a visit; stores the next version if it breaks no hard rule", Edit{}, rounds.RosterVersion{}, 201, nil},
+		{http.MethodPost, "/v1/teams/:team/rosters/:roster/edits/check", s.checkEdit, permEditRoster, "Check a move or pin: the version it would make, stored nowhere, or the rules it breaks", Edit{}, rounds.RosterVersion{}, 200, nil},
 		{http.MethodGet, "/v1/teams/:team/rosters/:roster/diff", s.diffRoster, permRead, "Compare two versions of a roster", nil, Diff{}, 200, []string{"from", "to"}},
 		{http.MethodGet, "/v1/audit", s.readAudit, permAdmin, "Read the audit log, newest first", nil, rounds.Page[rounds.AuditEntry]{}, 200, []string{"team", "offset", "limit"}},
 		{http.MethodGet, "/v1/keys", s.listKeys, permAdmin, "List API keys", nil, []rounds.APIKey{}, 200, nil},

@@ -107,6 +107,8 @@ var scopeCases = map[string]scopeCase{
 	"POST /v1/teams/{team}/rosters/{roster}/publish": {ok: 200, scoped: true, body: fixed(`{"version":1}`)},
 	"POST /v1/teams/{team}/rosters/{roster}/edits": {ok: 201, scoped: true,
 		body: fixed(`{"version":1,"op":"pin","visitId":"v1","workerId":"w1"}`)},
+	"POST /v1/teams/{team}/rosters/{roster}/edits/check": {ok: 200, scoped: true,
+		body: fixed(`{"version":1,"op":"pin","visitId":"v1","workerId":"w1"}`)},
 	"GET /v1/teams/{team}/rosters/{roster}/diff": {ok: 200, scoped: true, query: fixed("from=1&to=1")},
 
 	// Without ?team= the read is confined by the key; with another team's

@@ -20,8 +20,10 @@ import (
 //     the team's workers, visits and clients read too (once);
 //   - load-ms: the same for a version shown again (the roster only);
 //   - render-ms: drawing the panels alone;
-//   - move-ms: from sending a move to the next version drawn (the API
-//     times and validates the whole day again);
+//   - check-ms: from asking for a move's verdict to its answer (the API
+//     times and validates the whole day again, and stores nothing);
+//   - move-ms: from saving the move to the next version drawn (the API
+//     times and validates the day again, and stores it);
 //   - redraw-ms: drawing the panels alone after the move.
 //
 // Each iteration shows the latest version again, then moves one visit to
@@ -52,7 +54,7 @@ func BenchmarkPageArea(b *testing.B) {
 			back.pos = slices.IndexFunc(r.Stops, func(s rounds.Stop) bool { return s.VisitID == m.visit })
 		}
 	}
-	var load, render, moved, redraw float64
+	var load, render, checked, moved, redraw float64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		renders := eval[int](b, ctx, `window.roundsPerf.renders`)
@@ -70,7 +72,12 @@ func BenchmarkPageArea(b *testing.B) {
 		setField(b, ctx, "adjust-from", "")
 		setField(b, ctx, "adjust-worker", mv.to)
 		setField(b, ctx, "adjust-position", fmt.Sprint(mv.pos))
-		do(b, ctx, "move", chromedp.Click(chromedp.ID("adjust-submit")))
+		do(b, ctx, "check the move", chromedp.Click(chromedp.ID("adjust-submit")))
+		waitFor(b, ctx, "the verdict", `!!document.getElementById('save-edit') || !!document.querySelector('#verdict.refused')`, time.Minute)
+		checked += eval[float64](b, ctx, `window.roundsPerf.check`)
+		if eval[bool](b, ctx, `!!document.getElementById('save-edit')`) {
+			do(b, ctx, "save the move", chromedp.Click(chromedp.ID("save-edit")))
+		}
 		waitFor(b, ctx, "the next version", fmt.Sprintf(`Number(document.getElementById('version').value) === %d || !!document.querySelector('#verdict.refused')`, version+1), time.Minute)
 		if refused := eval[bool](b, ctx, `!!document.querySelector('#verdict.refused')`); refused {
 			b.Fatalf("move %+v refused: %s", mv, eval[string](b, ctx, `document.getElementById('verdict').textContent`))
@@ -85,6 +92,7 @@ func BenchmarkPageArea(b *testing.B) {
 	b.ReportMetric(first, "first-ms")
 	b.ReportMetric(load/n, "load-ms")
 	b.ReportMetric(render/n, "render-ms")
+	b.ReportMetric(checked/n, "check-ms")
 	b.ReportMetric(moved/n, "move-ms")
 	b.ReportMetric(redraw/n, "redraw-ms")
 	b.ReportMetric(float64(rows), "rows")

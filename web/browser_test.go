@@ -469,7 +469,15 @@ func TestPageBoroughDay(t *testing.T) {
 	}
 	setField(t, ctx, "adjust-worker", m.to)
 	setField(t, ctx, "adjust-position", fmt.Sprint(m.pos))
-	do(t, ctx, "move", chromedp.Click(chromedp.ID("adjust-submit")))
+	do(t, ctx, "check the move", chromedp.Click(chromedp.ID("adjust-submit")))
+	waitFor(t, ctx, "the verdict of the check", `!!document.getElementById('save-edit')`, 20*time.Second)
+	if got := eval[string](t, ctx, `document.getElementById('verdict').textContent`); !strings.Contains(got, "move "+m.visit+" to "+m.to+" keeps every rule") {
+		t.Errorf("the check of the move says %q", got)
+	}
+	if v := w.roster(t); v.Version != 1 {
+		t.Errorf("checking a move made version %d", v.Version)
+	}
+	do(t, ctx, "save the move", chromedp.Click(chromedp.ID("save-edit")))
 	waitFor(t, ctx, "version 2", `document.querySelector('#verdict.ok') && document.getElementById('version').value === '2'`, 20*time.Second)
 	if got := eval[string](t, ctx, fmt.Sprintf(`document.querySelector('rect.visit[data-visit=%q]').dataset.worker`, m.visit)); got != m.to {
 		t.Errorf("after the move visit %s is drawn in the row of %s, want %s", m.visit, got, m.to)
@@ -510,7 +518,9 @@ func TestPageBoroughDay(t *testing.T) {
 	if got := eval[[]string](t, ctx, `['adjust-visit', 'adjust-worker'].map(id => document.getElementById(id).value)`); !slices.Equal(got, []string{pin.visit, pin.to}) {
 		t.Fatalf("a click on visit %s of %s filled the form with %v", pin.visit, pin.to, got)
 	}
-	do(t, ctx, "pin", chromedp.Click(chromedp.ID("adjust-submit")))
+	do(t, ctx, "check the pin", chromedp.Click(chromedp.ID("adjust-submit")))
+	waitFor(t, ctx, "the verdict of the pin", `!!document.getElementById('save-edit')`, 20*time.Second)
+	do(t, ctx, "save the pin", chromedp.KeyEvent("\r")) // the save button has the focus
 	waitFor(t, ctx, "version 3", `document.getElementById('version').value === '3'`, 20*time.Second)
 	if !eval[bool](t, ctx, fmt.Sprintf(`document.querySelector('rect.visit[data-visit=%q]').classList.contains('pinned')`, pin.visit)) {
 		t.Errorf("pinned visit %s is not drawn pinned", pin.visit)
@@ -533,6 +543,8 @@ func TestPageBoroughDay(t *testing.T) {
 		t.Fatalf("the row of %s is off screen (y %g) for the drag", drag.to, box[2])
 	}
 	do(t, ctx, "drag", chromedp.DragAndDropXY(box[0], box[1], box[0], box[2], 8))
+	waitFor(t, ctx, "the verdict of the drag", `!!document.getElementById('save-edit')`, 20*time.Second)
+	do(t, ctx, "save the drag", chromedp.Click(chromedp.ID("save-edit")))
 	waitFor(t, ctx, "version 4", `document.getElementById('version').value === '4'`, 20*time.Second)
 	if got := eval[string](t, ctx, from+`.dataset.worker`); got != drag.to {
 		t.Errorf("after the drag visit %s is in the row of %s, want %s", drag.visit, got, drag.to)

@@ -7,7 +7,7 @@
 import { call, q, key, setKey, ApiError } from './api.js';
 import { panels } from './panels.js';
 import { boroughsOf, pointsOf } from './map.js';
-import { esc } from './svg.js';
+import { esc, hours } from './svg.js';
 
 const $ = id => document.getElementById(id);
 
@@ -24,9 +24,10 @@ const state = {
 
 // perf holds the page's own timings in milliseconds, read by the
 // benchmark: load is from asking for a roster version to its panels
-// drawn, edit from sending an edit to the new version drawn, render the
+// drawn, check from asking for an edit's verdict to its answer, edit from
+// sending an edit to the new version drawn, render the
 // drawing alone (panels: each panel's part, its layout included).
-const perf = window.roundsPerf = { load: 0, edit: 0, render: 0, renders: 0, panels: {} };
+const perf = window.roundsPerf = { load: 0, check: 0, edit: 0, render: 0, renders: 0, panels: {} };
 
 const textSizes = [14, 16, 18, 21, 24, 28];
 
@@ -69,7 +70,13 @@ const ctx = {
     state.selectedPos = pos;
     for (const p of shown()) if (p.select) p.select(ctx, sectionBody(p));
   },
+  check,
   edit,
+  // dismiss forgets the verdict of a check that was not saved.
+  dismiss() {
+    state.verdict = null;
+    showVerdict();
+  },
 };
 
 function shown() { return panels.filter(p => can(p.needs)); }
@@ -234,8 +241,51 @@ async function plan(ev) {
   }
 }
 
-// edit sends a move or pin of the current (latest) version and shows the
-// API's verdict: the next version, or why it was refused.
+// showVerdict shows the verdict of the last check or edit.
+function showVerdict() {
+  const adjust = panels.find(p => p.id === 'adjust');
+  if (adjust && can(adjust.needs)) adjust.verdict(ctx, sectionBody(adjust));
+}
+
+// refused records why the API refused an edit or its check; after a
+// conflict (someone else edited first) it shows the latest version.
+async function refused(err, v) {
+  if (!(err instanceof ApiError)) throw err;
+  state.verdict = { ok: false, text: err.message, violations: err.violations };
+  if (err.status === 409) {
+    await loadVersion(v.team, v.rosterId, 0);
+    state.verdict = { ok: false, text: 'Someone else changed this roster first; the latest version is now shown.', violations: [] };
+  }
+  showVerdict();
+}
+
+// change says in words what a checked version would change.
+function change(v, next) {
+  const a = v.roster.totals, b = next.roster.totals;
+  const parts = [`visits planned ${a.assigned} → ${b.assigned}`, `travel ${hours(a.travelSeconds)} → ${hours(b.travelSeconds)}`];
+  if ((a.overtimeSeconds || 0) !== (b.overtimeSeconds || 0)) parts.push(`overtime ${hours(a.overtimeSeconds || 0)} → ${hours(b.overtimeSeconds || 0)}`);
+  parts.push(`cost ${a.cost.toLocaleString('en-GB')} → ${b.cost.toLocaleString('en-GB')}`);
+  return `This ${next.note} keeps every rule: ${parts.join(', ')}.`;
+}
+
+// check asks the API what a move or pin of the latest version would make,
+// saving nothing, and shows the verdict: what would change, with a button
+// to save it, or why it would be refused.
+async function check(e) {
+  const v = state.version;
+  const t0 = performance.now();
+  try {
+    const next = await call('POST', `/v1/teams/${q(v.team)}/rosters/${q(v.rosterId)}/edits/check`, { version: v.version, ...e });
+    state.verdict = { ok: true, pending: e, text: change(v, next), next: next.version };
+    showVerdict();
+  } catch (err) {
+    await refused(err, v);
+  }
+  perf.check = performance.now() - t0;
+}
+
+// edit saves a move or pin of the current (latest) version and shows the
+// next version, or why it was refused.
 async function edit(e) {
   const v = state.version;
   const t0 = performance.now();
@@ -254,14 +304,7 @@ async function edit(e) {
     perf.edit = performance.now() - t0;
     status(`Roster ${next.rosterId}, version ${next.version} (${next.note}): ${next.roster.totals.assigned} of ${next.roster.totals.visits} visits planned.`);
   } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    state.verdict = { ok: false, text: err.message, violations: err.violations };
-    if (err.status === 409) {
-      await loadVersion(v.team, v.rosterId, 0);
-      state.verdict = { ok: false, text: 'Someone else changed this roster first; the latest version is now shown.', violations: [] };
-    }
-    const adjust = panels.find(p => p.id === 'adjust');
-    if (adjust && can(adjust.needs)) adjust.verdict(ctx, sectionBody(adjust));
+    await refused(err, v);
     perf.edit = performance.now() - t0;
   }
 }

@@ -92,7 +92,7 @@ const timelinePanel = {
       if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); pick(ev); }
     });
     if (editable) {
-      timeline.enableDrag(host, () => ({ version: this.version, layout: this.layout }), edit => ctx.edit({ op: 'move', ...edit }));
+      timeline.enableDrag(host, () => ({ version: this.version, layout: this.layout }), edit => ctx.check({ op: 'move', ...edit }));
     }
   },
   select(ctx, body) {
@@ -192,7 +192,7 @@ const adjustPanel = {
 <label><input type="radio" name="op" value="move" checked> Move</label>
 <label><input type="radio" name="op" value="pin"> Pin (fix it there for later plans too)</label></fieldset>
 <div class="field"><label for="adjust-start">Pinned start (optional)</label><input id="adjust-start" name="start" type="time"></div>
-<button type="submit" id="adjust-submit">Apply</button>
+<button type="submit" id="adjust-submit">Check</button>
 </form>
 <div id="verdict" class="verdict" role="alert"></div>`;
     const form = body.querySelector('#adjust');
@@ -203,7 +203,7 @@ const adjustPanel = {
       if (f.get('fromWorkerId')) edit.fromWorkerId = f.get('fromWorkerId');
       if (f.get('position') !== '') edit.position = Number(f.get('position'));
       if (edit.op === 'pin' && f.get('start')) edit.start = f.get('start');
-      ctx.edit(edit);
+      ctx.check(edit);
     });
     this.verdict(ctx, body);
   },
@@ -215,7 +215,8 @@ const adjustPanel = {
     if (ctx.selectedWorker) body.querySelector('#adjust-worker').value = ctx.selectedWorker;
     body.querySelector('#adjust-position').value = ctx.selectedPos ?? '';
   },
-  // verdict shows what the API said of the last edit.
+  // verdict shows what the API said of the last check or edit: a checked
+  // change with buttons to save or drop it, a saved one, or a refusal.
   verdict(ctx, body) {
     const el = body.querySelector('#verdict');
     if (!el) return;
@@ -226,8 +227,18 @@ const adjustPanel = {
       return;
     }
     el.className = 'verdict ' + (v.ok ? 'ok' : 'refused');
-    el.innerHTML = v.ok ? `<p>${esc(v.text)}</p>` :
-      `<p><strong>Refused:</strong> ${esc(v.text)}</p>${v.violations.length ? `<ul>${v.violations.map(x => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}`;
+    if (!v.ok) {
+      el.innerHTML = `<p><strong>Refused:</strong> ${esc(v.text)}</p>${v.violations.length ? `<ul>${v.violations.map(x => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}`;
+      return;
+    }
+    if (!v.pending) {
+      el.innerHTML = `<p>${esc(v.text)}</p>`;
+      return;
+    }
+    el.innerHTML = `<p>${esc(v.text)}</p><p class="actions"><button type="button" id="save-edit">Save as version ${v.next}</button> <button type="button" id="cancel-edit" class="secondary">Cancel</button></p>`;
+    el.querySelector('#save-edit').addEventListener('click', () => ctx.edit(v.pending));
+    el.querySelector('#cancel-edit').addEventListener('click', () => ctx.dismiss());
+    el.querySelector('#save-edit').focus();
   },
 };
 
