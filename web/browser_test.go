@@ -477,6 +477,7 @@ func TestPageBoroughDay(t *testing.T) {
 	if v := w.roster(t); v.Version != 1 {
 		t.Errorf("checking a move made version %d", v.Version)
 	}
+	t.Logf("page timings, ms: %s", eval[string](t, ctx, `JSON.stringify(window.roundsPerf)`))
 	do(t, ctx, "save the move", chromedp.Click(chromedp.ID("save-edit")))
 	waitFor(t, ctx, "version 2", `document.querySelector('#verdict.ok') && document.getElementById('version').value === '2'`, 20*time.Second)
 	if got := eval[string](t, ctx, fmt.Sprintf(`document.querySelector('rect.visit[data-visit=%q]').dataset.worker`, m.visit)); got != m.to {
