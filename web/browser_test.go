@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -273,6 +275,22 @@ func signIn(tb testing.TB, ctx context.Context, url, token string) {
 	waitFor(tb, ctx, "the signed-in page", `!document.getElementById('app').hidden && document.getElementById('team').options.length > 0`, 10*time.Second)
 }
 
+// watchCSP makes every page the tab loads record the breaches of its
+// Content-Security-Policy in window.cspViolations, from before its own
+// scripts run.
+func watchCSP(tb testing.TB, ctx context.Context) {
+	tb.Helper()
+	const script = `window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || e.sample)));`
+	_, err := chromedp.Run(ctx, chromedp.Action[chromedp.Void](func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script})
+		return chromedp.Void{}, err
+	}))
+	if err != nil {
+		tb.Fatalf("watch the Content-Security-Policy: %v", err)
+	}
+}
+
 // setField sets a form field's value and tells the page it changed.
 func setField(tb testing.TB, ctx context.Context, id, value string) {
 	tb.Helper()
@@ -398,6 +416,7 @@ func TestPageBoroughDay(t *testing.T) {
 	w := newWorld(t, cfg)
 	dir := screenshots(t)
 	date := string(cfg.Date)
+	watchCSP(t, ctx)
 	thrown := exceptions(ctx)
 	defer func() {
 		if e := thrown(); len(e) > 0 {
@@ -586,6 +605,9 @@ func TestPageBoroughDay(t *testing.T) {
 	}
 
 	checkAxe(t, ctx)
+	if v := eval[[]string](t, ctx, `window.cspViolations`); len(v) > 0 {
+		t.Errorf("the page breaks its Content-Security-Policy: %v", v)
+	}
 
 	// Larger text scales the timeline's rows.
 	before := eval[float64](t, ctx, `document.querySelector('#timeline-svg rect.stripe').getBBox().height`)
