@@ -24,6 +24,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/roundsdev/rounds"
 	"github.com/roundsdev/rounds/api"
@@ -478,6 +479,23 @@ func TestPageBoroughDay(t *testing.T) {
 	}
 	shoot(t, ctx, dir, "panel-timeline", "timeline")
 	shoot(t, ctx, dir, "panel-map", "map")
+
+	// One visit of the timeline is in the Tab order; the arrow keys move
+	// between visits, along a round and to the rounds above and below.
+	if n := eval[int](t, ctx, `document.querySelectorAll('#timeline-svg rect.visit[tabindex="0"]').length`); n != 1 {
+		t.Errorf("%d visit blocks are in the Tab order, want 1", n)
+	}
+	first := v1.Roster.Routes[slices.IndexFunc(v1.Roster.Routes, func(r rounds.Route) bool { return len(r.Stops) >= 2 })]
+	active := `(() => { const a = document.activeElement; return a.dataset.worker + '/' + a.dataset.visit; })()`
+	do(t, ctx, "focus a round's first visit", chromedp.Focus(chromedp.CSS(fmt.Sprintf(`rect.visit[data-visit=%q]`, first.Stops[0].VisitID))),
+		chromedp.KeyEvent(kb.ArrowRight))
+	if got, want := eval[string](t, ctx, active), first.WorkerID+"/"+first.Stops[1].VisitID; got != want {
+		t.Errorf("Right from the first visit of %s focuses %s, want %s", first.WorkerID, got, want)
+	}
+	do(t, ctx, "down", chromedp.KeyEvent(kb.ArrowDown))
+	if got := eval[string](t, ctx, active); strings.HasPrefix(got, first.WorkerID+"/") || got == "undefined/undefined" {
+		t.Errorf("Down from %s's round focuses %s, want a visit of a round below", first.WorkerID, got)
+	}
 
 	// Move a visit with the form.
 	m := findMove(t, v1, true)

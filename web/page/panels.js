@@ -74,6 +74,7 @@ const timelinePanel = {
       if (layout) {
         this.layout = layout;
         this.version = ctx.version;
+        timeline.rove(svg);
         return;
       }
     }
@@ -81,7 +82,7 @@ const timelinePanel = {
     this.layout = layout;
     this.version = ctx.version;
     this.editable = editable;
-    body.innerHTML = `${legend}<p class="hint">Select a visit (click, or Tab and Enter) to fill the adjust form${editable ? '; drag it to another row or time to move it' : ''}.</p><div class="scroll" id="timeline">${markup}</div>`;
+    body.innerHTML = `${legend}<p class="hint">Select a visit to fill the adjust form: click it, or Tab to the timeline, move between visits with the arrow keys (Home, End) and press Enter${editable ? '; drag it to another row or time to move it' : ''}.</p><div class="scroll" id="timeline">${markup}</div>`;
     const host = body.querySelector('#timeline');
     const pick = ev => {
       const t = ev.target;
@@ -89,8 +90,21 @@ const timelinePanel = {
     };
     host.addEventListener('click', pick);
     host.addEventListener('keydown', ev => {
-      if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); pick(ev); }
+      if (!ev.target.classList.contains('visit')) return;
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        pick(ev);
+      } else if (timeline.step(host.querySelector('svg'), ev.target, ev.key)) {
+        ev.preventDefault();
+      }
     });
+    host.addEventListener('focusin', ev => {
+      const t = ev.target;
+      if (!t.classList.contains('visit') || t.getAttribute('tabindex') === '0') return;
+      for (const b of host.querySelectorAll('rect.visit[tabindex="0"]')) b.setAttribute('tabindex', '-1');
+      t.setAttribute('tabindex', '0');
+    });
+    timeline.rove(host.querySelector('svg'));
     if (editable) {
       timeline.enableDrag(host, () => ({ version: this.version, layout: this.layout }), edit => ctx.check({ op: 'move', ...edit }));
     }

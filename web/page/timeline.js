@@ -84,7 +84,7 @@ function rowMarkup(L, version, visits, ri, selected) {
     const cls = `visit p-${esc(s.priority)}${s.visitId === selected ? ' selected' : ''}${pinned ? ' pinned' : ''}`;
     const aria = `Visit ${s.visitId}, client ${s.clientId}, ${priorityLabel[s.priority] || s.priority}, ${hm(st)} to ${hm(en)}, ${w.name || w.id}${pinned ? ', pinned' : ''}${(v.workersNeeded || 1) > 1 ? ', double-handed' : ''}`;
     const bw = Math.max(2, x(en) - x(st));
-    out.push(`<rect class="${cls}" x="${x(st)}" y="${y + 3}" width="${bw}" height="${h}" rx="2" tabindex="0" role="button" aria-label="${esc(aria)}" data-visit="${esc(s.visitId)}" data-worker="${esc(r.workerId)}" data-pos="${pos}"/>`);
+    out.push(`<rect class="${cls}" x="${x(st)}" y="${y + 3}" width="${bw}" height="${h}" rx="2" tabindex="-1" role="button" aria-label="${esc(aria)}" data-visit="${esc(s.visitId)}" data-worker="${esc(r.workerId)}" data-pos="${pos}"/>`);
     if (bw > 40) out.push(`<text class="visit-label l-${esc(s.priority)}" x="${x(st) + 3}" y="${mid + 4}">${esc(s.visitId)}</text>`);
     if (pinned) out.push(`<text class="pin-mark" x="${x(st) + bw - 9}" y="${y + 12}" aria-hidden="true">📌</text>`);
     prevEnd = en;
@@ -180,6 +180,57 @@ export function update(svg, L, version, { rowH, now, selected }) {
   });
   svg.querySelector('#overlays').outerHTML = overlayMarkup(L2, version, visits, now);
   return L2;
+}
+
+// rove keeps one visit block of the timeline in svg in the Tab order (the
+// roving tab index): the focused one, else the selected one, else the
+// first.
+export function rove(svg) {
+  const blocks = svg.querySelectorAll('rect.visit[tabindex="0"]');
+  if (blocks.length === 1) return;
+  for (const b of blocks) b.setAttribute('tabindex', '-1');
+  const keep = svg.querySelector('rect.visit.selected') || svg.querySelector('rect.visit');
+  if (keep) keep.setAttribute('tabindex', '0');
+}
+
+// step moves the focus from the visit block el on a key: Left and Right
+// to the previous and next visit of its round, Up and Down to the visit
+// nearest in time in the round above or below, Home and End to the
+// round's first and last visit. It returns whether the key was one of
+// these.
+export function step(svg, el, key) {
+  const row = el.closest('g.row');
+  const inRow = g => g ? [...g.querySelectorAll('rect.visit')] : [];
+  const mine = inRow(row);
+  const i = mine.indexOf(el);
+  let to = null;
+  switch (key) {
+    case 'ArrowLeft': to = mine[i - 1]; break;
+    case 'ArrowRight': to = mine[i + 1]; break;
+    case 'Home': to = mine[0]; break;
+    case 'End': to = mine[mine.length - 1]; break;
+    case 'ArrowUp':
+    case 'ArrowDown': {
+      const x = +el.getAttribute('x');
+      let g = row;
+      do {
+        g = key === 'ArrowUp' ? g.previousElementSibling : g.nextElementSibling;
+      } while (g && g.matches('g.row') && !g.querySelector('rect.visit'));
+      const there = g && g.matches('g.row') ? inRow(g) : [];
+      for (const b of there) {
+        if (!to || Math.abs(+b.getAttribute('x') - x) < Math.abs(+to.getAttribute('x') - x)) to = b;
+      }
+      break;
+    }
+    default:
+      return false;
+  }
+  if (to) {
+    el.setAttribute('tabindex', '-1');
+    to.setAttribute('tabindex', '0');
+    to.focus();
+  }
+  return true;
 }
 
 // enableDrag lets the visits of the timeline in host be dragged; current
