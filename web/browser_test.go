@@ -264,6 +264,20 @@ func shoot(tb testing.TB, ctx context.Context, dir, id, name string) {
 	tb.Logf("screenshot %s (%d bytes)", path, len(png))
 }
 
+// shootPage writes a screenshot of the whole page to dir/name.png.
+func shootPage(tb testing.TB, ctx context.Context, dir, name string) {
+	tb.Helper()
+	img, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		tb.Fatalf("screenshot of the page: %v", err)
+	}
+	path := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(path, img, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Logf("screenshot %s (%d bytes)", path, len(img))
+}
+
 // signIn opens the page and signs in with token.
 func signIn(tb testing.TB, ctx context.Context, url, token string) {
 	tb.Helper()
@@ -622,6 +636,7 @@ func TestPageBoroughDay(t *testing.T) {
 		t.Errorf("after publishing the roster is version %d %s", v.Version, v.Status)
 	}
 
+	shootPage(t, ctx, dir, "page")
 	checkAxe(t, ctx)
 	if v := eval[[]string](t, ctx, `window.cspViolations`); len(v) > 0 {
 		t.Errorf("the page breaks its Content-Security-Policy: %v", v)
