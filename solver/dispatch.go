@@ -54,11 +54,7 @@ type homeLeg struct {
 // they do when state came from the roster). It takes about a Build and a
 // LiveRoster.
 func NewLive(ctx context.Context, req *rounds.Request, roster *rounds.Roster, state *rounds.LiveState, src geo.Source) (*Live, error) {
-	residual := state.Residual(req)
-	if err := residual.Validate(); err != nil {
-		return nil, err
-	}
-	p, b, err := build(ctx, residual, src)
+	p, b, err := liveProblem(ctx, req, state, src)
 	if err != nil {
 		return nil, err
 	}

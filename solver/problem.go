@@ -176,8 +176,8 @@ type Problem struct {
 	cont cont
 
 	meta *requestMeta // set by Build; nil for problems made directly
-	// lean problems have no neighbour lists: they evaluate moves (grow.go)
-	// and are not for the search.
+	// lean problems have no neighbour lists and a class per vehicle: they
+	// evaluate moves (grow.go) and are not for the search.
 	lean bool
 }
 
@@ -273,11 +273,6 @@ func WithMaxLateness(w int64) Option {
 // (Visit.Client).
 func WithContinuity(cost int64) Option {
 	return func(p *Problem) { p.Continuity = cost }
-}
-
-// leanProblem makes a Problem without neighbour lists (Problem.lean).
-func leanProblem() Option {
-	return func(p *Problem) { p.lean = true }
 }
 
 func checkVehicle(k int, veh Vehicle, n, profiles int) error {
@@ -418,10 +413,14 @@ func (p *Problem) freeze() {
 	p.freezeLinks()
 	p.freezeAssign()
 	p.freezeContinuity()
-	p.classify()
 	if p.lean {
+		p.class = make([]int32, nk)
+		for k := range p.class {
+			p.class[k] = int32(k)
+		}
 		p.near, p.nearVeh = make([][]int32, nv), make([][]int32, nv)
 	} else {
+		p.classify()
 		p.neighbours()
 	}
 	p.far = make([]int32, nv)
