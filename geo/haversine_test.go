@@ -227,12 +227,14 @@ func TestHaversineExtend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		grown, err := Haversine{}.Extend(ctx, part, pts, mode)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(grown.Values, whole.Values) {
-			t.Errorf("%s: extended %v, whole %v", mode, grown.Values, whole.Values)
+		for _, dst := range [][]int32{nil, slices.Repeat([]int32{-1}, 40)} {
+			grown, err := Haversine{}.Extend(ctx, part, pts, mode, dst)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(grown.Values, whole.Values) {
+				t.Errorf("%s: extended %v, whole %v", mode, grown.Values, whole.Values)
+			}
 		}
 	}
 }

@@ -20,12 +20,13 @@ import (
 // keeps: the vehicles, the converted visits and the travel matrices are
 // base's; the new visit (and its second half) is converted as Build
 // converts it, and a new location gets one row and one column of travel
-// times (growMatrix). The problem is lean: no neighbour lists and every
+// times (growMatrix, over bufs[i] for profile i if they are large
+// enough). The problem is lean: no neighbour lists and every
 // vehicle a class of its own (it evaluates moves, it is not searched). req must have passed Validate; grow
 // returns an EINTERNAL error if it is not base's request and one visit.
 // O(V + K + L + N·modes) for V visits, K vehicles, L links and N
 // locations, plus V·K/64 to freeze the problem.
-func grow(ctx context.Context, base *Problem, bb *builder, req *rounds.Request, src geo.Source) (*Problem, error) {
+func grow(ctx context.Context, base *Problem, bb *builder, req *rounds.Request, src geo.Source, bufs [][]int32) (*Problem, error) {
 	n := bb.meta.visits
 	if len(req.Visits) != n+1 || len(req.Workers) != len(bb.req.Workers) {
 		return nil, rounds.Errorf(rounds.EINTERNAL, "grow: %d visits and %d workers, want %d and %d", len(req.Visits), len(req.Workers), n+1, len(bb.req.Workers))
@@ -68,7 +69,11 @@ func grow(ctx context.Context, base *Problem, bb *builder, req *rounds.Request, 
 	if len(b.meta.points) > len(bb.meta.points) {
 		travel = make([]geo.Matrix, len(base.Travel))
 		for i, m := range base.Travel {
-			if travel[i], err = growMatrix(ctx, src, m, b.meta.points, b.modes[i]); err != nil {
+			var dst []int32
+			if i < len(bufs) {
+				dst = bufs[i]
+			}
+			if travel[i], err = growMatrix(ctx, src, m, b.meta.points, b.modes[i], dst); err != nil {
 				return nil, err
 			}
 		}
@@ -87,24 +92,26 @@ func grow(ctx context.Context, base *Problem, bb *builder, req *rounds.Request, 
 // extender is a geo.Source that can grow a matrix by new points without
 // fetching it all again (geo.Haversine).
 type extender interface {
-	Extend(ctx context.Context, m geo.Matrix, points []geo.Point, mode geo.Mode) (geo.Matrix, error)
+	Extend(ctx context.Context, m geo.Matrix, points []geo.Point, mode geo.Mode, dst []int32) (geo.Matrix, error)
 }
 
 // growMatrix returns m, a travel matrix over the first m.N of locs, grown
 // to all of them: by the source's Extend if it has one (O(N) per new
-// point), else by fetching the whole matrix again.
-func growMatrix(ctx context.Context, src geo.Source, m geo.Matrix, locs []rounds.Location, mode geo.Mode) (geo.Matrix, error) {
+// point, written over dst if it is large enough), else by fetching the
+// whole matrix again.
+func growMatrix(ctx context.Context, src geo.Source, m geo.Matrix, locs []rounds.Location, mode geo.Mode, dst []int32) (geo.Matrix, error) {
 	points := make([]geo.Point, len(locs))
 	for i, l := range locs {
 		points[i] = l.Point()
 	}
-	var out geo.Matrix
-	var err error
 	if e, ok := src.(extender); ok {
-		out, err = e.Extend(ctx, m, points, mode)
-	} else {
-		out, err = src.Matrix(ctx, points, mode)
+		out, err := e.Extend(ctx, m, points, mode, dst)
+		if err != nil {
+			return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
+		}
+		return out, nil
 	}
+	out, err := src.Matrix(ctx, points, mode)
 	if err != nil {
 		return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
 	}
