@@ -165,6 +165,10 @@ type Problem struct {
 	// assignment costs, when assigns is set (see assign.go)
 	assigns  bool
 	pref     []uint64 // visit-major bitset like allowed: v prefers vehicle k
+	// stay[v] are the vehicles visit v rides in the published roster (-1
+	// for none), and stayMiss the cost of riding another (withStays)
+	stay     [][2]int32
+	stayMiss int64
 	prefMiss []int64  // PreferenceMiss per visit, 0 without a preference
 	vehNet   []int32
 	visNet   []int32
