@@ -163,13 +163,13 @@ type Problem struct {
 	soft            []int32 // SoftEnd per visit
 	lateCost        []int64 // Lateness per visit
 	// assignment costs, when assigns is set (see assign.go)
-	assigns  bool
-	pref     []uint64 // visit-major bitset like allowed: v prefers vehicle k
+	assigns bool
+	pref    []uint64 // visit-major bitset like allowed: v prefers vehicle k
 	// stay[v] are the vehicles visit v rides in the published roster (-1
 	// for none), and stayMiss the cost of riding another (withStays)
 	stay     [][2]int32
 	stayMiss int64
-	prefMiss []int64  // PreferenceMiss per visit, 0 without a preference
+	prefMiss []int64 // PreferenceMiss per visit, 0 without a preference
 	vehNet   []int32
 	visNet   []int32
 	netMiss  []int64
