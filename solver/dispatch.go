@@ -136,12 +136,14 @@ type candidate struct {
 	feasible bool
 }
 
-// maxPairTrials and maxExact bound the work of one call of Options: the
-// joint schedules tried for the halves of a double-handed referral, and
-// the candidates applied and costed exactly per option asked for.
+// maxDispatchPairs, exactPerOption and exactPerWorker bound the work of
+// one call of Options: the joint schedules tried for the halves of a
+// double-handed referral, and the candidates applied and costed exactly
+// per option asked for and per worker.
 const (
 	maxDispatchPairs = 4000
 	exactPerOption   = 4
+	exactPerWorker   = 2
 )
 
 // chainReach is how far, before the referral's window opens or after it
@@ -161,8 +163,12 @@ const (
 // O(1) from the route's cached earliest and latest starts, breaks and
 // working time (the search's insertion test), and the joint schedule of
 // linked and double-handed visits is propagated from it (trialInsert);
-// then the cheapest exactPerOption × k of those are applied to the loaded
-// rounds and costed exactly by the solver's objective; the best k are
+// for a referral made by one worker, short chains make room as well: one
+// not-yet-started visit of the chosen worker near the referral's window
+// goes to another worker's round, or, if its priority is lower, is
+// dropped (chains). Then the cheapest of those (exactPerWorker per worker, exactPerOption ×
+// k in all) are applied to the loaded rounds and costed exactly by the
+// solver's objective; the best of each of the k best workers are
 // written out with every visit whose start moves, by the same schedule
 // LiveRoster uses (Problem.Schedule), so that accepting one (Accept)
 // gives the roster the option describes. No option breaks a hard rule.
@@ -598,12 +604,25 @@ func (ev *evaluator) continuity(c *candidate) int64 {
 	return d * cost
 }
 
-// best returns the k cheapest candidates, costed exactly, in rank order.
+// best returns the cheapest candidate of each of the k cheapest workers
+// (or pairs), costed exactly, in rank order. Of the candidates the
+// rounds alone judge cheapest, at most exactPerWorker per worker and
+// exactPerOption × k in all are costed exactly.
 func (ev *evaluator) best(k int) []candidate {
 	ev.scan()
-	cands := ev.cands
-	slices.SortStableFunc(cands, func(a, b candidate) int { return cmpInt64(a.bound, b.bound) })
-	cands = cands[:min(len(cands), exactPerOption*k)]
+	slices.SortStableFunc(ev.cands, func(a, b candidate) int { return cmpInt64(a.bound, b.bound) })
+	type key struct{ ka, kb int32 }
+	tried := map[key]int{}
+	cands := ev.cands[:0]
+	for _, c := range ev.cands {
+		if len(cands) == exactPerOption*k {
+			break
+		}
+		if kk := (key{c.ka, c.kb}); tried[kk] < exactPerWorker {
+			tried[kk]++
+			cands = append(cands, c)
+		}
+	}
 	for i := range cands {
 		c := &cands[i]
 		c.feasible = ev.apply(c)
@@ -623,11 +642,10 @@ func (ev *evaluator) best(k int) []candidate {
 		}
 		return cmpInt64(int64(a.ka), int64(b.ka))
 	})
-	// one option per worker (and partner) and chain: the best position
-	type key struct{ ka, kb, u, ku int32 }
+	// one option per worker (and partner): their cheapest way
 	seen := map[key]bool{}
 	cands = slices.DeleteFunc(cands, func(c candidate) bool {
-		kk := key{c.ka, c.kb, c.u, c.ku}
+		kk := key{c.ka, c.kb}
 		if seen[kk] {
 			return true
 		}
