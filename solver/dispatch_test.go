@@ -157,6 +157,11 @@ func TestDispatchBadReferral(t *testing.T) {
 		{"three workers", func(r *rounds.Referral) { r.WorkersNeeded = 3 }, "referral.workersNeeded"},
 		{"unknown skill", func(r *rounds.Referral) { r.Skills = []rounds.Skill{"juggling"} }, "referral.skills[0]"},
 		{"unknown client", func(r *rounds.Referral) { r.Client, r.ClientID = nil, "nobody" }, "referral.clientId"},
+		{"another time", func(r *rounds.Referral) { t := rounds.At(12, 0); r.At = &t }, "referral.at"},
+		{"deadline before the referral", func(r *rounds.Referral) { t := rounds.At(10, 0); r.Deadline = &t }, "referral.deadline"},
+		{"new client off the Earth", func(r *rounds.Referral) {
+			r.ClientID, r.Client = "", &rounds.Client{ID: "x", Location: rounds.Location{Lat: 91}}
+		}, "referral.client.location"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
