@@ -159,6 +159,9 @@ func TestDispatchBadReferral(t *testing.T) {
 		{"unknown client", func(r *rounds.Referral) { r.Client, r.ClientID = nil, "nobody" }, "referral.clientId"},
 		{"another time", func(r *rounds.Referral) { t := rounds.At(12, 0); r.At = &t }, "referral.at"},
 		{"deadline before the referral", func(r *rounds.Referral) { t := rounds.At(10, 0); r.Deadline = &t }, "referral.deadline"},
+		{"new client with no location", func(r *rounds.Referral) {
+			r.ClientID, r.Client = "", &rounds.Client{ID: "x"}
+		}, "referral.client.location"},
 		{"new client off the Earth", func(r *rounds.Referral) {
 			r.ClientID, r.Client = "", &rounds.Client{ID: "x", Location: rounds.Location{Lat: 91}}
 		}, "referral.client.location"},
