@@ -216,6 +216,10 @@ type QualityResult struct {
 	// MeanRepairHandovers and MeanRepairMoved are the disruption of the
 	// repairs: visits handed over and moved by more than 30 minutes.
 	MeanRepairHandovers, MeanRepairMoved float64
+	// RepairAlone is the change in the day's cost from a repair with no
+	// referral, in the same budget: what the search finds on the rest of
+	// the day alone, to set the repairs' changes against.
+	RepairAlone int64
 }
 
 // Quality answers n referrals (seeded as Dispatch's, from the first) and
@@ -227,6 +231,11 @@ func (d *LiveDay) Quality(ctx context.Context, n int, seed int64, budget time.Du
 	}
 	base := live.Day().Totals.Cost
 	res := &QualityResult{Referrals: n}
+	alone, _, err := solver.Repair(ctx, d.Request, d.Roster, d.State, d.Source, budget, solver.Options{Seed: 1, Threads: 1})
+	if err != nil {
+		return nil, err
+	}
+	res.RepairAlone = alone.Totals.Cost - base
 	var opt, rep, handed, moved float64
 	for i, ref := range Referrals(d.Request, d.State.Date, d.State.At, n, seed) {
 		out, err := live.Options(ctx, &ref)

@@ -57,6 +57,7 @@ func benchDispatch(ctx context.Context, args []string, stdout, stderr io.Writer)
 			q.Referrals, *repairTime, q.SeenByOption, pct(q.SeenByOption, q.Referrals), q.SeenByRepair, pct(q.SeenByRepair, q.Referrals))
 		fmt.Fprintf(stdout, "  where both see it (%d): mean cost change option %+.0f, repair %+.0f; option cheaper in %d; repair disruption: %.1f handed over, %.1f moved > 30 min\n",
 			q.Both, q.MeanOptionChange, q.MeanRepairChange, q.OptionBetter, q.MeanRepairHandovers, q.MeanRepairMoved)
+		fmt.Fprintf(stdout, "  a repair without a referral changes the cost by %+d: the search's gain on the rest of the day, to set against the repairs'\n", q.RepairAlone)
 	}
 	if *sick != "" {
 		t, err := rounds.ParseClock(*sick)
