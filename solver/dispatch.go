@@ -122,13 +122,14 @@ func (l *Live) Day() *rounds.Roster { return l.day }
 // position of a vehicle's route (kb < 0 for a visit made by one worker),
 // after a short chain if u >= 0: visit u comes off the referral's round
 // first (pa is then a position of the round without it) and goes to
-// position pu of vehicle ku's round, or is dropped if ku < 0. bound is
+// position pu of vehicle ku's round (if w >= 0, once visit w comes off
+// it and is dropped), or is dropped if ku < 0. bound is
 // the change in the residual cost as the rounds alone judge it; cost the
 // exact change in the whole day's cost once evaluated.
 type candidate struct {
 	ka, kb   int32
 	pa, pb   int
-	u, ku    int32
+	u, ku, w int32
 	pu       int
 	bound    int64
 	cost     int64
@@ -166,7 +167,9 @@ const (
 // for a referral made by one worker, short chains make room as well: one
 // not-yet-started visit of the chosen worker near the referral's window
 // goes to another worker's round, or, if its priority is lower, is
-// dropped (chains). Then the cheapest of those (exactPerWorker per worker, exactPerOption ×
+// dropped (chains); when only a drop makes room, the visit handed over
+// may in turn take the place of one of lower priority than the referral
+// on the other round, which is dropped. Then the cheapest of those (exactPerWorker per worker, exactPerOption ×
 // k in all) are applied to the loaded rounds and costed exactly by the
 // solver's objective; the best of each of the k best workers are
 // written out with every visit whose start moves, by the same schedule
@@ -364,9 +367,18 @@ func (ev *evaluator) scan() {
 					}
 					c += late
 				}
-				ev.cands = append(ev.cands, candidate{ka: int32(k), pa: pos + 1, kb: -1, u: -1, ku: -1, bound: c})
+				ev.cands = append(ev.cands, candidate{ka: int32(k), pa: pos + 1, kb: -1, u: -1, ku: -1, w: -1, bound: c})
 			}
-			ev.chains(int32(k))
+			ev.chains(int32(k), false)
+		}
+		// when only dropping one of the referral's round makes room, the
+		// visit that comes off may displace one of lower priority instead
+		if !slices.ContainsFunc(ev.cands, func(c candidate) bool { return c.u < 0 || c.ku >= 0 }) {
+			for k := range s.routes {
+				if p.Allowed(int(v), k) && p.winOff[v] < p.winOff[v+1] {
+					ev.chains(int32(k), true)
+				}
+			}
 		}
 		return
 	}
@@ -389,7 +401,7 @@ func (ev *evaluator) scan() {
 			if !ok {
 				continue
 			}
-			ev.cands = append(ev.cands, candidate{ka: ca.k, pa: ca.pos, kb: cb.k, pb: cb.pos, u: -1, ku: -1,
+			ev.cands = append(ev.cands, candidate{ka: ca.k, pa: ca.pos, kb: cb.k, pb: cb.pos, u: -1, ku: -1, w: -1,
 				bound: ca.d + cb.d + late + s.contInsert(a, ca.k) + s.contInsert(b, cb.k)})
 		}
 	}
@@ -408,42 +420,32 @@ func (ev *evaluator) allCands(w *scratch, out []pairCand, v int32) []pairCand {
 // chains lists the short chains that make room for the referral on
 // vehicle k's round: each of its visits that starts within chainReach of
 // the referral's window and is not half of a double-handed visit comes
-// off, the referral goes within chainSpan stops of its place (the
-// round's cost judged in O(span) by Problem.chain), and the visit either
-// goes to its cheapest places on two other rounds that may take it
-// (insertCost) or, if it has a lower priority than the referral, is
-// dropped. O(m·(span + K·m')) for a round of m visits.
-func (ev *evaluator) chains(k int32) {
+// off, the referral goes within chainSpan stops of its place (room), and
+// the visit either goes to its cheapest places on two other rounds that
+// may take it (insertCost) or, if it has a lower priority than the
+// referral, is dropped. With deep set, the visit may instead take the
+// place of a visit of lower priority than the referral on another round,
+// which is dropped. O(m·(span + K·m')) for a round of m visits and
+// rounds of m', times m' span with deep.
+func (ev *evaluator) chains(k int32, deep bool) {
 	s, p := ev.s, ev.p
 	v := ev.va
 	r := &s.routes[k]
-	m := r.size()
-	open, close := p.win[p.winOff[v]].Start, p.lastEnd(v)
-	var mid [chainSpan + 1]int32
-	for j := 1; j <= m; j++ {
+	for j := 1; j <= r.size(); j++ {
 		u := r.visits[j-1]
-		if r.es[j]+p.dur[u] < open-chainReach || r.es[j] > close+chainReach || p.pairOf[u] >= 0 {
+		if !ev.near(r, j, v) || p.pairOf[u] >= 0 {
 			continue
 		}
-		best, at := int64(math.MaxInt64), 0
-		for i := max(0, j-chainSpan); i < j; i++ { // the referral after stop i, before u's place
-			buf := append(append(mid[:0], v), r.visits[i:j-1]...)
-			if c, ok := p.chain(r, i, buf, r, j+1); ok && c < best {
-				best, at = c, i+1
-			}
-		}
-		for q := j + 1; q <= min(m, j+chainSpan); q++ { // the referral after stop q, past u's place
-			buf := append(append(mid[:0], r.visits[j:q]...), v)
-			if c, ok := p.chain(r, j-1, buf, r, q+1); ok && c < best {
-				best, at = c, q
-			}
-		}
-		if at == 0 {
+		at, d, ok := ev.room(r, j, v)
+		if !ok {
 			continue
 		}
-		d := best - r.cost
+		if deep {
+			ev.displace(k, at, d, u)
+			continue
+		}
 		if p.penalty[u] < p.penalty[v] {
-			ev.cands = append(ev.cands, candidate{ka: k, pa: at, kb: -1, u: u, ku: -1, bound: d + p.penalty[u]})
+			ev.cands = append(ev.cands, candidate{ka: k, pa: at, kb: -1, u: u, ku: -1, w: -1, bound: d + p.penalty[u]})
 		}
 		var to [2]candidate
 		n := 0
@@ -460,7 +462,7 @@ func (ev *evaluator) chains(k int32) {
 				if !ok {
 					continue
 				}
-				cand := candidate{ka: k, pa: at, kb: -1, u: u, ku: int32(k2), pu: pos + 1, bound: d + c}
+				cand := candidate{ka: k, pa: at, kb: -1, u: u, ku: int32(k2), pu: pos + 1, w: -1, bound: d + c}
 				switch {
 				case n < 2:
 					to[n] = cand
@@ -479,6 +481,62 @@ func (ev *evaluator) chains(k int32) {
 	}
 }
 
+// displace lists the chains where visit u, taken off vehicle k's round
+// to make room for the referral (at position at, for a change d in k's
+// cost), takes the place of a visit w of lower priority than the
+// referral on another round that may take u, and w is dropped.
+func (ev *evaluator) displace(k int32, at int, d int64, u int32) {
+	s, p := ev.s, ev.p
+	for k2 := range s.routes {
+		if int32(k2) == k || !p.Allowed(int(u), k2) {
+			continue
+		}
+		r2 := &s.routes[k2]
+		for j := 1; j <= r2.size(); j++ {
+			w := r2.visits[j-1]
+			if p.penalty[w] >= p.penalty[ev.va] || p.pairOf[w] >= 0 || !ev.near(r2, j, u) {
+				continue
+			}
+			if pu, d2, ok := ev.room(r2, j, u); ok {
+				ev.cands = append(ev.cands, candidate{ka: k, pa: at, kb: -1, u: u, ku: int32(k2), pu: pu, w: w,
+					bound: d + d2 + p.penalty[w]})
+			}
+		}
+	}
+}
+
+// near reports whether the visit at position j of r starts within
+// chainReach of visit v's windows.
+func (ev *evaluator) near(r *route, j int, v int32) bool {
+	p := ev.p
+	u := r.visits[j-1]
+	return r.es[j]+p.dur[u] >= p.win[p.winOff[v]].Start-chainReach && r.es[j] <= p.lastEnd(v)+chainReach
+}
+
+// room returns where visit v goes, within chainSpan stops, on round r
+// once the visit at position j comes off (a position of the round
+// without it), and the change in the round's cost, judged on the round
+// alone by Problem.chain; false if nowhere.
+func (ev *evaluator) room(r *route, j int, v int32) (int, int64, bool) {
+	p := ev.p
+	m := r.size()
+	var mid [chainSpan + 1]int32
+	best, at := int64(math.MaxInt64), 0
+	for i := max(0, j-chainSpan); i < j; i++ { // v after stop i, before j's place
+		buf := append(append(mid[:0], v), r.visits[i:j-1]...)
+		if c, ok := p.chain(r, i, buf, r, j+1); ok && c < best {
+			best, at = c, i+1
+		}
+	}
+	for q := j + 1; q <= min(m, j+chainSpan); q++ { // v after stop q, past j's place
+		buf := append(append(mid[:0], r.visits[j:q]...), v)
+		if c, ok := p.chain(r, j-1, buf, r, q+1); ok && c < best {
+			best, at = c, q
+		}
+	}
+	return at, best - r.cost, at > 0
+}
+
 // apply puts the candidate on the rounds in a journaled step of the
 // state: its chain first, then the referral's halves. It reports whether
 // the joint schedule holds; the caller rolls it back.
@@ -487,6 +545,9 @@ func (ev *evaluator) apply(c *candidate) bool {
 	s.begin()
 	if c.u >= 0 {
 		s.detach(c.u)
+		if c.w >= 0 {
+			s.detach(c.w)
+		}
 		s.settle()
 		if c.ku >= 0 {
 			s.insert(c.u, c.ku, c.pu)
@@ -552,7 +613,8 @@ func (ev *evaluator) merged() (*rounds.Roster, error) {
 
 // continuity returns the change in the whole day's continuity cost from
 // the candidate: its worker (and partner) visit the referral's client,
-// and a visit handed over or dropped changes who visits its client.
+// and a visit handed over or dropped (and one it displaces) changes who
+// visits its client.
 func (ev *evaluator) continuity(c *candidate) int64 {
 	cost := ev.l.req.Options.ContinuityCost()
 	if cost == 0 {
@@ -562,7 +624,7 @@ func (ev *evaluator) continuity(c *candidate) int64 {
 		client, worker string
 		n              int
 	}
-	var changes [4]change
+	var changes [5]change
 	n := 0
 	for _, k := range []int32{c.ka, c.kb} {
 		if k >= 0 {
@@ -576,6 +638,10 @@ func (ev *evaluator) continuity(c *candidate) int64 {
 		n++
 		if c.ku >= 0 {
 			changes[n] = change{cu, ev.p.workerID(int(c.ku)), 1}
+			n++
+		}
+		if c.w >= 0 {
+			changes[n] = change{ev.p.meta.req.Clients[ev.p.Visits[c.w].Client-1].ID, ev.p.workerID(int(c.ku)), -1}
 			n++
 		}
 	}
@@ -771,6 +837,10 @@ func (ev *evaluator) option(c candidate) rounds.DispatchOption {
 		if c.ku >= 0 {
 			o.Handover = &rounds.Handover{VisitID: rv.ID, FromWorkerID: o.WorkerID, ToWorkerID: p.workerID(int(c.ku))}
 			changed[int(c.ku)] = true
+			if c.w >= 0 {
+				rw := &meta.req.Visits[c.w]
+				o.Dropped = append(o.Dropped, rounds.DroppedVisit{VisitID: rw.ID, WorkerID: o.Handover.ToWorkerID, Priority: rw.Priority})
+			}
 		} else {
 			o.Dropped = append(o.Dropped, rounds.DroppedVisit{VisitID: rv.ID, WorkerID: o.WorkerID, Priority: rv.Priority})
 		}

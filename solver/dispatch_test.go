@@ -26,16 +26,40 @@ func TestDispatchOptionsAccept(t *testing.T) {
 	for _, i := range []int{4, 5, 6} { // two nurses at once: a pair with room
 		refs[i].WorkersNeeded = 2
 	}
-	t.Run("team options", func(t *testing.T) { checkOptions(t, req, r, refs, true) })
+	t.Run("team options", func(t *testing.T) {
+		if n := checkOptions(t, req, r, refs); n.options == 0 || n.pairs == 0 || n.chains == 0 {
+			t.Errorf("%+v: the referrals test too little", n)
+		}
+	})
 	// with a balance cost the referral moves every worker's fair share
 	balanced := *req
 	balanced.Options.BalanceCostPerMinute = 2
-	t.Run("balance cost", func(t *testing.T) { checkOptions(t, &balanced, r, refs[:12], false) })
+	t.Run("balance cost", func(t *testing.T) {
+		if n := checkOptions(t, &balanced, r, refs[:12]); n.options == 0 {
+			t.Errorf("%+v: the referrals test too little", n)
+		}
+	})
+	// a day planned as full as the generator makes it: the options drop
+	// visits, or hand one over that displaces another
+	t.Run("over-subscribed day", func(t *testing.T) {
+		d, err := benchmarks.NewLiveDay(context.Background(), benchmarks.LiveDayOptions{Size: "borough", Seed: 1, Iterations: 5000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		full := benchmarks.Referrals(d.Request, date, at, 30, 3)
+		if n := checkOptions(t, d.Request, d.Roster, full); n.deep == 0 {
+			t.Errorf("%+v: no option displaces a visit", n)
+		}
+	})
 }
+
+// optionCounts counts the options checkOptions saw: all, for two
+// workers, with a chain, and with a chain that displaces a visit.
+type optionCounts struct{ options, pairs, chains, deep int }
 
 // checkOptions answers the referrals on the live day of req and r at
 // 11:00 and accepts every option, checking it is exact.
-func checkOptions(t *testing.T, req *rounds.Request, r *rounds.Roster, refs []rounds.Referral, wantPairs bool) {
+func checkOptions(t *testing.T, req *rounds.Request, r *rounds.Roster, refs []rounds.Referral) optionCounts {
 	ctx := context.Background()
 	src := geo.Haversine{}
 	date := r.Routes[0].Date
@@ -55,7 +79,7 @@ func checkOptions(t *testing.T, req *rounds.Request, r *rounds.Roster, refs []ro
 	if live.Day().Totals.Cost != day.Totals.Cost {
 		t.Fatalf("the live day costs %d, LiveRoster %d", live.Day().Totals.Cost, day.Totals.Cost)
 	}
-	pairs, options, chains := 0, 0, 0
+	var n optionCounts
 	for i := range refs {
 		ref := refs[i]
 		ref.K = 3
@@ -70,12 +94,15 @@ func checkOptions(t *testing.T, req *rounds.Request, r *rounds.Roster, refs []ro
 			if o.Rank != j+1 || j > 0 && o.CostChange < d.Options[j-1].CostChange {
 				t.Errorf("referral %s: option %d ranked %d with cost change %d after %d", ref.VisitID, j, o.Rank, o.CostChange, d.Options[max(j-1, 0)].CostChange)
 			}
-			options++
+			n.options++
 			if o.PartnerID != "" {
-				pairs++
+				n.pairs++
 			}
 			if o.Handover != nil || len(o.Dropped) > 0 {
-				chains++
+				n.chains++
+			}
+			if o.Handover != nil && len(o.Dropped) > 0 {
+				n.deep++
 			}
 			got, req1, err := solver.Accept(ctx, req, r, s, &ref, &o, src)
 			if err != nil {
@@ -113,10 +140,8 @@ func checkOptions(t *testing.T, req *rounds.Request, r *rounds.Roster, refs []ro
 			}
 		}
 	}
-	if options == 0 || wantPairs && (pairs == 0 || chains == 0) {
-		t.Errorf("%d options, %d for two workers, %d with a chain: the referrals test too little", options, pairs, chains)
-	}
-	t.Logf("%d referrals, %d options, %d double-handed, %d with a chain", len(refs), options, pairs, chains)
+	t.Logf("%d referrals: %+v", len(refs), n)
+	return n
 }
 
 // TestDispatchNothingFits: a referral whose deadline no worker can meet
