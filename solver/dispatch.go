@@ -123,13 +123,16 @@ func (l *Live) Day() *rounds.Roster { return l.day }
 // after a short chain if u >= 0: visit u comes off the referral's round
 // first (pa is then a position of the round without it) and goes to
 // position pu of vehicle ku's round (if w >= 0, once visit w comes off
-// it and is dropped), or is dropped if ku < 0. bound is
+// it and is dropped), or is dropped if ku < 0; for a double-handed
+// referral, ub >= 0 is a visit dropped from the second half's round (pb
+// is then a position of the round without it). bound is
 // the change in the residual cost as the rounds alone judge it; cost the
 // exact change in the whole day's cost once evaluated.
 type candidate struct {
 	ka, kb   int32
 	pa, pb   int
 	u, ku, w int32
+	ub       int32
 	pu       int
 	bound    int64
 	cost     int64
@@ -169,7 +172,9 @@ const (
 // goes to another worker's round, or, if its priority is lower, is
 // dropped (chains); when only a drop makes room, the visit handed over
 // may in turn take the place of one of lower priority than the referral
-// on the other round, which is dropped. Then the cheapest of those (exactPerWorker per worker, exactPerOption ×
+// on the other round, which is dropped; and a double-handed referral no
+// two rounds can take as they are may drop a visit of lower priority
+// from one of its two rounds or from both (pairChains). Then the cheapest of those (exactPerWorker per worker, exactPerOption ×
 // k in all) are applied to the loaded rounds and costed exactly by the
 // solver's objective; the best of each of the k best workers are
 // written out with every visit whose start moves, by the same schedule
@@ -367,7 +372,7 @@ func (ev *evaluator) scan() {
 					}
 					c += late
 				}
-				ev.cands = append(ev.cands, candidate{ka: int32(k), pa: pos + 1, kb: -1, u: -1, ku: -1, w: -1, bound: c})
+				ev.cands = append(ev.cands, candidate{ka: int32(k), pa: pos + 1, kb: -1, u: -1, ku: -1, w: -1, ub: -1, bound: c})
 			}
 			ev.chains(int32(k), false)
 		}
@@ -401,10 +406,107 @@ func (ev *evaluator) scan() {
 			if !ok {
 				continue
 			}
-			ev.cands = append(ev.cands, candidate{ka: ca.k, pa: ca.pos, kb: cb.k, pb: cb.pos, u: -1, ku: -1, w: -1,
+			ev.cands = append(ev.cands, candidate{ka: ca.k, pa: ca.pos, kb: cb.k, pb: cb.pos, u: -1, ku: -1, w: -1, ub: -1,
 				bound: ca.d + cb.d + late + s.contInsert(a, ca.k) + s.contInsert(b, cb.k)})
 		}
 	}
+	if len(ev.cands) == 0 {
+		ev.pairChains(l, w.candB)
+	}
+}
+
+// pairPlaces is how many of the cheapest chain places of each half
+// pairChains pairs up.
+const pairPlaces = 30
+
+// place is a chain place of one half of a double-handed referral: at
+// position at of vehicle k's round once visit u comes off it and is
+// dropped, for a change d in the round's cost and the penalty of u,
+// starting between lo and hi as the round was (removing u only widens
+// the range).
+type place struct {
+	k, u   int32
+	at     int
+	d      int64
+	lo, hi int32
+}
+
+// pairChains lists, for a double-handed referral no two rounds can take
+// as they are, the chains that drop a visit of lower priority near its
+// window from one round or from both to make room for its halves: each
+// half's chain places (places) paired with the other's, or with the
+// other half's places on the rounds as they are (cands), where their
+// time ranges can meet (gapFits, judged from the rounds as they were).
+func (ev *evaluator) pairChains(l *Link, cands []pairCand) {
+	a, b := ev.va, ev.vb
+	pa, pb := ev.places(a), ev.places(b)
+	for _, x := range pa {
+		ha := pairCand{k: x.k, lo: x.lo, hi: x.hi}
+		n := 0
+		for i := range cands {
+			cb := &cands[i]
+			if cb.k == x.k || !gapFits(l, a, &ha, cb) {
+				continue
+			}
+			ev.cands = append(ev.cands, candidate{ka: x.k, pa: x.at, kb: cb.k, pb: cb.pos, u: x.u, ku: -1, w: -1, ub: -1, bound: x.d + cb.d})
+			if n++; n == pairPartners {
+				break
+			}
+		}
+		for _, y := range pb {
+			hb := pairCand{k: y.k, lo: y.lo, hi: y.hi}
+			if y.k == x.k || !gapFits(l, a, &ha, &hb) {
+				continue
+			}
+			ev.cands = append(ev.cands, candidate{ka: x.k, pa: x.at, kb: y.k, pb: y.at, u: x.u, ku: -1, w: -1, ub: y.u, bound: x.d + y.d})
+		}
+	}
+}
+
+// pairPartners is how many of the second half's places on the rounds as
+// they are a chain place of the first half is paired with.
+const pairPartners = 8
+
+// places returns the pairPlaces cheapest chain places of half v: a visit
+// of lower priority near its window comes off a round that may take v,
+// and v goes within chainSpan stops of its place (room).
+func (ev *evaluator) places(v int32) []place {
+	s, p := ev.s, ev.p
+	var out []place
+	for k := range s.routes {
+		if !p.Allowed(int(v), k) || p.winOff[v] == p.winOff[v+1] {
+			continue
+		}
+		r := &s.routes[k]
+		for j := 1; j <= r.size(); j++ {
+			u := r.visits[j-1]
+			if p.penalty[u] >= p.penalty[v] || p.pairOf[u] >= 0 || !ev.near(r, j, v) {
+				continue
+			}
+			at, d, ok := ev.room(r, j, v)
+			if !ok {
+				continue
+			}
+			prev := at - 1 // the stop before v, on the round with u
+			if prev >= j {
+				prev++
+			}
+			next := prev + 1 // the stop after v
+			if next == j {
+				next++
+			}
+			lo, ok := p.earliestStart(v, r.es[prev]+r.du[prev]+p.travel(k, r.lc[prev], p.loc[v]))
+			if !ok {
+				continue
+			}
+			hi, ok := p.latestStart(v, r.ls[next]-p.travel(k, p.loc[v], r.lc[next])-p.dur[v])
+			if ok && lo <= hi {
+				out = append(out, place{k: int32(k), u: u, at: at, d: d + p.penalty[u], lo: lo, hi: hi})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(x, y place) int { return cmpInt64(x.d, y.d) })
+	return out[:min(len(out), pairPlaces)]
 }
 
 // allCands appends the positions of v on every round that may take it
@@ -445,7 +547,7 @@ func (ev *evaluator) chains(k int32, deep bool) {
 			continue
 		}
 		if p.penalty[u] < p.penalty[v] {
-			ev.cands = append(ev.cands, candidate{ka: k, pa: at, kb: -1, u: u, ku: -1, w: -1, bound: d + p.penalty[u]})
+			ev.cands = append(ev.cands, candidate{ka: k, pa: at, kb: -1, u: u, ku: -1, w: -1, ub: -1, bound: d + p.penalty[u]})
 		}
 		var to [2]candidate
 		n := 0
@@ -462,7 +564,7 @@ func (ev *evaluator) chains(k int32, deep bool) {
 				if !ok {
 					continue
 				}
-				cand := candidate{ka: k, pa: at, kb: -1, u: u, ku: int32(k2), pu: pos + 1, w: -1, bound: d + c}
+				cand := candidate{ka: k, pa: at, kb: -1, u: u, ku: int32(k2), pu: pos + 1, w: -1, ub: -1, bound: d + c}
 				switch {
 				case n < 2:
 					to[n] = cand
@@ -498,7 +600,7 @@ func (ev *evaluator) displace(k int32, at int, d int64, u int32) {
 				continue
 			}
 			if pu, d2, ok := ev.room(r2, j, u); ok {
-				ev.cands = append(ev.cands, candidate{ka: k, pa: at, kb: -1, u: u, ku: int32(k2), pu: pu, w: w,
+				ev.cands = append(ev.cands, candidate{ka: k, pa: at, kb: -1, u: u, ku: int32(k2), pu: pu, w: w, ub: -1,
 					bound: d + d2 + p.penalty[w]})
 			}
 		}
@@ -547,6 +649,9 @@ func (ev *evaluator) apply(c *candidate) bool {
 		s.detach(c.u)
 		if c.w >= 0 {
 			s.detach(c.w)
+		}
+		if c.ub >= 0 {
+			s.detach(c.ub)
 		}
 		s.settle()
 		if c.ku >= 0 {
@@ -624,7 +729,7 @@ func (ev *evaluator) continuity(c *candidate) int64 {
 		client, worker string
 		n              int
 	}
-	var changes [5]change
+	var changes [6]change
 	n := 0
 	for _, k := range []int32{c.ka, c.kb} {
 		if k >= 0 {
@@ -644,6 +749,10 @@ func (ev *evaluator) continuity(c *candidate) int64 {
 			changes[n] = change{ev.p.meta.req.Clients[ev.p.Visits[c.w].Client-1].ID, ev.p.workerID(int(c.ku)), -1}
 			n++
 		}
+	}
+	if c.ub >= 0 {
+		changes[n] = change{ev.p.meta.req.Clients[ev.p.Visits[c.ub].Client-1].ID, ev.p.workerID(int(c.kb)), -1}
+		n++
 	}
 	var d int64
 	done := map[string]bool{}
@@ -844,6 +953,10 @@ func (ev *evaluator) option(c candidate) rounds.DispatchOption {
 		} else {
 			o.Dropped = append(o.Dropped, rounds.DroppedVisit{VisitID: rv.ID, WorkerID: o.WorkerID, Priority: rv.Priority})
 		}
+	}
+	if c.ub >= 0 {
+		rv := &meta.req.Visits[c.ub]
+		o.Dropped = append(o.Dropped, rounds.DroppedVisit{VisitID: rv.ID, WorkerID: o.PartnerID, Priority: rv.Priority})
 	}
 	maps := o.ScoreChange
 	for key, d := range maps {

@@ -27,7 +27,7 @@ func TestDispatchOptionsAccept(t *testing.T) {
 		refs[i].WorkersNeeded = 2
 	}
 	t.Run("team options", func(t *testing.T) {
-		if n := checkOptions(t, req, r, refs); n.options == 0 || n.pairs == 0 || n.chains == 0 {
+		if n := checkOptions(t, req, r, refs); n.options == 0 || n.pairs == 0 || n.chains == 0 || n.pairChains == 0 {
 			t.Errorf("%+v: the referrals test too little", n)
 		}
 	})
@@ -54,8 +54,9 @@ func TestDispatchOptionsAccept(t *testing.T) {
 }
 
 // optionCounts counts the options checkOptions saw: all, for two
-// workers, with a chain, and with a chain that displaces a visit.
-type optionCounts struct{ options, pairs, chains, deep int }
+// workers, with a chain, with a chain that displaces a visit, and for two
+// workers with a chain.
+type optionCounts struct{ options, pairs, chains, deep, pairChains int }
 
 // checkOptions answers the referrals on the live day of req and r at
 // 11:00 and accepts every option, checking it is exact.
@@ -103,6 +104,9 @@ func checkOptions(t *testing.T, req *rounds.Request, r *rounds.Roster, refs []ro
 			}
 			if o.Handover != nil && len(o.Dropped) > 0 {
 				n.deep++
+			}
+			if o.PartnerID != "" && len(o.Dropped) > 0 {
+				n.pairChains++
 			}
 			got, req1, err := solver.Accept(ctx, req, r, s, &ref, &o, src)
 			if err != nil {
