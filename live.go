@@ -50,6 +50,9 @@ type LiveRound struct {
 	// end, the reported position, a break in hand, and At.
 	From   Location `json:"from"`
 	FreeAt Clock    `json:"freeAt"`
+	// PositionAt is when the worker reported being at From; nil when From
+	// is not a reported position.
+	PositionAt *Clock `json:"positionAt,omitempty"`
 	// WorkedSeconds is the travel and visit time of the frozen stops.
 	WorkedSeconds int `json:"workedSeconds"`
 	// Break is the break already taken or in hand; nil if it is still to
@@ -90,7 +93,8 @@ type liveWalk struct {
 // had not started by U. A double-handed visit frozen on one round is
 // frozen on both, with the stops before it, and its two halves start
 // together. The break of the roster is taken if it started before the
-// worker is free. req is the roster's request.
+// worker is free (and before they became unavailable). req is the
+// roster's request.
 func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) (*LiveState, error) {
 	visits := make(map[string]*Visit, len(req.Visits))
 	for i := range req.Visits {
@@ -230,9 +234,10 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 				lr.From = rt.Start
 			}
 			if p := position[rt.WorkerID]; p != nil && p.At >= w.end {
-				lr.From, lr.FreeAt = *p.Location, max(p.At, at)
+				pa := p.At
+				lr.From, lr.FreeAt, lr.PositionAt = *p.Location, max(p.At, at), &pa
 			}
-			if b := rt.Break; b != nil && b.Start < lr.FreeAt {
+			if b := rt.Break; b != nil && b.Start < lr.FreeAt && !(off && u <= b.Start) {
 				bt := *b
 				lr.Break = &bt
 				lr.FreeAt = max(lr.FreeAt, b.End)
@@ -525,6 +530,9 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 		prev := old.Depart
 		for _, f := range lr.Frozen {
 			st := byID[f.VisitID]
+			if b := lr.Break; b != nil && b.Start >= prev && b.End <= f.Start && b.Start < prev+Clock(f.TravelSeconds) {
+				prev = b.End // the break is taken before travelling on
+			}
 			st.Arrival = min(prev+Clock(f.TravelSeconds), f.Start)
 			st.Start, st.End, st.TravelSeconds, st.WaitSeconds = f.Start, f.End, f.TravelSeconds, int(f.Start-st.Arrival)
 			rt.Stops = append(rt.Stops, st)
@@ -541,13 +549,17 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 			if len(lr.Frozen) == 0 {
 				rt.Depart = r.Depart
 			} else {
-				// the worker leaves the last frozen stop when it ends and
-				// waits at the next, whenever the rest of the day departs
+				// the worker leaves the last frozen stop when it ends (or
+				// the position reported, at its time) and waits at the
+				// next, whenever the rest of the day departs
 				first := &stops[0]
 				for _, b := range []*BreakTime{lr.Break, r.Break} {
 					if b != nil && b.Start >= prev && b.Start < first.Arrival {
 						prev = b.End
 					}
+				}
+				if lr.PositionAt != nil {
+					prev = max(prev, *lr.PositionAt) // it leaves the position reported
 				}
 				arrival := min(prev+Clock(first.TravelSeconds), first.Start)
 				wait += int(first.Arrival - arrival)
@@ -611,7 +623,11 @@ func (s *LiveState) homeLegs(ctx context.Context, out *Roster, idx []int, src ge
 		t := int(m.At(0, 1))
 		rt.TravelSeconds += t
 		rt.WorkSeconds += t
-		rt.Return = last.End + Clock(t)
+		leave := last.End
+		if b := rt.Break; b != nil && b.Start >= last.End {
+			leave = b.End // the break taken before going home
+		}
+		rt.Return = leave + Clock(t)
 		total += t
 	}
 	return total, nil

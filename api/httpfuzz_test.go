@@ -148,6 +148,7 @@ func (w *fuzzWorld) loadTeam(tb testing.TB, team string, seed int64) {
 	w.sample(tb, team, "/v1/keys", KeyRequest{Name: "escalate", Role: rounds.AccessAdmin, Teams: []string{}})
 	w.sample(tb, team, "/v1/teams/:team/rosters/:roster/publish", PublishRequest{Version: 1})
 	w.sample(tb, team, "/v1/teams/:team/rosters/:roster/edits", Edit{Version: 1, Op: "move", VisitID: day.Visits[0].ID, WorkerID: day.Workers[0].ID})
+	w.sample(tb, team, "/v1/teams/:team/rosters/:roster/edits/check", Edit{Version: 1, Op: "move", VisitID: day.Visits[0].ID, WorkerID: day.Workers[0].ID})
 	w.sample(tb, team, "/v1/solve", day)
 }
 

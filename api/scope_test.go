@@ -56,6 +56,7 @@ var scopeCases = map[string]scopeCase{
 	"GET /metrics":            {ok: 200},
 	"GET /v1/openapi.json":    {ok: 200},
 	"GET /v1/teams":           {ok: 200},
+	"GET /v1/me":              {ok: 200},
 	"POST /v1/teams":          {ok: 201, body: func(f *scopeFixture) string { return `{"id":"new-` + f.team + `","name":"New"}` }},
 	"GET /v1/teams/{team}":    {ok: 200, scoped: true},
 	"PUT /v1/teams/{team}":    {ok: 200, scoped: true, body: fixed(`{"name":"Renamed"}`)},
@@ -105,6 +106,8 @@ var scopeCases = map[string]scopeCase{
 	"GET /v1/teams/{team}/rosters/{roster}":          {ok: 200, scoped: true},
 	"POST /v1/teams/{team}/rosters/{roster}/publish": {ok: 200, scoped: true, body: fixed(`{"version":1}`)},
 	"POST /v1/teams/{team}/rosters/{roster}/edits": {ok: 201, scoped: true,
+		body: fixed(`{"version":1,"op":"pin","visitId":"v1","workerId":"w1"}`)},
+	"POST /v1/teams/{team}/rosters/{roster}/edits/check": {ok: 200, scoped: true,
 		body: fixed(`{"version":1,"op":"pin","visitId":"v1","workerId":"w1"}`)},
 	"GET /v1/teams/{team}/rosters/{roster}/diff": {ok: 200, scoped: true, query: fixed("from=1&to=1")},
 
