@@ -53,27 +53,22 @@ type homeLeg struct {
 
 // NewLive builds the live day of roster (planned for req) at state.At:
 // the residual request's Problem, the free rounds on it and the whole day
-// as it stands, costed as LiveRoster costs it. It returns the errors of
-// Build and Retime (the free rounds must fit the residual request, as
-// they do when state came from the roster). It takes about a Build and a
-// LiveRoster.
+// as it stands, costed as LiveRoster costs it. Free rounds that events
+// have made impossible (a late finish, a worker gone) lose the visits
+// that no longer fit, which the day as it stands (Day) leaves unassigned
+// and every option with them. It returns the errors of Build and
+// LiveRoster. It takes about a Build and a LiveRoster.
 func NewLive(ctx context.Context, req *rounds.Request, roster *rounds.Roster, state *rounds.LiveState, src geo.Source) (*Live, error) {
 	p, b, err := liveProblem(ctx, req, state, src)
 	if err != nil {
 		return nil, err
 	}
-	sol, err := p.fixedSolution(FreeRounds(req, state))
+	sol, err := p.fitted(FreeRounds(req, state))
 	if err != nil {
-		return nil, err
-	}
-	if err := p.feasible(sol); err != nil {
 		return nil, err
 	}
 	s := newState(p)
 	s.load(sol)
-	if p.rich && s.broken {
-		return nil, p.unscheduled(sol)
-	}
 	s.snapshot(sol)
 	rest, err := Roster(p, sol)
 	if err != nil {

@@ -2,6 +2,7 @@ package solver_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/roundsdev/rounds"
@@ -222,5 +223,78 @@ func TestDispatchBadReferral(t *testing.T) {
 				t.Fatalf("got %v, want EINVALID naming %s", err, c.field)
 			}
 		})
+	}
+}
+
+// TestDispatchAfterEvents: at 11:40, after visits finished late, one not
+// reached and one cancelled, every option accepted gives a roster the
+// validator's live mode passes against the events (done visits at their
+// actual times), costing what the option said.
+func TestDispatchAfterEvents(t *testing.T) {
+	req, r := liveDay(t)
+	ctx := context.Background()
+	src := geo.Haversine{}
+	date := r.Routes[0].Date
+	at := rounds.At(11, 40)
+	var events []rounds.Event
+	late, missed, cancelled := 0, false, false
+	for _, rt := range r.Routes {
+		if len(rt.Stops) < 4 {
+			continue
+		}
+		first, last := rt.Stops[0], rt.Stops[len(rt.Stops)-1]
+		switch {
+		case late < 5 && first.End+600 < at:
+			id := fmt.Sprintf("e%d", len(events))
+			events = append(events,
+				rounds.Event{ID: id + "s", Kind: rounds.EventVisitStarted, Date: date, At: first.Start + 300, VisitID: first.VisitID, WorkerID: rt.WorkerID},
+				rounds.Event{ID: id + "f", Kind: rounds.EventVisitFinished, Date: date, At: first.End + 600, VisitID: first.VisitID, WorkerID: rt.WorkerID})
+			late++
+		case !missed && first.Start < at:
+			events = append(events, rounds.Event{ID: "na", Kind: rounds.EventNoAccess, Date: date, At: first.Start, VisitID: first.VisitID, WorkerID: rt.WorkerID})
+			missed = true
+		case !cancelled && last.Start > at+3600:
+			events = append(events, rounds.Event{ID: "c", Kind: rounds.EventVisitCancelled, Date: date, At: at - 600, VisitID: last.VisitID})
+			cancelled = true
+		}
+	}
+	events, err := rounds.ValidateEvents(req, r, events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := rounds.LiveDay(req, r, date, events, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := solver.NewLive(ctx, req, r, s, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	options := 0
+	for _, ref := range benchmarks.Referrals(req, date, at, 10, 11) {
+		d, err := live.Options(ctx, &ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range d.Options {
+			options++
+			got, req1, err := solver.Accept(ctx, req, r, s, &ref, &o, src)
+			if err != nil {
+				t.Fatalf("referral %s option %d: %v", ref.VisitID, o.Rank, err)
+			}
+			vs, err := validate.Roster(ctx, req1, got, src, validate.Events(events, at), validate.Published(r))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vs {
+				t.Errorf("referral %s option %d: %v", ref.VisitID, o.Rank, v)
+			}
+			if change := got.Totals.Cost - live.Day().Totals.Cost; change != o.CostChange {
+				t.Errorf("referral %s option %d: the accepted roster changes the cost by %d, the option said %d", ref.VisitID, o.Rank, change, o.CostChange)
+			}
+		}
+	}
+	if options == 0 || late == 0 || !missed || !cancelled {
+		t.Errorf("%d options, %d late visits, no access %v, cancelled %v: the test tests too little", options, late, missed, cancelled)
 	}
 }

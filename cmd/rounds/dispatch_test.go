@@ -81,13 +81,12 @@ func TestDispatchAcceptValidates(t *testing.T) {
 }
 
 // TestRepairValidates: rounds repair after a worker goes off sick writes
-// a roster rounds validate passes. (The day has no breaks: a long shift
-// cut short before its break is for the validator's live mode.)
+// a roster rounds validate passes in its live mode.
 func TestRepairValidates(t *testing.T) {
 	dir := t.TempDir()
-	req, roster := planDay(t, dir, "-double-handed", "0.2", "-preferences")
+	req, roster := planDay(t, dir, "-double-handed", "0.2", "-preferences", "-breaks")
 	var ro rounds.Roster
-	if err := readStrict(roster, &ro); err != nil {
+	if err := readFileStrict(roster, &ro); err != nil {
 		t.Fatal(err)
 	}
 	sick := ""
@@ -102,7 +101,7 @@ func TestRepairValidates(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "Handed over") {
 		t.Fatalf("repair exited %d:\n%s%s", code, stdout, stderr)
 	}
-	code, stdout, stderr = runCLI(t, "validate", req, next)
+	code, stdout, stderr = runCLI(t, "validate", "-events", events, "-at", "10:30", "-published", roster, req, next)
 	if code != 0 || !strings.HasPrefix(stdout, "valid:") {
 		t.Fatalf("validate of the repaired roster exited %d: %s%s", code, stdout, stderr)
 	}
