@@ -280,6 +280,7 @@ type evaluator struct {
 	penalty int64            // the referral's penalties (both halves)
 	client  string
 	cands   []candidate
+	lifts   []lift
 	scratch Solution
 	bufs    *matrixBufs
 }
@@ -372,12 +373,18 @@ func (ev *evaluator) scan() {
 			ev.chains(int32(k), false)
 		}
 		// when only dropping one of the referral's round makes room, the
-		// visit that comes off may displace one of lower priority instead
+		// visit that comes off may displace one of lower priority instead:
+		// the deepLifts cheapest such visits are tried
 		if !slices.ContainsFunc(ev.cands, func(c candidate) bool { return c.u < 0 || c.ku >= 0 }) {
+			ev.lifts = ev.lifts[:0]
 			for k := range s.routes {
 				if p.Allowed(int(v), k) && p.winOff[v] < p.winOff[v+1] {
 					ev.chains(int32(k), true)
 				}
+			}
+			slices.SortStableFunc(ev.lifts, func(a, b lift) int { return cmpInt64(a.d, b.d) })
+			for _, x := range ev.lifts[:min(len(ev.lifts), deepLifts)] {
+				ev.displace(x.k, x.at, x.d, x.u)
 			}
 		}
 		return
@@ -520,10 +527,9 @@ func (ev *evaluator) allCands(w *scratch, out []pairCand, v int32) []pairCand {
 // off, the referral goes within chainSpan stops of its place (room), and
 // the visit either goes to its cheapest places on two other rounds that
 // may take it (insertCost) or, if it has a lower priority than the
-// referral, is dropped. With deep set, the visit may instead take the
-// place of a visit of lower priority than the referral on another round,
-// which is dropped. O(m·(span + K·m')) for a round of m visits and
-// rounds of m', times m' span with deep.
+// referral, is dropped. With deep set, it lists the visits that may come
+// off (lifts) instead, for displace. O(m·(span + K·m')) for a round of m
+// visits and rounds of m'; O(m·span) with deep.
 func (ev *evaluator) chains(k int32, deep bool) {
 	s, p := ev.s, ev.p
 	v := ev.va
@@ -538,7 +544,7 @@ func (ev *evaluator) chains(k int32, deep bool) {
 			continue
 		}
 		if deep {
-			ev.displace(k, at, d, u)
+			ev.lifts = append(ev.lifts, lift{k: k, at: at, d: d, u: u})
 			continue
 		}
 		if p.penalty[u] < p.penalty[v] {
@@ -577,6 +583,18 @@ func (ev *evaluator) chains(k int32, deep bool) {
 		ev.cands = append(ev.cands, to[:n]...)
 	}
 }
+
+// lift is a visit u that may come off vehicle k's round to make room
+// for the referral at position at, for a change d in the round's cost.
+type lift struct {
+	k, u int32
+	at   int
+	d    int64
+}
+
+// deepLifts is how many of the cheapest lifts displace tries: each scans
+// every round, O(K·m·span).
+const deepLifts = 8
 
 // displace lists the chains where visit u, taken off vehicle k's round
 // to make room for the referral (at position at, for a change d in k's
