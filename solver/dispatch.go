@@ -109,6 +109,18 @@ func NewLive(ctx context.Context, req *rounds.Request, roster *rounds.Roster, st
 	return l, nil
 }
 
+// Dispatch answers one referral on the live day of roster at state.At:
+// NewLive, then Live.Options. A caller answering several referrals on one
+// roster version and time keeps the Live instead: building it is most of
+// the work (on the borough day about 50 ms against 2 ms per referral).
+func Dispatch(ctx context.Context, req *rounds.Request, roster *rounds.Roster, state *rounds.LiveState, ref *rounds.Referral, src geo.Source) (*rounds.Dispatch, error) {
+	l, err := NewLive(ctx, req, roster, state, src)
+	if err != nil {
+		return nil, err
+	}
+	return l.Options(ctx, ref)
+}
+
 // Day returns the whole day as it stands at the live time, costed as
 // LiveRoster costs it. It must not be modified.
 func (l *Live) Day() *rounds.Roster { return l.day }
