@@ -150,7 +150,8 @@ func checkOptions(t *testing.T, req *rounds.Request, r *rounds.Roster, refs []ro
 }
 
 // TestDispatchNothingFits: a referral whose deadline no worker can meet
-// gets no option, a reason, and the earliest start anyone could make.
+// gets no option, a reason, and the earliest start anyone could make
+// (solver.Dispatch, the one-shot call).
 func TestDispatchNothingFits(t *testing.T) {
 	req, r := liveDay(t)
 	ctx := context.Background()
@@ -160,14 +161,10 @@ func TestDispatchNothingFits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	live, err := solver.NewLive(ctx, req, r, s, geo.Haversine{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	deadline := at + 60 // a minute: nobody is there
 	ref := benchmarks.Referrals(req, date, at, 1, 3)[0]
 	ref.Deadline = &deadline
-	d, err := live.Options(ctx, &ref)
+	d, err := solver.Dispatch(ctx, req, r, s, &ref, geo.Haversine{})
 	if err != nil {
 		t.Fatal(err)
 	}
