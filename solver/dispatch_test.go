@@ -3,6 +3,8 @@ package solver_test
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/roundsdev/rounds"
@@ -293,5 +295,46 @@ func TestDispatchAfterEvents(t *testing.T) {
 	}
 	if options == 0 || late == 0 || !missed || !cancelled {
 		t.Errorf("%d options, %d late visits, no access %v, cancelled %v: the test tests too little", options, late, missed, cancelled)
+	}
+}
+
+// TestDispatchConcurrent: one Live answers referrals from several
+// goroutines at once as it answers them one by one.
+func TestDispatchConcurrent(t *testing.T) {
+	req, r := liveDay(t)
+	ctx := context.Background()
+	date := r.Routes[0].Date
+	at := rounds.At(11, 0)
+	s, err := rounds.LiveDay(req, r, date, nil, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := solver.NewLive(ctx, req, r, s, geo.Haversine{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := benchmarks.Referrals(req, date, at, 8, 5)
+	want := make([]*rounds.Dispatch, len(refs))
+	for i := range refs {
+		if want[i], err = live.Options(ctx, &refs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := make([]*rounds.Dispatch, len(refs))
+	var wg sync.WaitGroup
+	for i := range refs {
+		wg.Go(func() {
+			d, err := live.Options(ctx, &refs[i])
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = d
+		})
+	}
+	wg.Wait()
+	for i := range refs {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("referral %s: concurrent answer differs", refs[i].VisitID)
+		}
 	}
 }
