@@ -31,9 +31,8 @@ type Live struct {
 	// seen counts, per client and worker, the stops of day: the whole
 	// day's continuity of care.
 	seen map[string]map[string]int
-	// frozen is the travel of each worker's frozen stops; home the
-	// journey home and overtime cost of a worker who makes nothing after
-	// them, as day has them.
+	// home is the journey home and overtime cost of each worker who
+	// makes nothing after their frozen stops, as day has them.
 	home map[string]homeLeg
 	// knows holds the client and worker pairs of the roster's stops.
 	knows map[[2]string]bool
