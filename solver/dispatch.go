@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -180,8 +181,9 @@ const (
 // may in turn take the place of one of lower priority than the referral
 // on the other round, which is dropped; and a double-handed referral no
 // two rounds can take as they are may drop a visit of lower priority
-// from one of its two rounds or from both (pairChains). Then the cheapest of those (exactPerWorker per worker, exactPerOption ×
-// k in all) are applied to the loaded rounds and costed exactly by the
+// from one of its two rounds or from both (pairChains). Then the
+// cheapest of those (exactPerWorker per worker, exactPerOption × k in
+// all) are applied to the loaded rounds and costed exactly by the
 // solver's objective; the best of each of the k best workers are
 // written out with every visit whose start moves, by the same schedule
 // LiveRoster uses (Problem.Schedule), so that accepting one (Accept)
@@ -393,7 +395,7 @@ func (ev *evaluator) scan() {
 					ev.chains(int32(k), true)
 				}
 			}
-			slices.SortStableFunc(ev.lifts, func(a, b lift) int { return cmpInt64(a.d, b.d) })
+			slices.SortStableFunc(ev.lifts, func(a, b lift) int { return cmp.Compare(a.d, b.d) })
 			for _, x := range ev.lifts[:min(len(ev.lifts), deepLifts)] {
 				ev.displace(x.k, x.at, x.d, x.u)
 			}
@@ -518,7 +520,7 @@ func (ev *evaluator) places(v int32) []place {
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(x, y place) int { return cmpInt64(x.d, y.d) })
+	slices.SortStableFunc(out, func(x, y place) int { return cmp.Compare(x.d, y.d) })
 	return out[:min(len(out), pairPlaces)]
 }
 
@@ -812,7 +814,7 @@ func (ev *evaluator) continuity(c *candidate) int64 {
 // exactPerOption × k in all are costed exactly.
 func (ev *evaluator) best(k int) []candidate {
 	ev.scan()
-	slices.SortStableFunc(ev.cands, func(a, b candidate) int { return cmpInt64(a.bound, b.bound) })
+	slices.SortStableFunc(ev.cands, func(a, b candidate) int { return cmp.Compare(a.bound, b.bound) })
 	type key struct{ ka, kb int32 }
 	tried := map[key]int{}
 	cands := ev.cands[:0]
@@ -837,12 +839,12 @@ func (ev *evaluator) best(k int) []candidate {
 	cands = slices.DeleteFunc(cands, func(c candidate) bool { return !c.feasible })
 	slices.SortStableFunc(cands, func(a, b candidate) int {
 		if a.cost != b.cost {
-			return cmpInt64(a.cost, b.cost)
+			return cmp.Compare(a.cost, b.cost)
 		}
 		if a.start != b.start {
-			return cmpInt64(int64(a.start), int64(b.start))
+			return cmp.Compare(a.start, b.start)
 		}
-		return cmpInt64(int64(a.ka), int64(b.ka))
+		return cmp.Compare(a.ka, b.ka)
 	})
 	// one option per worker (and partner): their cheapest way
 	seen := map[key]bool{}
@@ -883,16 +885,6 @@ func (s *state) startOf(v int32) int32 {
 		return s.start[v]
 	}
 	return s.routes[s.routeOf[v]].es[s.posOf[v]]
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // option writes candidate c out: it is applied, the schedule of the new
@@ -949,7 +941,7 @@ func (ev *evaluator) option(c candidate) rounds.DispatchOption {
 				OldStart: rounds.Clock(ev.starts[v] - off), NewStart: st, Late: rv.SoftEnd != nil && st > *rv.SoftEnd})
 		}
 	}
-	slices.SortFunc(o.Moved, func(a, b rounds.MovedVisit) int { return cmpInt64(int64(a.OldStart), int64(b.OldStart)) })
+	slices.SortFunc(o.Moved, func(a, b rounds.MovedVisit) int { return cmp.Compare(a.OldStart, b.OldStart) })
 	// the score, by key, of the whole day: the residual's change, with
 	// the corrections exact names
 	after := score(p, sol)
