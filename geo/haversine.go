@@ -119,3 +119,30 @@ func arcMetres(c2 float64) float64 {
 	}
 	return orb.EarthRadius * 2 * math.Asin(min(c/2, 1))
 }
+
+// Row returns the travel times from each of points to p (to) and from p
+// to each (from) by mode: the last column and row of Matrix over points
+// with p appended, to the last bit, since each time depends only on its
+// two points and their order in the list. It lets a caller grow a matrix
+// by one point in O(N). It returns an error as Matrix does.
+func (h Haversine) Row(ctx context.Context, points []Point, p Point, mode Mode) (to, from []int32, err error) {
+	prof, err := h.Profile(mode)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkPoints(append(points[:len(points):len(points)], p)); err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	to = make([]int32, len(points))
+	b := unitVector(p)
+	fixed, perMetre := float64(prof.FixedSeconds), prof.secondsPerMetre()
+	for i, q := range points {
+		if c2 := chord2(unitVector(q), b); c2 > 0 {
+			to[i] = seconds(fixed + arcMetres(c2)*perMetre)
+		}
+	}
+	return to, to, nil
+}

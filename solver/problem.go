@@ -163,9 +163,13 @@ type Problem struct {
 	soft            []int32 // SoftEnd per visit
 	lateCost        []int64 // Lateness per visit
 	// assignment costs, when assigns is set (see assign.go)
-	assigns  bool
-	pref     []uint64 // visit-major bitset like allowed: v prefers vehicle k
-	prefMiss []int64  // PreferenceMiss per visit, 0 without a preference
+	assigns bool
+	pref    []uint64 // visit-major bitset like allowed: v prefers vehicle k
+	// stay[v] are the vehicles visit v rides in the published roster (-1
+	// for none), and stayMiss the cost of riding another (withStays)
+	stay     [][2]int32
+	stayMiss int64
+	prefMiss []int64 // PreferenceMiss per visit, 0 without a preference
 	vehNet   []int32
 	visNet   []int32
 	netMiss  []int64
@@ -176,6 +180,12 @@ type Problem struct {
 	cont cont
 
 	meta *requestMeta // set by Build; nil for problems made directly
+	// lean problems have no neighbour lists and a class per vehicle: they
+	// evaluate moves (grow.go) and are not for the search.
+	lean bool
+	// nearFrom, if set, is a problem with the same locations, windows and
+	// allowed vehicles whose neighbour lists this one shares (Repair).
+	nearFrom *Problem
 }
 
 const (
@@ -410,8 +420,20 @@ func (p *Problem) freeze() {
 	p.freezeLinks()
 	p.freezeAssign()
 	p.freezeContinuity()
-	p.classify()
-	p.neighbours()
+	if p.lean {
+		p.class = make([]int32, nk)
+		for k := range p.class {
+			p.class[k] = int32(k)
+		}
+		p.near, p.nearVeh = make([][]int32, nv), make([][]int32, nv)
+	} else {
+		p.classify()
+		if p.nearFrom != nil {
+			p.near, p.nearVeh = p.nearFrom.near, p.nearFrom.nearVeh
+		} else {
+			p.neighbours()
+		}
+	}
 	p.far = make([]int32, nv)
 	p.width = make([]int32, nv)
 	p.flatDemand = true

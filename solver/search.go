@@ -30,6 +30,13 @@ type Options struct {
 	// Progress, if set, is called from the calling goroutine's search
 	// loop whenever the best solution improves.
 	Progress func(Progress)
+	// Start, if set, is a warm start: a solution whose routes each fit
+	// their vehicle on their own. Solve loads it and inserts the visits
+	// it leaves out greedily, instead of building a first solution from
+	// scratch (and gives the first local search half the time limit at
+	// most); if its routes leave no joint schedule (links, pairs) it
+	// starts from scratch.
+	Start *Solution
 }
 
 // Progress reports the state of a running search.
@@ -103,7 +110,14 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 
 	first := newState(p)
 	rng := rand.New(rand.NewSource(opt.Seed))
-	if p.rich {
+	warm := opt.Start != nil
+	if warm {
+		first.load(opt.Start)
+		if p.rich && first.broken {
+			first, warm = newState(p), false
+		}
+	}
+	if p.rich || warm {
 		first.greedy(rng)
 	} else {
 		first.regret()
@@ -113,7 +127,11 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 		passes = richPasses
 	}
 	lsBegin := time.Now()
-	first.localSearch(rng, nil, passes, time.Time{})
+	var lsEnd time.Time // a warm start is near a local optimum already
+	if warm && limit > 0 {
+		lsEnd = begin.Add(limit / 2)
+	}
+	first.localSearch(rng, nil, passes, lsEnd)
 	var deadline time.Time // of the polish
 	if limit > 0 {
 		deadline = begin.Add(limit)
