@@ -51,15 +51,17 @@ type arrival struct {
 	at    rounds.Clock
 }
 
-// runDay runs a day's plan: each worker leaves when planned and goes
-// round their stops in order; journeys and visits take their planned time
-// times a log-normal factor of mean 1 (Variation); a worker waits for a
-// visit's window and for the partner of a double-handed visit; a
-// cancelled visit is skipped, and so is one the worker would start more
-// than LateGraceMinutes after its window or finish more than
+// runDay runs a day's plan. Each worker leaves when planned and goes
+// round their stops in order, the worker who is free soonest moving first,
+// so that the state of the day is known at every time (where dispatch
+// will stop the clock at each referral). Journeys and visits take their
+// planned time times a log-normal factor of mean 1 (Variation); a worker
+// waits for a visit's window and for the partner of a double-handed
+// visit; a cancelled visit is skipped, and so is one the worker would
+// start more than LateGraceMinutes after its window or finish more than
 // OvertimeMinutes after their shift. Every draw comes from the visit's
-// own stream (and the worker's, for a journey). It takes O(stops) after
-// one small travel matrix per route.
+// own stream (and the worker's, for a journey). It takes O(stops ×
+// routes) after one small travel matrix per route.
 func (r *replication) runDay(ctx context.Context, req *rounds.Request, roster *rounds.Roster, cancelled map[string]bool) (*dayRun, error) {
 	visits := make(map[string]*rounds.Visit, len(req.Visits))
 	for i := range req.Visits {
@@ -136,64 +138,56 @@ func (r *replication) runDay(ctx context.Context, req *rounds.Request, roster *r
 		return start <= w.End+grace && end <= rr.shift.End+overtime
 	}
 	for {
-		progressed := false
-		for ri, rr := range routes {
-			for !rr.waiting && rr.next < len(rr.rt.Stops) {
-				s := &rr.rt.Stops[rr.next]
-				v := visits[s.VisitID]
-				if cancelled[v.ID] || failed[v.ID] {
-					visit(rr, 0, 0, 0, false)
-					progressed = true
-					continue
-				}
-				reached := arrive(rr)
-				w := window(v, s.Start)
-				dur := rounds.Clock(math.Round(float64(v.DurationMinutes*60) * r.factor(keyVisit, v.ID, vary.DurationSpread)))
-				if v.Workers() == 1 {
-					start := max(reached, w.Start)
-					ok := fits(rr, w, start, start+dur)
-					if ok {
-						out.made[v.ID] = made{start: start, workers: []string{rr.rt.WorkerID}}
-					}
-					visit(rr, reached, start, start+dur, ok)
-					progressed = true
-					continue
-				}
-				waiting[v.ID] = append(waiting[v.ID], arrival{ri, reached})
-				if len(waiting[v.ID]) < 2 {
-					rr.waiting = true
-					progressed = true
-					break
-				}
-				pair := waiting[v.ID]
-				delete(waiting, v.ID)
-				a, b := routes[pair[0].route], routes[pair[1].route]
-				start := max(pair[0].at, pair[1].at, w.Start)
-				ok := fits(a, w, start, start+dur) && fits(b, w, start, start+dur)
-				if ok {
-					out.made[v.ID] = made{start: start, workers: []string{a.rt.WorkerID, b.rt.WorkerID}}
-				}
-				visit(a, pair[0].at, start, start+dur, ok)
-				visit(b, pair[1].at, start, start+dur, ok)
-				progressed = true
+		ri := nextRoute(routes)
+		if ri < 0 {
+			// Whoever still waits, waits for a partner who will not come:
+			// the partner skipped the visit or never had it.
+			if len(waiting) == 0 {
+				break
 			}
-		}
-		if progressed {
+			for id, pair := range waiting {
+				for _, a := range pair {
+					visit(routes[a.route], 0, 0, 0, false)
+				}
+				failed[id] = true
+				delete(waiting, id)
+			}
 			continue
 		}
-		// Whoever still waits, waits for a partner who will not come: the
-		// partner skipped the visit or never had it.
-		stuck := false
-		for id, pair := range waiting {
-			for _, a := range pair {
-				visit(routes[a.route], 0, 0, 0, false)
+		rr := routes[ri]
+		s := &rr.rt.Stops[rr.next]
+		v := visits[s.VisitID]
+		if cancelled[v.ID] || failed[v.ID] {
+			visit(rr, 0, 0, 0, false)
+			continue
+		}
+		reached := arrive(rr)
+		w := window(v, s.Start)
+		dur := rounds.Clock(math.Round(float64(v.DurationMinutes*60) * r.factor(keyVisit, v.ID, vary.DurationSpread)))
+		if v.Workers() == 1 {
+			start := max(reached, w.Start)
+			ok := fits(rr, w, start, start+dur)
+			if ok {
+				out.made[v.ID] = made{start: start, workers: []string{rr.rt.WorkerID}}
 			}
-			failed[id], stuck = true, true
-			delete(waiting, id)
+			visit(rr, reached, start, start+dur, ok)
+			continue
 		}
-		if !stuck {
-			break
+		waiting[v.ID] = append(waiting[v.ID], arrival{ri, reached})
+		if len(waiting[v.ID]) < 2 {
+			rr.waiting = true
+			continue
 		}
+		pair := waiting[v.ID]
+		delete(waiting, v.ID)
+		a, b := routes[pair[0].route], routes[pair[1].route]
+		start := max(pair[0].at, pair[1].at, w.Start)
+		ok := fits(a, w, start, start+dur) && fits(b, w, start, start+dur)
+		if ok {
+			out.made[v.ID] = made{start: start, workers: []string{a.rt.WorkerID, b.rt.WorkerID}}
+		}
+		visit(a, pair[0].at, start, start+dur, ok)
+		visit(b, pair[1].at, start, start+dur, ok)
 	}
 	for _, rr := range routes {
 		if !rr.madeAny {
@@ -208,6 +202,22 @@ func (r *replication) runDay(ctx context.Context, req *rounds.Request, roster *r
 		out.workedSeconds[rr.worker.Role] += rr.travelSeconds + rr.visitSeconds
 	}
 	return out, nil
+}
+
+// nextRoute returns the index of the route that is free soonest with
+// stops left and not waiting for a partner (the first of equals), or -1.
+// It takes O(routes).
+func nextRoute(routes []*routeRun) int {
+	best := -1
+	for i, rr := range routes {
+		if rr.waiting || rr.next >= len(rr.rt.Stops) {
+			continue
+		}
+		if best < 0 || rr.t < routes[best].t {
+			best = i
+		}
+	}
+	return best
 }
 
 // factor draws the log-normal factor, of mean 1 and log standard

@@ -109,25 +109,37 @@ func TestEveryVisitAccountedFor(t *testing.T) {
 }
 
 // TestMoreDemandLowerCoverage: 30% more referrals to the same team cover
-// fewer of the visits due, and the paired interval says so.
+// fewer of the visits due, and the paired interval says so; two more care
+// workers do not cover fewer.
 func TestMoreDemandLowerCoverage(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs 2 scenarios × 5 replications × 10 days")
+		t.Skip("runs 3 scenarios × 5 replications × 10 days")
 	}
 	f := smallFile(10, 5)
-	f.Scenarios = []Scenario{{Name: "winter", Demand: DemandChange{Multiplier: 1.3}}}
+	f.Scenarios = []Scenario{
+		{Name: "winter", Demand: DemandChange{Multiplier: 1.3}},
+		{Name: "carers", AddWorkers: []AddWorkers{{Role: rounds.CareWorker, Count: 2}}},
+	}
 	sum := Summarise(run(t, f))
-	var cov Estimate
-	for _, e := range sum[1].Estimates {
-		if e.KPI == Coverage {
-			cov = e
+	coverage := func(s Summary) Estimate {
+		for _, e := range s.Estimates {
+			if e.KPI == Coverage {
+				return e
+			}
 		}
+		t.Fatalf("%s has no coverage", s.Scenario)
+		return Estimate{}
 	}
-	d := cov.Difference
-	if d == nil || d.High >= 0 {
-		t.Fatalf("coverage %+v, difference from the baseline %+v: want an interval below zero", cov.Value, d)
+	winter, carers := coverage(sum[1]), coverage(sum[2])
+	if d := winter.Difference; d.High >= 0 {
+		t.Errorf("+30%% demand: coverage %+v, difference from the baseline %+v: want an interval below zero", winter.Value, d)
 	}
-	t.Logf("coverage %.3f, paired difference %.3f [%.3f, %.3f]", cov.Value.Mean, d.Mean, d.Low, d.High)
+	if d := carers.Difference; d.Mean < 0 || d.High <= 0 {
+		t.Errorf("two more care workers: coverage %+v, difference %+v: want no loss", carers.Value, d)
+	}
+	for _, e := range []Estimate{winter, carers} {
+		t.Logf("coverage %.3f, paired difference %+.3f [%+.3f, %+.3f]", e.Value.Mean, e.Difference.Mean, e.Difference.Low, e.Difference.High)
+	}
 }
 
 func TestScenariosChangeTheTeam(t *testing.T) {
