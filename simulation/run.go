@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/roundsdev/rounds"
@@ -374,18 +375,8 @@ func (r *replication) request(d int, hours rounds.Window, visits []rounds.Visit)
 	for i := range req.Visits { // a link to a visit not due today goes
 		req.Visits[i].Links = slices.DeleteFunc(slices.Clone(req.Visits[i].Links), func(l rounds.Link) bool { return !ids[l.VisitID] })
 	}
-	slices.SortFunc(req.Clients, func(a, b rounds.Client) int { return compareStrings(a.ID, b.ID) })
+	slices.SortFunc(req.Clients, func(a, b rounds.Client) int { return strings.Compare(a.ID, b.ID) })
 	return req
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // cut returns a visit's windows (ranges for its start) cut so that it

@@ -322,7 +322,13 @@ func (p *plan) staff() ([]string, error) {
 		}
 		req := &rounds.Request{Workers: t.Staff}
 		if err := req.Validate(); err != nil {
-			return nil, prefixed("team.staff: ", err)
+			var e *rounds.Error
+			if errors.As(err, &e) {
+				c := *e
+				c.Field = "team.staff" + strings.TrimPrefix(c.Field, "workers")
+				return nil, &c
+			}
+			return nil, err
 		}
 		workers = t.Staff
 	default:
@@ -438,7 +444,7 @@ func (p *plan) apply(field string, sc *Scenario) (*scenarioPlan, error) {
 		if !t.Mode.Valid() {
 			return nil, rounds.Invalid(f+".mode", t.Mode, "unknown travel mode; want one of %v", geo.Modes)
 		}
-		idx, err := p.select_(run, f, t.Role, t.Network)
+		idx, err := p.matching(run, f, t.Role, t.Network)
 		if err != nil {
 			return nil, err
 		}
@@ -491,9 +497,9 @@ func weekdays(field string, names []string) ([]int, error) {
 	return out, nil
 }
 
-// select_ returns the indices of the scenario's workers of a role (any
+// matching returns the indices of the scenario's workers of a role (any
 // if empty) and network (any if empty), checking both names.
-func (p *plan) select_(run *scenarioPlan, field string, role rounds.Role, network string) ([]int, error) {
+func (p *plan) matching(run *scenarioPlan, field string, role rounds.Role, network string) ([]int, error) {
 	if role != "" && !slices.Contains(rounds.Roles, role) {
 		return nil, rounds.Invalid(field+".role", role, "unknown role; want one of %v", rounds.Roles)
 	}
@@ -525,18 +531,18 @@ func (p *plan) addWorkers(run *scenarioPlan, f string, a AddWorkers) error {
 	if a.Count < 1 || a.Count > 1000 {
 		return rounds.Invalid(f+".count", a.Count, "must be between 1 and 1000")
 	}
-	of, err := p.select_(run, f, a.Role, a.Network)
+	of, err := p.matching(run, f, a.Role, a.Network)
 	if err != nil {
 		return err
 	}
 	if len(of) == 0 {
-		if of, _ = p.select_(run, f, a.Role, ""); len(of) == 0 {
+		if of, _ = p.matching(run, f, a.Role, ""); len(of) == 0 {
 			return rounds.Invalid(f+".role", a.Role, "the team has no worker of this role to copy")
 		}
 	}
 	tmpl := run.team[of[0]]
 	if a.Network != "" && tmpl.worker.Network != a.Network {
-		in, _ := p.select_(run, f, "", a.Network)
+		in, _ := p.matching(run, f, "", a.Network)
 		tmpl.worker.Network, tmpl.worker.Start, tmpl.worker.End = a.Network, run.team[in[0]].worker.Start, run.team[in[0]].worker.End
 	}
 	ids := map[string]bool{}
@@ -574,7 +580,7 @@ func (p *plan) removeWorkers(run *scenarioPlan, f string, r RemoveWorkers) error
 	if r.Role == "" {
 		return rounds.Invalid(f+".role", `""`, "give ids, or a role and a count")
 	}
-	of, err := p.select_(run, f, r.Role, r.Network)
+	of, err := p.matching(run, f, r.Role, r.Network)
 	if err != nil {
 		return err
 	}
@@ -595,7 +601,7 @@ func (p *plan) shiftHours(run *scenarioPlan, f string, s ShiftHours) error {
 	if err != nil {
 		return err
 	}
-	idx, err := p.select_(run, f, s.Role, s.Network)
+	idx, err := p.matching(run, f, s.Role, s.Network)
 	if err != nil {
 		return err
 	}

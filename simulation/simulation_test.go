@@ -259,6 +259,9 @@ func TestBadFilesNameTheField(t *testing.T) {
 			f.Scenarios = []Scenario{{Name: "s", TravelModes: []TravelModeChange{{Mode: "bike"}}}}
 		}, "scenarios[0].travelModes[0].mode", "bike"},
 		{"unknown size", func(f *File) { f.Team.Size = "huge" }, "team.size", "huge"},
+		{"bad staff", func(f *File) {
+			f.Team = Team{Staff: []rounds.Worker{{ID: "a", Role: "surgeon", TravelMode: "drive", Start: rounds.Location{Lat: 51.5, Lon: -0.2}}}}
+		}, "team.staff[0].role", "surgeon"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -277,6 +280,30 @@ func TestBadFilesNameTheField(t *testing.T) {
 				t.Errorf("%d days simulated before the error", days)
 			}
 		})
+	}
+}
+
+// TestStaffListWorksEveryDay: a listed team whose shifts fall on one date
+// works them every day of the horizon.
+func TestStaffListWorksEveryDay(t *testing.T) {
+	home := rounds.Location{Lat: 51.4927, Lon: -0.2240}
+	shift := []rounds.Shift{{Date: "2026-03-02", Start: rounds.At(8, 0), End: rounds.At(16, 0)}}
+	f := smallFile(3, 1)
+	f.Team = Team{Staff: []rounds.Worker{
+		{ID: "n1", Role: rounds.Nurse, Skills: []rounds.Skill{"assessment", "medication", "wound_care", "mobility"}, TravelMode: "drive", Start: home, Shifts: shift},
+		{ID: "c1", Role: rounds.CareWorker, Skills: []rounds.Skill{"personal_care", "meal_support", "medication_prompt", "hoist"}, TravelMode: "walk", Start: home, Shifts: shift},
+		{ID: "c2", Role: rounds.CareWorker, Skills: []rounds.Skill{"personal_care", "meal_support", "medication_prompt", "hoist"}, TravelMode: "drive", Start: home, Shifts: shift},
+	}}
+	d := DefaultDemand(20)
+	f.Demand = &d
+	res := run(t, f)
+	for _, day := range res.Scenarios[0].Replications[0].Days {
+		if day.Ledger.Made == 0 {
+			t.Errorf("%s: nothing made by a team that works every day: %+v", day.Date, day.Ledger)
+		}
+	}
+	if u := res.Scenarios[0].Replications[0].KPIs[UtilisationPrefix+string(rounds.CareWorker)]; u <= 0 || u > 1.2 {
+		t.Errorf("care workers' utilisation %.2f", u)
 	}
 }
 
