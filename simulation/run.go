@@ -272,17 +272,11 @@ func (r *replication) day(ctx context.Context, d int, carried []rounds.Visit) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	// The day's referrals. A rapid-response assessment is due today, two
-	// hours after the referral; the visits after it, and reablement
-	// episodes, from tomorrow. Without dispatch no one takes the
-	// assessment on the day: it breaches. This is where each same-day
-	// referral will go through solver dispatch against the live day.
 	refs := r.demand.day(d)
-	if err := r.refer(refs, d); err != nil {
+	sameDay, err := r.arrive(refs, d)
+	if err != nil {
 		return nil, nil, err
 	}
-	sameDay := r.due[date]
-	delete(r.due, date)
 	out := &Day{Date: date, Referrals: map[rounds.Priority]int{rounds.RapidResponse: 0, rounds.Reablement: 0},
 		Carried: len(carried), Unplanned: len(roster.Unassigned)}
 	for _, ref := range refs {
@@ -316,6 +310,25 @@ func (r *replication) day(ctx context.Context, d int, carried []rounds.Visit) (*
 	}
 	r.kpi.day(ran, out)
 	return out, next, nil
+}
+
+// arrive takes the referrals of day d as they arrive during the day: it
+// adds their episodes, whose later visits (and every reablement visit)
+// are planned from the next evening on, and returns the visits due on day
+// d itself, the rapid-response assessments, each to start within two
+// hours of its referral. Without dispatch nobody takes them on the day,
+// and they breach. This is the seam for dispatch: each referral will go
+// to solver dispatch at its time against the live day (runDay advances
+// the day in time order, and rounds.LiveDay reads its state), and the
+// visits it places will be made by the workers it names.
+func (r *replication) arrive(refs []Referral, d int) ([]rounds.Visit, error) {
+	if err := r.refer(refs, d); err != nil {
+		return nil, err
+	}
+	date := r.plan.dayOf(d)
+	due := r.due[date]
+	delete(r.due, date)
+	return due, nil
 }
 
 // isRolled reports whether a visit id is a rolled-over copy.
