@@ -109,7 +109,7 @@ type Variation struct {
 // Limits on a demand model.
 const (
 	// MaxReferralsPerDay bounds each weekday's rate.
-	MaxReferralsPerDay = 10_000
+	MaxReferralsPerDay = 1_000
 	minVisitMinutes    = 10
 	maxVisitMinutes    = 240
 )

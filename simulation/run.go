@@ -258,9 +258,15 @@ func (r *replication) day(ctx context.Context, d int, carried []rounds.Visit) (*
 	planned := append(r.due[date], carried...)
 	delete(r.due, date)
 	req := r.request(d, hours, planned)
-	roster, err := (&solver.Planner{Source: r.src}).Plan(ctx, req)
-	if err != nil {
-		return nil, nil, err
+	roster := &rounds.Roster{} // nobody on shift: nothing is made
+	for _, v := range req.Visits {
+		roster.Unassigned = append(roster.Unassigned, rounds.Unassigned{VisitID: v.ID, ClientID: v.ClientID, Priority: v.Priority, Reason: rounds.ReasonNoWorkerOnShift})
+	}
+	if len(req.Workers) > 0 && len(req.Visits) > 0 {
+		var err error
+		if roster, err = (&solver.Planner{Source: r.src}).Plan(ctx, req); err != nil {
+			return nil, nil, err
+		}
 	}
 	cancelled := map[string]bool{}
 	for _, v := range req.Visits {

@@ -358,8 +358,8 @@ func (p *plan) staff() ([]string, error) {
 			p.networks[w.Network] = true
 		}
 	}
-	if len(p.team) == 0 {
-		return nil, rounds.Invalid("team.workers", 0, "the team has no workers")
+	if len(p.team) == 0 || len(dates) == 0 {
+		return nil, rounds.Invalid("team", len(p.team), "the team has no worker with a shift")
 	}
 	return boroughs, nil
 }
