@@ -305,6 +305,7 @@ func (r *replication) day(ctx context.Context, d int, carried []rounds.Visit) (*
 			l.Breached++
 		}
 		r.kpi.visit(v, m, isMade && !isCancelled, isCancelled, r.episodeOf[v.ID])
+		delete(r.episodeOf, v.ID)
 	}
 	for i := range req.Visits {
 		v := &req.Visits[i]
