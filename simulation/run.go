@@ -184,7 +184,9 @@ type replication struct {
 	// episodeOf names the episode of every visit, rolled-over copies
 	// included.
 	episodeOf map[string]string
-	kpi       *tally
+	// regulars counts, per client, the visits each worker made.
+	regulars map[string]map[string]int
+	kpi      *tally
 }
 
 // rolledSuffix ends the id of a visit rolled over to the next day.
@@ -200,6 +202,7 @@ func (r *replication) simulate(ctx context.Context) (*Replication, error) {
 	r.clients = map[string]rounds.Client{}
 	r.due = map[rounds.Date][]rounds.Visit{}
 	r.episodeOf = map[string]string{}
+	r.regulars = map[string]map[string]int{}
 	r.kpi = newTally()
 	for d := -warmDays; d < 0; d++ {
 		if err := r.refer(r.demand.day(d), 0); err != nil {
@@ -297,6 +300,12 @@ func (r *replication) day(ctx context.Context, d int, carried []rounds.Visit) (*
 			l.Cancelled++
 		case isMade:
 			l.Made++
+			if r.regulars[v.ClientID] == nil {
+				r.regulars[v.ClientID] = map[string]int{}
+			}
+			for _, w := range m.workers {
+				r.regulars[v.ClientID][w]++
+			}
 		case v.Priority == rounds.Reablement && !isRolled(v.ID):
 			l.RolledOver++
 			next = append(next, rollOver(v, date))
@@ -338,6 +347,29 @@ func (r *replication) arrive(refs []Referral, d int) ([]rounds.Visit, error) {
 	return due, nil
 }
 
+// maxRegulars is how many regular workers a client prefers.
+const maxRegulars = 2
+
+// preferred returns the client's regular workers on shift: the (at most
+// maxRegulars) who made most of their visits so far, the first id of
+// equals first, as a coordinator planning tomorrow would ask for them.
+func (r *replication) preferred(client string, onShift map[string]bool) []string {
+	var ids []string
+	for w := range r.regulars[client] {
+		if onShift[w] {
+			ids = append(ids, w)
+		}
+	}
+	counts := r.regulars[client]
+	slices.SortFunc(ids, func(a, b string) int {
+		if counts[a] != counts[b] {
+			return counts[b] - counts[a]
+		}
+		return strings.Compare(a, b)
+	})
+	return ids[:min(len(ids), maxRegulars)]
+}
+
 // isRolled reports whether a visit id is a rolled-over copy.
 func isRolled(id string) bool {
 	return len(id) > len(rolledSuffix) && id[len(id)-len(rolledSuffix):] == rolledSuffix
@@ -355,14 +387,15 @@ func rollOver(v *rounds.Visit, date rounds.Date) rounds.Visit {
 }
 
 // request is the evening's planning request of day d: the workers on
-// shift that day (cut to the service hours), the clients with visits and
-// the visits (their windows cut to the hours), with the scenario's
-// weights and the file's bound.
+// shift that day (cut to the service hours), the clients with visits,
+// preferring their regular workers, and the visits (their windows cut to
+// the hours), with the scenario's weights and the file's bound.
 func (r *replication) request(d int, hours rounds.Window, visits []rounds.Visit) *rounds.Request {
 	p := r.plan
 	date := p.dayOf(d)
 	wd := weekdayOf(date)
 	req := &rounds.Request{Team: "simulation", Options: p.solveOptions(r.run, r.rep, d)}
+	onShift := map[string]bool{}
 	for _, m := range r.run.team {
 		sh := m.week[wd]
 		if sh == nil || sh.End <= hours.Start || sh.Start >= hours.End {
@@ -376,6 +409,7 @@ func (r *replication) request(d int, hours rounds.Window, visits []rounds.Visit)
 		w := m.worker
 		w.Shifts = []rounds.Shift{s}
 		req.Workers = append(req.Workers, w)
+		onShift[w.ID] = true
 	}
 	seen := map[string]bool{}
 	ids := map[string]bool{}
@@ -389,7 +423,9 @@ func (r *replication) request(d int, hours rounds.Window, visits []rounds.Visit)
 		req.Visits = append(req.Visits, v)
 		if !seen[v.ClientID] {
 			seen[v.ClientID] = true
-			req.Clients = append(req.Clients, r.clients[v.ClientID])
+			c := r.clients[v.ClientID]
+			c.PreferredWorkers = r.preferred(v.ClientID, onShift)
+			req.Clients = append(req.Clients, c)
 		}
 	}
 	for i := range req.Visits { // a link to a visit not due today goes
