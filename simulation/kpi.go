@@ -185,7 +185,9 @@ func MeanInterval(xs []float64) Interval {
 	return Interval{Mean: mean, Low: mean - half, High: mean + half, N: n}
 }
 
-// Excludes reports whether the interval lies wholly on one side of x.
+// Excludes reports whether the interval lies wholly on one side of x. An
+// interval of one value excludes every other value: it says nothing of
+// the spread.
 func (iv Interval) Excludes(x float64) bool { return iv.Low > x || iv.High < x }
 
 // Estimate is one KPI of a scenario: its mean over the replications and,

@@ -86,6 +86,8 @@ type Scenario struct {
 	AddWorkers []AddWorkers `json:"addWorkers,omitempty"`
 	// RemoveWorkers removes workers by id, or the last Count of a role.
 	RemoveWorkers []RemoveWorkers `json:"removeWorkers,omitempty"`
+	// MoveWorkers moves workers to another network.
+	MoveWorkers []MoveWorkers `json:"moveWorkers,omitempty"`
 	// Shifts changes the hours of shifts.
 	Shifts []ShiftHours `json:"shifts,omitempty"`
 	// ServiceHours changes the hours the service opens on some weekdays.
@@ -114,6 +116,14 @@ type RemoveWorkers struct {
 	Role    rounds.Role `json:"role,omitempty"`
 	Count   int         `json:"count,omitempty"`
 	Network string      `json:"network,omitempty"`
+}
+
+// MoveWorkers moves the workers named by IDs to Network: they belong to
+// it and start and end their day at its base (where most of its workers
+// start).
+type MoveWorkers struct {
+	IDs     []string `json:"ids"`
+	Network string   `json:"network"`
 }
 
 // ShiftHours sets the hours of the shifts of a role (every role if
@@ -403,6 +413,11 @@ func (p *plan) apply(field string, sc *Scenario) (*scenarioPlan, error) {
 			return nil, err
 		}
 	}
+	for j, mv := range sc.MoveWorkers {
+		if err := p.moveWorkers(run, fmt.Sprintf("%s.moveWorkers[%d]", field, j), mv); err != nil {
+			return nil, err
+		}
+	}
 	for j, s := range sc.Shifts {
 		if err := p.shiftHours(run, fmt.Sprintf("%s.shifts[%d]", field, j), s); err != nil {
 			return nil, err
@@ -589,6 +604,37 @@ func (p *plan) removeWorkers(run *scenarioPlan, f string, r RemoveWorkers) error
 	}
 	for _, i := range slices.Backward(of[len(of)-r.Count:]) {
 		run.team = slices.Delete(run.team, i, i+1)
+	}
+	return nil
+}
+
+func (p *plan) moveWorkers(run *scenarioPlan, f string, mv MoveWorkers) error {
+	if mv.Network == "" {
+		return rounds.Invalid(f+".network", `""`, "a network is required; the team has %v", sortedKeys(p.networks))
+	}
+	in, err := p.matching(run, f, "", mv.Network)
+	if err != nil {
+		return err
+	}
+	if len(mv.IDs) == 0 {
+		return rounds.Invalid(f+".ids", "[]", "name the workers to move")
+	}
+	// The network's base: where most of its workers start.
+	starts := map[rounds.Location]int{}
+	base := run.team[in[0]].worker.Start
+	for _, i := range in {
+		at := run.team[i].worker.Start
+		if starts[at]++; starts[at] > starts[base] {
+			base = at
+		}
+	}
+	for k, id := range mv.IDs {
+		i := slices.IndexFunc(run.team, func(m member) bool { return m.worker.ID == id })
+		if i < 0 {
+			return rounds.Invalid(fmt.Sprintf("%s.ids[%d]", f, k), id, "no worker of the team has this id")
+		}
+		w := &run.team[i].worker
+		w.Network, w.Start, w.End = mv.Network, base, nil
 	}
 	return nil
 }

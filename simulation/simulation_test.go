@@ -151,6 +151,7 @@ func TestScenariosChangeTheTeam(t *testing.T) {
 		{Name: "short-sundays", ServiceHours: []ServiceHours{{Weekdays: []string{"Sunday"}, Open: rounds.At(8, 0), Close: rounds.At(18, 0)}}},
 		{Name: "walk", TravelModes: []TravelModeChange{{Mode: "walk", Role: rounds.CareWorker}}},
 		{Name: "early", Shifts: []ShiftHours{{Role: rounds.Nurse, Start: rounds.At(8, 0), End: rounds.At(14, 0)}}},
+		{Name: "north", MoveWorkers: []MoveWorkers{{IDs: []string{"W080"}, Network: "HF-N1"}}},
 	}
 	p, err := f.prepare()
 	if err != nil {
@@ -192,6 +193,11 @@ func TestScenariosChangeTheTeam(t *testing.T) {
 			}
 		}
 	}
+	for _, m := range p.runs[6].team {
+		if m.worker.ID == "W080" && (m.worker.Network != "HF-N1" || m.worker.End != nil) {
+			t.Errorf("north: W080 is in %s, ends at %v", m.worker.Network, m.worker.End)
+		}
+	}
 	// Shifts and windows are cut to the Sunday hours in the day's request.
 	r := &replication{plan: p, run: p.runs[3]}
 	sunday := 6 // 2025-12-01 is a Monday
@@ -227,6 +233,12 @@ func TestBadFilesNameTheField(t *testing.T) {
 		{"unknown network", func(f *File) {
 			f.Scenarios = []Scenario{{Name: "s", AddWorkers: []AddWorkers{{Role: rounds.CareWorker, Count: 2, Network: "XX-N9"}}}}
 		}, "scenarios[0].addWorkers[0].network", "XX-N9"},
+		{"move to an unknown network", func(f *File) {
+			f.Scenarios = []Scenario{{Name: "s", MoveWorkers: []MoveWorkers{{IDs: []string{"W001"}, Network: "North"}}}}
+		}, "scenarios[0].moveWorkers[0].network", "North"},
+		{"move an unknown worker", func(f *File) {
+			f.Scenarios = []Scenario{{Name: "s", MoveWorkers: []MoveWorkers{{IDs: []string{"W001", "W404"}, Network: "HF-N1"}}}}
+		}, "scenarios[0].moveWorkers[0].ids[1]", "W404"},
 		{"remove more than there are", func(f *File) {
 			f.Scenarios = []Scenario{{Name: "s", RemoveWorkers: []RemoveWorkers{{Role: rounds.Matron, Count: 40}}}}
 		}, "scenarios[0].removeWorkers[0].count", "40"},

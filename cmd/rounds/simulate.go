@@ -116,7 +116,7 @@ func interval(kpi string, iv simulation.Interval, signed bool) string {
 		mean = "+" + mean
 	}
 	s := fmt.Sprintf("%s%s [%s, %s]", mean, unit, num(iv.Low), num(iv.High))
-	if signed && (iv.Low > 0 || iv.High < 0) {
+	if signed && iv.N > 1 && iv.Excludes(0) {
 		s += " *"
 	}
 	return s
@@ -124,7 +124,7 @@ func interval(kpi string, iv simulation.Interval, signed bool) string {
 
 // summaryTable prints every KPI's mean and 95% interval per scenario,
 // then each scenario's paired difference from the baseline; a * marks a
-// difference whose interval excludes zero.
+// difference whose interval excludes zero (with two replications or more).
 func summaryTable(w io.Writer, res *simulation.Result, sum []simulation.Summary) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := []string{"KPI"}
