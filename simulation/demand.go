@@ -65,7 +65,27 @@ type Pathway struct {
 	// Skills are the skill sets a visit may need with their shares, drawn
 	// once per call of an episode.
 	Skills []SkillMix `json:"skills"`
+	// ProfessionalVisits are visits some episodes get on top of their
+	// pattern: an occupational therapist's assessment on day 1, a
+	// physiotherapist twice a week.
+	ProfessionalVisits []ProfessionalVisit `json:"professionalVisits,omitempty"`
 }
+
+// ProfessionalVisit is a visit a Share of a pathway's episodes get on
+// each of Days (days of the episode, 1 its first; days past its end are
+// left out), needing Skills, of Minutes, starting within Window.
+type ProfessionalVisit struct {
+	Skills  []rounds.Skill `json:"skills"`
+	Share   float64        `json:"share"`
+	Days    []int          `json:"days"`
+	Minutes int            `json:"minutes"`
+	Window  rounds.Window  `json:"window"`
+}
+
+// maxProfessionalDays bounds the days of all of a pathway's professional
+// visits, so that an episode's pattern stays within
+// rounds.MaxPatternSteps.
+const maxProfessionalDays = 40
 
 // Length is an episode length and its share.
 type Length struct {
@@ -114,10 +134,16 @@ const (
 	maxVisitMinutes    = 240
 )
 
+// office is the window of the professionals' visits in DefaultDemand.
+var office = rounds.Window{Start: rounds.At(9, 0), End: rounds.At(16, 0)}
+
 // DefaultDemand returns a typical demand for a team of the given number of
 // workers, scaled from a borough team of 80: 11 referrals a weekday (fewer
 // at the weekend), 70% of them rapid response, reablement episodes of 2
-// to 6 weeks, 10% of reablement clients double-handed, visits of about 40
+// to 6 weeks with therapy and reviews (half get an occupational therapy
+// assessment, 40% equipment and physiotherapy twice a week for three
+// weeks, 20% a social care review, all an independence review on day 14),
+// 10% of reablement clients double-handed, visits of about 40
 // minutes that run ±25%, 2% cancelled on the day.
 func DefaultDemand(workers int) Demand {
 	scale := float64(workers) / 80
@@ -148,6 +174,13 @@ func DefaultDemand(workers int) Demand {
 				{[]rounds.Skill{"meal_support", "medication_prompt"}, 0.25},
 				{[]rounds.Skill{"meal_support"}, 0.15},
 				{[]rounds.Skill{"personal_care", "medication_prompt"}, 0.15},
+			},
+			ProfessionalVisits: []ProfessionalVisit{
+				{Skills: []rounds.Skill{"ot_assessment"}, Share: 0.5, Days: []int{1}, Minutes: 60, Window: office},
+				{Skills: []rounds.Skill{"equipment"}, Share: 0.4, Days: []int{3}, Minutes: 45, Window: office},
+				{Skills: []rounds.Skill{"mobility"}, Share: 0.4, Days: []int{2, 5, 9, 12, 16, 19}, Minutes: 45, Window: office},
+				{Skills: []rounds.Skill{"social_assessment"}, Share: 0.2, Days: []int{8}, Minutes: 60, Window: office},
+				{Skills: []rounds.Skill{"independence_review"}, Share: 1, Days: []int{14}, Minutes: 30, Window: office},
 			},
 		},
 		DoubleHandedShare: 0.1,
@@ -264,6 +297,36 @@ func (p *Pathway) validate(f string, maxDays int) error {
 	}
 	if total <= 0 {
 		return rounds.Invalid(f+".skills", fmt.Sprint(p.Skills), "at least one skill set needs a positive share")
+	}
+	days := 0
+	for i, pv := range p.ProfessionalVisits {
+		pf := fmt.Sprintf("%s.professionalVisits[%d]", f, i)
+		if err := share(pf+".share", pv.Share); err != nil {
+			return err
+		}
+		for j, s := range pv.Skills {
+			if err := rounds.ValidID(fmt.Sprintf("%s.skills[%d]", pf, j), string(s)); err != nil {
+				return err
+			}
+		}
+		if len(pv.Days) == 0 {
+			return rounds.Invalid(pf+".days", "[]", "at least one day of the episode is required")
+		}
+		for j, d := range pv.Days {
+			if d < 1 || d > maxDays || j > 0 && d <= pv.Days[j-1] {
+				return rounds.Invalid(fmt.Sprintf("%s.days[%d]", pf, j), d, "days of the episode run from 1 to %d, in increasing order", maxDays)
+			}
+		}
+		if days += len(pv.Days); days > maxProfessionalDays {
+			return rounds.Invalid(pf+".days", len(pv.Days), "the professional visits of a pathway fall on at most %d days in all", maxProfessionalDays)
+		}
+		if pv.Minutes < minVisitMinutes || pv.Minutes > maxVisitMinutes {
+			return rounds.Invalid(pf+".minutes", pv.Minutes, "must be between %d and %d", minVisitMinutes, maxVisitMinutes)
+		}
+		w := pv.Window
+		if w.Start < rounds.ServiceHours.Start || w.End > rounds.ServiceHours.End || w.End < w.Start {
+			return rounds.Invalid(pf+".window", w, "must be a window within the service hours %s", rounds.ServiceHours)
+		}
 	}
 	return nil
 }

@@ -23,7 +23,8 @@ import (
 //     share of each set of skills) from the visits of its episodes dated
 //     in the range, leaving out the rapid-response assessments (their
 //     skill is fixed) and the hoist of double-handed visits (which
-//     DoubleHandedShare adds);
+//     DoubleHandedShare adds); the skill mix then holds the professionals'
+//     visits too, and the pathway has no ProfessionalVisits;
 //   - DoubleHandedShare from the reablement episodes with visits in the
 //     range.
 //
@@ -123,7 +124,7 @@ func Fit(episodes []rounds.Episode, visits []rounds.Visit, from, to rounds.Date,
 			path.Minutes = Minutes{Mean: min(maxVisitMinutes, max(minVisitMinutes, mean)), SD: min(maxVisitMinutes, sd)}
 		}
 		if len(skills[pi]) > 0 {
-			path.Skills = nil
+			path.Skills, path.ProfessionalVisits = nil, nil
 			n := sum(skills[pi])
 			for _, key := range slices.Sorted(maps.Keys(skills[pi])) {
 				path.Skills = append(path.Skills, SkillMix{Skills: splitSkills(key), Share: float64(skills[pi][key]) / float64(n)})

@@ -15,6 +15,7 @@ func TestFitRecoversTheDemand(t *testing.T) {
 	want.ReferralsPerDay = [7]float64{20, 18, 16, 16, 18, 8, 6}
 	want.RapidResponseShare = 0.4
 	want.DoubleHandedShare = 0.25
+	want.Reablement.ProfessionalVisits = want.Reablement.ProfessionalVisits[:1] // OT assessments on day 1
 	homes, err := fixtures.NewHomes(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -70,6 +71,12 @@ func TestFitRecoversTheDemand(t *testing.T) {
 	}
 	if s := skills["personal_care"]; math.Abs(s-0.45) > 0.06 {
 		t.Errorf("reablement visits needing personal care alone: %.3f, want 0.45 (%v)", s, skills)
+	}
+	if s := skills["ot_assessment"]; s <= 0 || s > 0.02 {
+		t.Errorf("reablement visits of an OT assessment: %.4f, want a small positive share", s)
+	}
+	if got.Reablement.ProfessionalVisits != nil {
+		t.Errorf("fitted professional visits %v, want them in the skill mix", got.Reablement.ProfessionalVisits)
 	}
 	if _, ok := skills["hoist"]; ok {
 		t.Errorf("hoist fitted as a skill set of its own: %v", skills)

@@ -135,6 +135,18 @@ func (m *demandModel) referral(d, pi, k int) Referral {
 	}
 	e.Start, e.End = first, first.AddDays(days-1)
 	m.shape(rng, path, &e)
+	for i, pv := range path.ProfessionalVisits {
+		if rng.Float64() >= pv.Share {
+			continue
+		}
+		call := rounds.Call{Name: fmt.Sprintf("pro%d", i+1), DurationMinutes: pv.Minutes, Skills: slices.Clone(pv.Skills),
+			Windows: []rounds.Window{pv.Window}}
+		for _, day := range pv.Days {
+			if day <= days {
+				e.Pattern = append(e.Pattern, rounds.PatternStep{FromDay: day, ToDay: day, Calls: []rounds.Call{call}})
+			}
+		}
+	}
 	return Referral{Day: d, At: at, Client: c, Episode: e}
 }
 

@@ -255,6 +255,11 @@ func TestBadFilesNameTheField(t *testing.T) {
 			d.Reablement.Lengths[0].Days = 43
 			f.Demand = &d
 		}, "demand.reablement.lengths[0].days", "43"},
+		{"professional days out of order", func(f *File) {
+			d := DefaultDemand(10)
+			d.Reablement.ProfessionalVisits[2].Days = []int{2, 5, 4}
+			f.Demand = &d
+		}, "demand.reablement.professionalVisits[2].days[2]", "4"},
 		{"unknown borough", func(f *File) {
 			d := DefaultDemand(10)
 			d.Boroughs = []string{"Atlantis"}
