@@ -177,9 +177,9 @@ type Weights struct {
 	BalanceCostPerMinute  *int64 `json:"balanceCostPerMinute,omitempty"`
 }
 
-// ReadFile reads a scenario file, refusing unknown fields, and checks it
-// (File.Prepare). It returns an EINVALID *rounds.Error naming the field
-// and value of the first problem.
+// ReadFile reads a scenario file, refusing unknown fields or values of
+// the wrong type with an EINVALID *rounds.Error naming the field. Run
+// checks the rest.
 func ReadFile(r io.Reader) (*File, error) {
 	var f File
 	if err := rounds.DecodeStrict(r, &f); err != nil {
