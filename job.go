@@ -19,6 +19,9 @@ const (
 	// JobSimulate plans each day of a range under what-if changes and
 	// reports coverage and travel, storing no roster.
 	JobSimulate JobKind = "simulate"
+	// JobReplicate runs one replication of one scenario of a
+	// SimulationRun and stores its result.
+	JobReplicate JobKind = "replicate"
 )
 
 // JobState is where a job is in its life.
@@ -38,7 +41,8 @@ func (s JobState) Final() bool {
 	return s == JobCompleted || s == JobFailed || s == JobCancelled
 }
 
-// Job is a durable solve or simulation of a team's date range.
+// Job is a durable solve or simulation of a team's date range, or one
+// replication of a SimulationRun.
 type Job struct {
 	ID    string   `json:"id"`
 	Team  string   `json:"team"`
@@ -50,7 +54,9 @@ type Job struct {
 	Request *Request `json:"request,omitempty"`
 	// Simulation holds the what-if changes of a JobSimulate.
 	Simulation *Simulation `json:"simulation,omitempty"`
-	Progress   Progress    `json:"progress"`
+	// Replication names what a JobReplicate runs.
+	Replication *ReplicationTask `json:"replication,omitempty"`
+	Progress    Progress         `json:"progress"`
 	// Skipped counts visits left out of the request because their client
 	// has not consented.
 	Skipped int `json:"skipped"`

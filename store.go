@@ -160,6 +160,7 @@ type Store interface {
 	TeamStore
 	RosterStore
 	JobStore
+	SimulationStore
 	KeyStore
 	AuditStore
 	// Workers, Clients, Episodes and Visits return the team-owned records.

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"sync"
@@ -15,6 +16,8 @@ type jobRecord struct {
 	cancel context.CancelFunc
 	// cancelled is set when someone asked for the job to stop.
 	cancelled bool
+	// result is what a completed replication found.
+	result json.RawMessage
 }
 
 // SubmitJob stores a job and queues it for a Runner.
@@ -104,7 +107,11 @@ func (s *Store) start(ctx context.Context, id string) (*rounds.Job, context.Cont
 	r.cancel = cancel
 	r.job.State, r.job.UpdatedAt = rounds.JobRunning, s.now()
 	r.job.Attempts++
-	return clone(r.job), jctx, true
+	j := clone(r.job)
+	if j.Replication != nil {
+		j.Replication.File = s.simulations[j.Replication.Simulation].run.File
+	}
+	return j, jctx, true
 }
 
 func (s *Store) progress(id string, p rounds.Progress) {
@@ -115,10 +122,11 @@ func (s *Store) progress(id string, p rounds.Progress) {
 	}
 }
 
-// finish records how a run ended: the roster or report written once, or
+// finish records how a run ended: the roster, report or replication's
+// result written once, or
 // the job cancelled, failed, or handed back to the queue if its runner is
 // stopping.
-func (s *Store) finish(ctx context.Context, id string, roster *rounds.Roster, report *rounds.SimulationReport, runErr error, stopping bool) error {
+func (s *Store) finish(ctx context.Context, id string, roster *rounds.Roster, report *rounds.SimulationReport, result json.RawMessage, runErr error, stopping bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.jobs[id]
@@ -143,7 +151,7 @@ func (s *Store) finish(ctx context.Context, id string, roster *rounds.Roster, re
 		}
 		j.State, j.RosterID = rounds.JobCompleted, v.RosterID
 	default:
-		j.State, j.Report = rounds.JobCompleted, report
+		j.State, j.Report, r.result = rounds.JobCompleted, report, result
 	}
 	return nil
 }
@@ -158,19 +166,22 @@ func jobError(err error) string {
 	return "internal error: the job failed; see the server log"
 }
 
-// Runner works a memory store's jobs with a planner in goroutines.
+// Runner works a memory store's jobs with a planner (and the
+// replications of simulation runs with a replicator) in goroutines.
 type Runner struct {
-	store   *Store
-	planner rounds.Planner
-	workers int
-	log     *slog.Logger
-	stop    context.CancelFunc
-	wg      sync.WaitGroup
+	store      *Store
+	planner    rounds.Planner
+	replicator rounds.Replicator
+	workers    int
+	log        *slog.Logger
+	stop       context.CancelFunc
+	wg         sync.WaitGroup
 }
 
-// NewRunner returns a runner of workers concurrent jobs (at least 1).
-func NewRunner(s *Store, p rounds.Planner, workers int, log *slog.Logger) *Runner {
-	return &Runner{store: s, planner: p, workers: max(workers, 1), log: log}
+// NewRunner returns a runner of workers concurrent jobs (at least 1). A
+// nil replicator fails the replications of simulation runs.
+func NewRunner(s *Store, p rounds.Planner, x rounds.Replicator, workers int, log *slog.Logger) *Runner {
+	return &Runner{store: s, planner: p, replicator: x, workers: max(workers, 1), log: log}
 }
 
 // Start starts working jobs until Stop.
@@ -215,11 +226,22 @@ func (r *Runner) run(ctx context.Context, id string) {
 	if !ok {
 		return
 	}
-	roster, report, err := rounds.RunJob(jctx, r.planner, job, func(p rounds.Progress) { r.store.progress(id, p) })
+	progress := func(p rounds.Progress) { r.store.progress(id, p) }
+	var (
+		roster *rounds.Roster
+		report *rounds.SimulationReport
+		result json.RawMessage
+		err    error
+	)
+	if job.Kind == rounds.JobReplicate {
+		result, err = rounds.RunReplication(jctx, r.replicator, job, progress)
+	} else {
+		roster, report, err = rounds.RunJob(jctx, r.planner, job, progress)
+	}
 	if err != nil && rounds.ErrorCode(err) == rounds.EINTERNAL && ctx.Err() == nil && jctx.Err() == nil {
 		r.log.Error("job failed", "job", id, "team", job.Team, "err", err)
 	}
-	if err := r.store.finish(context.WithoutCancel(ctx), id, roster, report, err, ctx.Err() != nil); err != nil {
+	if err := r.store.finish(context.WithoutCancel(ctx), id, roster, report, result, err, ctx.Err() != nil); err != nil {
 		r.log.Error("job result not saved", "job", id, "err", err)
 	}
 }

@@ -22,6 +22,9 @@ import (
 type RunnerConfig struct {
 	// Planner solves the jobs. Required.
 	Planner rounds.Planner
+	// Replicator runs the replications of simulation runs; without it
+	// this runner fails them.
+	Replicator rounds.Replicator
 	// Logger receives job failures and river's warnings; nil discards them.
 	Logger *slog.Logger
 	// Workers is how many jobs this process runs at once; default 1.
@@ -65,7 +68,7 @@ func NewRunner(s *Store, cfg RunnerConfig) (*Runner, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	w := &jobWorker{s: s, planner: cfg.Planner, log: log, poll: cmp.Or(cfg.PollInterval, 500*time.Millisecond)}
+	w := &jobWorker{s: s, planner: cfg.Planner, replicator: cfg.Replicator, log: log, poll: cmp.Or(cfg.PollInterval, 500*time.Millisecond)}
 	rescue := cmp.Or(cfg.RescueAfter, 30*time.Second)
 	if rescue < 3*w.poll {
 		return nil, fmt.Errorf("job runner: rescue after %s must be at least 3 poll intervals (%s)", rescue, 3*w.poll)
@@ -171,10 +174,11 @@ func (h levelAtLeast) Enabled(ctx context.Context, l slog.Level) bool {
 // job runs.
 type jobWorker struct {
 	river.WorkerDefaults[jobArgs]
-	s       *Store
-	planner rounds.Planner
-	log     *slog.Logger
-	poll    time.Duration
+	s          *Store
+	planner    rounds.Planner
+	replicator rounds.Replicator
+	log        *slog.Logger
+	poll       time.Duration
 }
 
 // errJobLost is the cause of a run's end when another runner has taken its
@@ -192,7 +196,7 @@ func (w *jobWorker) Work(ctx context.Context, rj *river.Job[jobArgs]) error {
 	if err != nil || job == nil {
 		return err // nil job: cancelled, finished or run by another river job meanwhile
 	}
-	roster, report, runErr := w.run(ctx, rj.ID, job)
+	out, runErr := w.run(ctx, rj.ID, job)
 	if errors.Is(runErr, errJobLost) {
 		w.log.Warn("job taken back from this runner; another runs it", "job", id, "attempt", job.Attempts)
 		return nil
@@ -205,7 +209,7 @@ func (w *jobWorker) Work(ctx context.Context, rj *river.Job[jobArgs]) error {
 		if err := holdJob(octx, tx, id, rj.ID); err != nil {
 			return err
 		}
-		if err := w.record(octx, ctx, tx, job, roster, report, runErr); err != nil {
+		if err := w.record(octx, ctx, tx, job, out, runErr); err != nil {
 			return err
 		}
 		_, err := river.JobCompleteTx[*riverdatabasesql.Driver](octx, tx.Tx, rj)
@@ -218,10 +222,19 @@ func (w *jobWorker) Work(ctx context.Context, rj *river.Job[jobArgs]) error {
 	return err
 }
 
-// run plans job under its time limit, writing its heartbeat and progress
-// as lease holder, and stopping if it is cancelled or taken back (then it
-// returns errJobLost) or overruns (errOverran).
-func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (*rounds.Roster, *rounds.SimulationReport, error) {
+// outcome is what a run of a job found: a solve's roster, a simulation's
+// report or a replication's result.
+type outcome struct {
+	roster *rounds.Roster
+	report *rounds.SimulationReport
+	result json.RawMessage
+}
+
+// run plans job (or runs its replication) under its time limit, writing
+// its heartbeat and progress as lease holder, and stopping if it is
+// cancelled or taken back (then it returns errJobLost) or overruns
+// (errOverran).
+func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (outcome, error) {
 	jctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	if limit := timeLimit(job); limit > 0 {
@@ -231,21 +244,28 @@ func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (*rou
 	}
 	var watching sync.WaitGroup
 	watching.Go(func() { w.watch(jctx, job.ID, lease, cancel) })
-	roster, report, err := rounds.RunJob(jctx, w.planner, job, w.progress(jctx, job.ID, lease))
+	var out outcome
+	var err error
+	progress := w.progress(jctx, job.ID, lease)
+	if job.Kind == rounds.JobReplicate {
+		out.result, err = rounds.RunReplication(jctx, w.replicator, job, progress)
+	} else {
+		out.roster, out.report, err = rounds.RunJob(jctx, w.planner, job, progress)
+	}
 	cause := context.Cause(jctx)
 	cancel(nil)
 	watching.Wait()
 	if errors.Is(cause, errJobLost) || errors.Is(cause, errOverran) {
-		return nil, nil, cause
+		return outcome{}, cause
 	}
-	return roster, report, err
+	return out, err
 }
 
 // record writes how a run of job ended in tx: cancelled if that was asked
-// for; completed with its roster or report; queued again on a new river
+// for; completed with its roster, report or result; queued again on a new river
 // job if the process is stopping (ctx ended) or the run hit an internal
 // error and has attempts left; else failed.
-func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.Job, roster *rounds.Roster, report *rounds.SimulationReport, runErr error) error {
+func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.Job, out outcome, runErr error) error {
 	id := job.ID
 	var cancelled bool
 	if err := tx.GetContext(octx, &cancelled, `SELECT cancel_requested FROM jobs WHERE id = $1`, id); err != nil {
@@ -255,15 +275,20 @@ func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.J
 	case cancelled:
 		return finishJobTx(octx, tx, id, rounds.JobCancelled, "", nil, "")
 	case runErr == nil:
+		if out.result != nil {
+			if _, err := tx.ExecContext(octx, `UPDATE jobs SET result = $2 WHERE id = $1`, id, []byte(out.result)); err != nil {
+				return translate(err, "result of job "+id)
+			}
+		}
 		var rosterID string
-		if roster != nil {
-			v := &rounds.RosterVersion{Team: job.Team, From: job.From, To: job.To, JobID: id, Note: "planned", Request: job.Request, Roster: roster}
+		if out.roster != nil {
+			v := &rounds.RosterVersion{Team: job.Team, From: job.From, To: job.To, JobID: id, Note: "planned", Request: job.Request, Roster: out.roster}
 			if err := createRoster(octx, tx, v); err != nil {
 				return err
 			}
 			rosterID = v.RosterID
 		}
-		return finishJobTx(octx, tx, id, rounds.JobCompleted, rosterID, report, "")
+		return finishJobTx(octx, tx, id, rounds.JobCompleted, rosterID, out.report, "")
 	case ctx.Err() != nil:
 		w.log.Info("job handed back", "job", id, "attempt", job.Attempts)
 		return w.s.requeueTx(octx, tx, id, time.Time{})
@@ -357,7 +382,7 @@ func (w *jobWorker) progress(ctx context.Context, id string, lease int64) func(r
 }
 
 // startJob gives the job's lease to river job lease and marks it running,
-// returning it with its request, or nil if it has finished, was cancelled
+// returning it with its request (or its replication's file), or nil if it has finished, was cancelled
 // (marking it so if it was queued) or another river job holds it. The
 // river job that holds it may start it again (river retries it when
 // recording its outcome failed).
@@ -373,7 +398,14 @@ func (s *Store) startJob(ctx context.Context, id string, lease int64) (*rounds.J
 	if err != nil {
 		return nil, translate(err, "start job "+id)
 	}
-	return r.toJob()
+	j, err := r.toJob()
+	if err != nil || j.Replication == nil {
+		return j, err
+	}
+	var file []byte
+	err = s.db.GetContext(ctx, &file, `SELECT file FROM simulations WHERE id = $1`, j.Replication.Simulation)
+	j.Replication.File = file
+	return j, translate(err, "simulation "+j.Replication.Simulation)
 }
 
 // holdJob locks the job's row in tx and returns errJobLost unless it is
