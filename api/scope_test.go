@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -18,9 +19,10 @@ import (
 
 // scopeFixture is one team's records for the scope matrix: records to read
 // and replace (the "1"s) and records nothing refers to, to delete (the
-// "9"s), a roster, a queued plan job and a viewer key of the team.
+// "9"s), a roster, a queued plan job, a queued simulation and a viewer
+// key of the team.
 type scopeFixture struct {
-	team, roster, job, key string
+	team, roster, job, key, simulation string
 }
 
 // scopeCase says how the matrix calls an operation of the OpenAPI
@@ -43,6 +45,9 @@ const (
 	episodeBody = `{"id":"%s","clientId":"c1","pathway":"reablement","start":"2025-03-10","end":"2025-03-12","pattern":[{"fromDay":1,"toDay":3,"calls":[{"name":"am","durationMinutes":30}]}]}`
 	visitBody   = `{"id":"%s","clientId":"c1","date":"2025-03-03","durationMinutes":30,"priority":"routine"}`
 )
+
+// scopeSimulationFile is a scenario file of one day, one replication.
+const scopeSimulationFile = `{"team":{"size":"small","seed":1},"horizonDays":1,"replications":1,"seed":1,"solve":{"iterations":100}}`
 
 // fixed returns a body builder that always answers s.
 func fixed(s string) func(*scopeFixture) string { return func(*scopeFixture) string { return s } }
@@ -95,8 +100,14 @@ var scopeCases = map[string]scopeCase{
 	"POST /v1/plans": {ok: 202, scoped: true, body: func(f *scopeFixture) string {
 		return `{"team":"` + f.team + `","from":"2025-03-03","to":"2025-03-03"}`
 	}},
-	"GET /v1/plans/{id}":    {ok: 200, scoped: true},
-	"DELETE /v1/plans/{id}": {ok: 200, scoped: true},
+	"GET /v1/plans/{id}": {ok: 200, scoped: true},
+	"POST /v1/simulations": {ok: 202, scoped: true, body: func(f *scopeFixture) string {
+		return `{"team":"` + f.team + `","file":` + scopeSimulationFile + `}`
+	}},
+	"GET /v1/simulations":         {ok: 200, scoped: true, query: func(f *scopeFixture) string { return "team=" + f.team }},
+	"GET /v1/simulations/{id}":    {ok: 200, scoped: true},
+	"DELETE /v1/simulations/{id}": {ok: 200, scoped: true},
+	"DELETE /v1/plans/{id}":       {ok: 200, scoped: true},
 	"POST /v1/solve": {ok: 200, scoped: true, body: func(f *scopeFixture) string {
 		return `{"team":"` + f.team + `","workers":[` + fmt.Sprintf(workerBody, "w1") + `],"clients":[` + fmt.Sprintf(clientBody, "c1", f.team) +
 			`],"visits":[` + fmt.Sprintf(visitBody, "v1") + `],"options":{"iterations":50,"seed":1,"threads":1}}`
@@ -208,6 +219,10 @@ func (s *scopeEnv) seed(tb testing.TB, team string) *scopeFixture {
 	v := &rounds.RosterVersion{Team: team, From: "2025-03-03", To: "2025-03-03", JobID: j.ID, Note: "planned", Request: &req, Roster: s.roster}
 	must(st.CreateRoster(ctx, v))
 	f.roster = v.RosterID
+	sim := &rounds.SimulationRun{Team: team, File: json.RawMessage(scopeSimulationFile), Scenarios: []string{"baseline"}, Replications: 1,
+		From: "2025-12-01", To: "2025-12-01"}
+	must(st.SubmitSimulation(ctx, sim))
+	f.simulation = sim.ID
 	k, _, err := rounds.NewAPIKey("viewer of "+team, rounds.AccessViewer, []string{team})
 	must(err)
 	must(st.CreateKey(ctx, k))
@@ -222,6 +237,8 @@ func (f *scopeFixture) fill(method, path string) string {
 	switch {
 	case strings.HasPrefix(path, "/v1/plans/"):
 		id = f.job
+	case strings.HasPrefix(path, "/v1/simulations/"):
+		id = f.simulation
 	case strings.HasPrefix(path, "/v1/keys/"):
 		id = f.key
 	case strings.Contains(path, "/{id}"):
