@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -180,6 +181,38 @@ func TestSimulationBadInput(t *testing.T) {
 			e.must(t, "GET", "/v1/simulations?team=hf", planner, nil, 200, &list)
 			if list.Total != 0 {
 				t.Errorf("%d simulations stored after bad input", list.Total)
+			}
+		})
+	}
+}
+
+// TestSimulationFromHistory takes the staff from the team's stored
+// workers and the demand fitted from its stored episodes and visits.
+func TestSimulationFromHistory(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, st.new(t, &solver.Planner{Source: geo.Haversine{}}))
+			e.must(t, "POST", "/v1/teams", e.admin, rounds.Team{ID: "hf", Name: "H&F"}, 201, nil)
+			base := "/v1/teams/hf"
+			e.must(t, "POST", base+"/workers", e.admin, fmt.Sprintf(workerBody, "w1"), 201, nil)
+			e.must(t, "POST", base+"/clients", e.admin, fmt.Sprintf(clientBody, "c1", "hf"), 201, nil)
+			e.must(t, "POST", base+"/episodes", e.admin, fmt.Sprintf(episodeBody, "e1"), 201, nil)
+			e.must(t, "POST", base+"/episodes/e1/visits", e.admin, nil, 201, nil)
+			planner := e.key(t, rounds.AccessPlanner, "hf")
+			req := SimulationRequest{Team: "hf", File: simulation.File{HorizonDays: 2, Replications: 1, Seed: 1, Solve: simulation.Solve{Iterations: 200}},
+				History: &History{From: "2025-03-09", To: "2025-03-15"}}
+			var run rounds.SimulationRun
+			e.must(t, "POST", "/v1/simulations", planner, req, 202, &run)
+			var f simulation.File
+			if err := json.Unmarshal(run.File, &f); err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Team.Staff) != 1 || f.Team.Staff[0].ID != "w1" || f.Demand == nil || f.Demand.RapidResponseShare != 0 {
+				t.Errorf("file from history: staff %v, demand %+v; want w1 and a reablement-only demand", f.Team.Staff, f.Demand)
+			}
+			if got := waitSimulation(t, e, planner, run.ID); got.State != rounds.JobCompleted {
+				t.Errorf("simulation from history %s: %s", got.State, got.Error)
 			}
 		})
 	}
