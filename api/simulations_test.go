@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -215,5 +217,24 @@ func TestSimulationFromHistory(t *testing.T) {
 				t.Errorf("simulation from history %s: %s", got.State, got.Error)
 			}
 		})
+	}
+}
+
+// TestSimulationDocsExample: the request of docs/format.md's simulation
+// runs is one the API takes.
+func TestSimulationDocsExample(t *testing.T) {
+	b, err := os.ReadFile("../docs/format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(b), "## Simulation runs\n")
+	_, block, _ := strings.Cut(section, "```json\n")
+	block, _, _ = strings.Cut(block, "```")
+	var r SimulationRequest
+	if err := rounds.DecodeStrict(strings.NewReader(block), &r); err != nil {
+		t.Fatalf("the documented request: %v", err)
+	}
+	if _, _, err := r.File.Check(); err != nil {
+		t.Fatalf("the documented file: %v", err)
 	}
 }
