@@ -201,6 +201,11 @@ func (s *Store) DeleteTeam(ctx context.Context, id string) error {
 			delete(s.jobs, k)
 		}
 	}
+	for k, sim := range s.simulations {
+		if sim.run.Team == id {
+			delete(s.simulations, k)
+		}
+	}
 	return s.record(ctx, id, rounds.AuditDelete, "team", id, old, nil)
 }
 
