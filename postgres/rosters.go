@@ -125,10 +125,40 @@ func (s *Store) AddRosterVersion(ctx context.Context, v *rounds.RosterVersion) e
 		if err != nil {
 			return err
 		}
+		publish := v.Status == rounds.RosterPublished
 		v.Status, v.From, v.To, v.JobID = rounds.RosterDraft, before.From, before.To, before.JobID
 		v.CreatedBy = rounds.ActorFromContext(ctx)
-		return insertVersion(ctx, tx, v, before)
+		if err := insertVersion(ctx, tx, v, before); err != nil {
+			return err
+		}
+		if !publish {
+			return nil
+		}
+		if err := publishTx(ctx, tx, summary(v)); err != nil {
+			return err
+		}
+		v.Status = rounds.RosterPublished
+		return nil
 	})
+}
+
+// LiveVersion returns the latest version of a published roster.
+func (s *Store) LiveVersion(ctx context.Context, team, rosterID string) (*rounds.RosterVersion, error) {
+	var r struct {
+		versionRow
+		Published bool `db:"published"`
+	}
+	err := s.getHot(ctx, &r, `SELECT `+versionColumns+`, v.request, v.roster,
+		EXISTS (SELECT 1 FROM roster_versions p WHERE p.team_id = r.team_id AND p.roster_id = r.id AND p.status = 'published') AS published
+		FROM rosters r JOIN roster_versions v ON v.team_id = r.team_id AND v.roster_id = r.id
+		WHERE r.team_id = $1 AND r.id = $2 ORDER BY v.version DESC LIMIT 1`, team, rosterID)
+	if err != nil {
+		return nil, translate(err, "roster "+rosterID)
+	}
+	if !r.Published {
+		return nil, rounds.Invalid("roster", rosterID, "no version of the roster is published: publish one before its live day")
+	}
+	return r.toVersion()
 }
 
 // RosterVersion returns one version, or the latest.
@@ -180,19 +210,27 @@ func (s *Store) PublishRoster(ctx context.Context, team, rosterID string, versio
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE roster_versions SET status = 'superseded'
-			WHERE team_id = $1 AND roster_id = $2 AND status = 'published'`, team, rosterID); err != nil {
-			return translate(err, "supersede roster "+rosterID)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE roster_versions SET status = 'published'
-			WHERE team_id = $1 AND roster_id = $2 AND version = $3`, team, rosterID, version); err != nil {
-			return translate(err, "publish roster "+rosterID)
-		}
 		out = summary(before)
-		out.Status = rounds.RosterPublished
-		return audit(ctx, tx, team, rounds.AuditPublish, "roster", rosterID, before, out)
+		return publishTx(ctx, tx, out)
 	})
 	return out, err
+}
+
+// publishTx publishes version v (a summary, whose Status it sets) in tx,
+// superseding the version published before, and audits it; the caller
+// holds the roster's row.
+func publishTx(ctx context.Context, tx *sqlx.Tx, v *rounds.RosterVersion) error {
+	before := *v
+	if _, err := tx.ExecContext(ctx, `UPDATE roster_versions SET status = 'superseded'
+		WHERE team_id = $1 AND roster_id = $2 AND status = 'published'`, v.Team, v.RosterID); err != nil {
+		return translate(err, "supersede roster "+v.RosterID)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE roster_versions SET status = 'published'
+		WHERE team_id = $1 AND roster_id = $2 AND version = $3`, v.Team, v.RosterID, v.Version); err != nil {
+		return translate(err, "publish roster "+v.RosterID)
+	}
+	v.Status = rounds.RosterPublished
+	return audit(ctx, tx, v.Team, rounds.AuditPublish, "roster", v.RosterID, &before, v)
 }
 
 // summary returns a copy of v without its request and roster.
