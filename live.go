@@ -47,8 +47,9 @@ type LiveRound struct {
 	Free []string `json:"free"`
 	// From and FreeAt are where and when the worker can take new work:
 	// after the last frozen stop (or their start), at the latest of its
-	// end, the reported position, a break in hand, and At.
-	From   Location `json:"from"`
+	// end, the reported position, a break in hand, and At. The API leaves
+	// From out when it is the home of a client whose details it withholds.
+	From   Location `json:"from,omitzero"`
 	FreeAt Clock    `json:"freeAt"`
 	// WorkedSeconds is the travel and visit time of the frozen stops.
 	WorkedSeconds int `json:"workedSeconds"`

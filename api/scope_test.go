@@ -107,6 +107,10 @@ var scopeCases = map[string]scopeCase{
 	"POST /v1/teams/{team}/rosters/{roster}/edits": {ok: 201, scoped: true,
 		body: fixed(`{"version":1,"op":"pin","visitId":"v1","workerId":"w1"}`)},
 	"GET /v1/teams/{team}/rosters/{roster}/diff": {ok: 200, scoped: true, query: fixed("from=1&to=1")},
+	"POST /v1/teams/{team}/rosters/{roster}/events": {ok: 201, scoped: true,
+		body: fixed(`{"events":[{"id":"e1","kind":"worker_unavailable","at":"12:00","workerId":"w1"}]}`)},
+	"GET /v1/teams/{team}/rosters/{roster}/events": {ok: 200, scoped: true},
+	"GET /v1/teams/{team}/rosters/{roster}/live":   {ok: 200, scoped: true, query: fixed("at=09:00")},
 
 	// Without ?team= the read is confined by the key; with another team's
 	// it is refused.
@@ -204,6 +208,8 @@ func (s *scopeEnv) seed(tb testing.TB, team string) *scopeFixture {
 	f.job = j.ID
 	v := &rounds.RosterVersion{Team: team, From: "2025-03-03", To: "2025-03-03", JobID: j.ID, Note: "planned", Request: &req, Roster: s.roster}
 	must(st.CreateRoster(ctx, v))
+	_, perr := st.PublishRoster(ctx, team, v.RosterID, 1)
+	must(perr)
 	f.roster = v.RosterID
 	k, _, err := rounds.NewAPIKey("viewer of "+team, rounds.AccessViewer, []string{team})
 	must(err)
