@@ -226,10 +226,12 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 					free = j >= forced[ri]-1
 				}
 			}
-			lr.From, lr.FreeAt = w.loc, max(w.end, at)
+			lr.From = w.loc
 			if w.frozen == 0 {
-				lr.From = rt.Start
+				// free from the start of the shift, not the planned departure
+				lr.From, w.end = rt.Start, shiftStart(req, rt.WorkerID, date, rt.Depart)
 			}
+			lr.FreeAt = max(w.end, at)
 			if p := position[rt.WorkerID]; p != nil && p.At >= w.end {
 				lr.From, lr.FreeAt = *p.Location, max(p.At, at)
 			}
@@ -268,6 +270,22 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 		}
 	}
 	return s, nil
+}
+
+// shiftStart returns when worker's shift on date starts; def if the
+// request gives them none.
+func shiftStart(req *Request, worker string, date Date, def Clock) Clock {
+	for i := range req.Workers {
+		if req.Workers[i].ID != worker {
+			continue
+		}
+		for _, sh := range req.Workers[i].Shifts {
+			if sh.Date == date {
+				return sh.Start
+			}
+		}
+	}
+	return def
 }
 
 // alignPairs looks at the double-handed visits after a pass of LiveDay:

@@ -1,0 +1,136 @@
+package rounds_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/roundsdev/rounds"
+)
+
+// liveAt returns the live state of the fixture's day at time at after
+// events, which must pass ValidateEvents.
+func liveAt(t *testing.T, at rounds.Clock, events ...rounds.Event) *rounds.LiveState {
+	t.Helper()
+	req, roster := liveFixture()
+	kept, err := rounds.ValidateEvents(req, roster, events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := rounds.LiveDay(req, roster, day, kept, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// round returns worker's live round.
+func round(t *testing.T, s *rounds.LiveState, worker string) rounds.LiveRound {
+	t.Helper()
+	for _, lr := range s.Rounds {
+		if lr.WorkerID == worker {
+			return lr
+		}
+	}
+	t.Fatalf("no live round of %s", worker)
+	return rounds.LiveRound{}
+}
+
+// frozen writes a round's frozen stops as "visit:state@start-end", with a
+// "!" for actual times.
+func frozen(lr rounds.LiveRound) string {
+	var out []string
+	for _, f := range lr.Frozen {
+		mark := ""
+		if f.Actual {
+			mark = "!"
+		}
+		out = append(out, fmt.Sprintf("%s:%s%s@%s-%s", f.VisitID, f.State, mark, f.Start, f.End))
+	}
+	return fmt.Sprint(out)
+}
+
+// TestLiveDay: what each round has done, is doing, is committed to and
+// may still change at a time, from the plan and the events.
+func TestLiveDay(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		at     rounds.Clock
+		events []rounds.Event
+		worker string
+		frozen string
+		free   []string
+		from   rounds.Location
+		freeAt rounds.Clock
+	}{
+		{"before the day", rounds.At(8, 0), nil, "w1", "[]", []string{"a1", "a2", "p"}, loc(0), rounds.At(8, 0)},
+		{"on the way to the first visit", rounds.At(8, 55), nil, "w1", "[a1:committed@09:00-09:30]", []string{"a2", "p"}, loc(1), rounds.At(9, 30)},
+		{"under way as planned", rounds.At(9, 10), nil, "w1", "[a1:under_way@09:00-09:30]", []string{"a2", "p"}, loc(1), rounds.At(9, 30)},
+		{"done as planned", rounds.At(9, 46), nil, "w3", "[s1:done@09:00-09:45]", []string{"s2"}, loc(5), rounds.At(9, 46)},
+		{"done, and left for the next", rounds.At(9, 31), nil, "w1", "[a1:done@09:00-09:30 a2:committed@10:00-10:30]", []string{"p"}, loc(2), rounds.At(10, 30)},
+		{"under way from an event", rounds.At(9, 20), []rounds.Event{ev("e1", rounds.EventVisitStarted, rounds.At(9, 5), "a1")},
+			"w1", "[a1:under_way!@09:05-09:35]", []string{"a2", "p"}, loc(1), rounds.At(9, 35)},
+		{"done at actual times, the next committed after it", rounds.At(9, 50), []rounds.Event{ev("e1", rounds.EventVisitStarted, rounds.At(9, 5), "a1"),
+			ev("e2", rounds.EventVisitFinished, rounds.At(9, 40), "a1")}, "w1", "[a1:done!@09:05-09:40 a2:committed@10:00-10:30]", []string{"p"}, loc(2), rounds.At(10, 30)},
+		{"an event after at is not yet known", rounds.At(9, 3), []rounds.Event{ev("e1", rounds.EventVisitStarted, rounds.At(9, 5), "a1")},
+			"w1", "[a1:under_way@09:00-09:30]", []string{"a2", "p"}, loc(1), rounds.At(9, 30)},
+		{"no access", rounds.At(9, 10), []rounds.Event{ev("e1", rounds.EventNoAccess, rounds.At(9, 2), "a1")},
+			"w1", "[a1:no_access!@09:02-09:02]", []string{"a2", "p"}, loc(1), rounds.At(9, 10)},
+		{"a later visit started: the ones before it are done", rounds.At(10, 5), []rounds.Event{ev("e1", rounds.EventVisitStarted, rounds.At(10, 2), "a2")},
+			"w1", "[a1:done@09:00-09:30 a2:under_way!@10:02-10:32]", []string{"p"}, loc(2), rounds.At(10, 32)},
+		{"a double-handed visit committed on one round", rounds.At(10, 40), nil, "w1",
+			"[a1:done@09:00-09:30 a2:done@10:00-10:30 p:committed@11:00-11:30]", nil, loc(3), rounds.At(11, 30)},
+		{"freezes the other half too", rounds.At(10, 40), nil, "w2", "[b1:done@09:30-10:00 p:committed@11:00-11:30]", []string{"b2"}, loc(3), rounds.At(11, 30)},
+		{"a break in hand", rounds.At(12, 20), nil, "w2", "[b1:done@09:30-10:00 p:done@11:00-11:30]", []string{"b2"}, loc(3), rounds.At(12, 30)},
+		{"a worker unavailable makes nothing not started by then", rounds.At(10, 10),
+			[]rounds.Event{ev("e1", rounds.EventWorkerUnavailable, rounds.At(10, 0), "w3")}, "w3", "[s1:done@09:00-09:45]", []string{"s2"}, loc(5), rounds.At(10, 10)},
+		{"a cancelled visit is neither frozen nor free", rounds.At(9, 10), []rounds.Event{ev("e1", rounds.EventVisitCancelled, rounds.At(9, 0), "s2")},
+			"w3", "[s1:under_way@09:00-09:45]", nil, loc(5), rounds.At(9, 45)},
+		{"a reported position is where the worker is free from", rounds.At(10, 0), []rounds.Event{ev("e1", rounds.EventWorkerPosition, rounds.At(9, 55), "w3")},
+			"w3", "[s1:done@09:00-09:45]", []string{"s2"}, loc(9), rounds.At(10, 0)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := liveAt(t, c.at, c.events...)
+			lr := round(t, s, c.worker)
+			if got := frozen(lr); got != c.frozen {
+				t.Errorf("%s frozen %s, want %s", c.worker, got, c.frozen)
+			}
+			if !slices.Equal(lr.Free, c.free) {
+				t.Errorf("%s free %v, want %v", c.worker, lr.Free, c.free)
+			}
+			if lr.From != c.from || lr.FreeAt != c.freeAt {
+				t.Errorf("%s free from %v at %s, want %v at %s", c.worker, lr.From, lr.FreeAt, c.from, c.freeAt)
+			}
+		})
+	}
+}
+
+// TestLiveDayRounds checks what the table above does not: the break,
+// unavailability, cancellations, the worked time and a date with no round.
+func TestLiveDayRounds(t *testing.T) {
+	s := liveAt(t, rounds.At(11, 50))
+	if b := round(t, s, "w2").Break; b != nil {
+		t.Errorf("at 11:50 w2's break %v is taken; want it still to take (it starts at 12:00)", b)
+	}
+	s = liveAt(t, rounds.At(12, 20))
+	if b := round(t, s, "w2").Break; b == nil || *b != (rounds.BreakTime{Start: rounds.At(12, 0), End: rounds.At(12, 30)}) {
+		t.Errorf("at 12:20 w2's break is %v, want 12:00-12:30 taken", b)
+	}
+	s = liveAt(t, rounds.At(9, 10), ev("e1", rounds.EventWorkerUnavailable, rounds.At(10, 0), "w3"),
+		ev("e2", rounds.EventVisitCancelled, rounds.At(9, 0), "u"))
+	if u := round(t, s, "w3").UnavailableFrom; u == nil || *u != rounds.At(10, 0) {
+		t.Errorf("w3 unavailable from %v, want 10:00, announced before it happens", u)
+	}
+	if !slices.Equal(s.Cancelled, []string{"u"}) {
+		t.Errorf("cancelled %v, want [u] (an unassigned visit)", s.Cancelled)
+	}
+	s = liveAt(t, rounds.At(9, 50), ev("e1", rounds.EventVisitStarted, rounds.At(9, 5), "a1"), ev("e2", rounds.EventVisitFinished, rounds.At(9, 40), "a1"))
+	// a1: 600 s there and 35 minutes; a2 committed: 900 s there and 30 minutes
+	if got, want := round(t, s, "w1").WorkedSeconds, 600+35*60+900+30*60; got != want {
+		t.Errorf("w1 worked %d s, want %d", got, want)
+	}
+	req, roster := liveFixture()
+	if _, err := rounds.LiveDay(req, roster, otherDay, nil, rounds.At(9, 0)); rounds.ErrorCode(err) != rounds.EINVALID {
+		t.Errorf("a live day of a date with no round: %v, want EINVALID", err)
+	}
+}
