@@ -3,6 +3,7 @@ package rounds
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/roundsdev/rounds/geo"
@@ -664,4 +665,49 @@ func (r *Roster) sumTotals() {
 	}
 	t.Assigned, t.Unassigned = len(seen), len(r.Unassigned)
 	t.Visits = t.Assigned + t.Unassigned
+}
+
+// WithDay returns a copy of r, a roster of req, whose routes and
+// unassigned visits of date are day's (a live day's roster): each route
+// of date is replaced in place by day's route of its worker, and day's
+// other routes come after. Totals and continuity are summed again from
+// the routes; Cost and Score are day's plus those of nothing else, so
+// the caller costs the whole roster again if r covers other dates.
+func (r *Roster) WithDay(req *Request, date Date, day *Roster) *Roster {
+	onDate := make(map[string]bool, len(req.Visits))
+	for i := range req.Visits {
+		onDate[req.Visits[i].ID] = req.Visits[i].Date == date
+	}
+	byWorker := make(map[string]*Route, len(day.Routes))
+	for i := range day.Routes {
+		byWorker[day.Routes[i].WorkerID] = &day.Routes[i]
+	}
+	out := &Roster{Team: r.Team, Routes: make([]Route, 0, len(r.Routes)), Totals: day.Totals}
+	used := map[string]bool{}
+	for _, rt := range r.Routes {
+		if rt.Date != date {
+			out.Routes = append(out.Routes, rt)
+		} else if d := byWorker[rt.WorkerID]; d != nil && !used[rt.WorkerID] {
+			out.Routes = append(out.Routes, *d)
+			used[rt.WorkerID] = true
+		}
+	}
+	for _, rt := range day.Routes {
+		if !used[rt.WorkerID] {
+			out.Routes = append(out.Routes, rt)
+		}
+	}
+	for _, u := range r.Unassigned {
+		if !onDate[u.VisitID] {
+			out.Unassigned = append(out.Unassigned, u)
+		}
+	}
+	out.Unassigned = append(out.Unassigned, day.Unassigned...)
+	if out.Unassigned == nil {
+		out.Unassigned = []Unassigned{}
+	}
+	out.Totals.Score = maps.Clone(day.Totals.Score)
+	out.sumTotals()
+	out.Continuity, out.Totals.MeanDistinctWorkers, out.Totals.PreferredShare = ContinuityOf(req, out.Routes)
+	return out
 }

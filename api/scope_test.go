@@ -44,6 +44,9 @@ const (
 	visitBody   = `{"id":"%s","clientId":"c1","date":"2025-03-03","durationMinutes":30,"priority":"routine"}`
 )
 
+// referralBody is a referral at 10:00 of a new client, which w1 can take.
+const referralBody = `{"visitId":"rr-s","client":{"id":"cn","location":{"lat":51.5,"lon":-0.21},"consent":true},"durationMinutes":30,"at":"10:00"}`
+
 // fixed returns a body builder that always answers s.
 func fixed(s string) func(*scopeFixture) string { return func(*scopeFixture) string { return s } }
 
@@ -111,6 +114,10 @@ var scopeCases = map[string]scopeCase{
 		body: fixed(`{"events":[{"id":"e1","kind":"worker_unavailable","at":"12:00","workerId":"w1"}]}`)},
 	"GET /v1/teams/{team}/rosters/{roster}/events": {ok: 200, scoped: true},
 	"GET /v1/teams/{team}/rosters/{roster}/live":   {ok: 200, scoped: true, query: fixed("at=09:00")},
+	"POST /v1/teams/{team}/dispatch/accept": {ok: 201, scoped: true, body: func(f *scopeFixture) string {
+		return `{"rosterId":"` + f.roster + `","version":1,"referral":` + referralBody +
+			`,"option":{"rank":1,"workerId":"w1","rounds":[{"workerId":"w1","visitIds":["rr-s"]}]}}`
+	}},
 
 	// Without ?team= the read is confined by the key; with another team's
 	// it is refused.

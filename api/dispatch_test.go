@@ -1,0 +1,171 @@
+package api
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/geo"
+	"github.com/roundsdev/rounds/solver"
+	"github.com/roundsdev/rounds/validate"
+)
+
+// referral returns a rapid-response referral of a new client near the
+// fixture's clients, at 10:00.
+func referral(id string) rounds.Referral {
+	at := rounds.At(10, 0)
+	return rounds.Referral{VisitID: id, Client: &rounds.Client{ID: "new-" + id, Location: near(4), Consent: true},
+		DurationMinutes: 30, At: &at}
+}
+
+// handOption returns an option that puts the referral's visit first in
+// worker's free round, the other rounds as they are: what a dispatcher
+// would choose by hand.
+func (f *liveFixture) handOption(t *testing.T, v *rounds.RosterVersion, ref rounds.Referral, worker string) *rounds.DispatchOption {
+	t.Helper()
+	req, visit, err := ref.WithReferral(v.Request, liveDate, *ref.At)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := f.store.Events(context.Background(), "hf", v.RosterID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := rounds.LiveDay(req, v.Roster, liveDate, events, *ref.At)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &rounds.DispatchOption{Rank: 1, WorkerID: worker}
+	for _, r := range solver.FreeRounds(req, state) {
+		ids := r.VisitIDs
+		if r.WorkerID == worker {
+			ids = append([]string{visit.ID}, ids...)
+		}
+		o.Rounds = append(o.Rounds, rounds.LiveRoundOrder{WorkerID: r.WorkerID, VisitIDs: ids})
+	}
+	return o
+}
+
+// latest returns the latest version of the fixture's roster, as stored.
+func (f *liveFixture) latest(t *testing.T) *rounds.RosterVersion {
+	t.Helper()
+	v, err := f.store.RosterVersion(context.Background(), "hf", f.base[len("/v1/teams/hf/rosters/"):], 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// served counts the stops of visit in r.
+func served(r *rounds.Roster, visit string) int {
+	n := 0
+	for _, rt := range r.Routes {
+		for _, s := range rt.Stops {
+			if s.VisitID == visit {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestAccept: a dispatcher's chosen option becomes the next version,
+// published, valid, with the referral in it once; an accept on the old
+// version is refused with 409; bad referrals and options are refused
+// naming the field, and store nothing.
+func TestAccept(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			t.Parallel()
+			f := newLiveFixture(t, st.new(t, &solver.Planner{Source: geo.Haversine{}}), true)
+			v1 := f.latest(t)
+			rosterID := v1.RosterID
+			ref := referral("rr-1")
+			option := f.handOption(t, v1, ref, "w2")
+
+			for _, c := range []struct {
+				name   string
+				change func(a *AcceptRequest)
+				status int
+				field  string
+			}{
+				{"no location", func(a *AcceptRequest) { a.Referral.Client = &rounds.Client{ID: "nowhere"} }, 422, "referral.client.location"},
+				{"a skill nobody has", func(a *AcceptRequest) { a.Referral.Skills = []rounds.Skill{"catheter"} }, 422, "referral.skills[0]"},
+				{"a deadline before the referral", func(a *AcceptRequest) {
+					d := rounds.At(9, 0)
+					a.Referral.Deadline = &d
+				}, 422, "referral.deadline"},
+				{"a visit id in use", func(a *AcceptRequest) { a.Referral.VisitID = "v1" }, 422, "referral.visitId"},
+				{"neither client", func(a *AcceptRequest) { a.Referral.Client = nil }, 422, "referral.clientId"},
+				{"no option", func(a *AcceptRequest) { a.Option = nil }, 422, "option"},
+				{"an option that loses a visit", func(a *AcceptRequest) {
+					o := *a.Option
+					o.Rounds = slices.Clone(o.Rounds)
+					o.Rounds[0].VisitIDs = o.Rounds[0].VisitIDs[1:]
+					a.Option = &o
+				}, 422, "option.rounds"},
+				{"an option with a stranger's visit", func(a *AcceptRequest) {
+					o := *a.Option
+					o.Rounds = slices.Clone(o.Rounds)
+					o.Rounds[0].VisitIDs = append(slices.Clone(o.Rounds[0].VisitIDs), "nope")
+					a.Option = &o
+				}, 422, "option.rounds[0].visitIds[" + string(rune('0'+len(option.Rounds[0].VisitIDs))) + "]"},
+				{"an option that breaks a rule", func(a *AcceptRequest) {
+					o := *a.Option
+					o.Rounds = slices.Clone(o.Rounds)
+					for i := range o.Rounds {
+						ids := slices.Clone(o.Rounds[i].VisitIDs)
+						slices.Reverse(ids)
+						o.Rounds[i].VisitIDs = ids
+					}
+					a.Option = &o
+				}, 422, "option"},
+				{"a future version", func(a *AcceptRequest) { a.Version = 7 }, 422, "version"},
+				{"no roster", func(a *AcceptRequest) { a.RosterID = "nope" }, 404, ""},
+			} {
+				a := AcceptRequest{RosterID: rosterID, Version: 1, Referral: ref, Option: option}
+				c.change(&a)
+				status, b := f.call(t, "POST", "/v1/teams/hf/dispatch/accept", f.disp, a)
+				if e := errorOf(b); status != c.status || e.Field != c.field {
+					t.Errorf("%s: %d %s, want %d naming %q", c.name, status, b, c.status, c.field)
+				}
+			}
+			if v := f.latest(t); v.Version != 1 {
+				t.Fatalf("refused accepts stored version %d", v.Version)
+			}
+
+			var v2 rounds.RosterVersion
+			f.must(t, "POST", "/v1/teams/hf/dispatch/accept", f.disp, AcceptRequest{RosterID: rosterID, Version: 1, Referral: ref, Option: option}, 201, &v2)
+			if v2.Version != 2 || v2.Status != rounds.RosterPublished || v2.Request != nil || served(v2.Roster, "rr-1") != 1 {
+				t.Fatalf("accepted version %d %s, request shown %v, referral served %d times; want version 2 published, no request, served once",
+					v2.Version, v2.Status, v2.Request != nil, served(v2.Roster, "rr-1"))
+			}
+			stored := f.latest(t)
+			bad, err := validate.Roster(context.Background(), stored.Request, stored.Roster, geo.Haversine{})
+			if err != nil || len(bad) > 0 {
+				t.Fatalf("the accepted version breaks rules: %v %v", err, bad)
+			}
+			if !slices.ContainsFunc(stored.Request.Visits, func(v rounds.Visit) bool { return v.ID == "rr-1" }) ||
+				!slices.ContainsFunc(stored.Request.Clients, func(c rounds.Client) bool { return c.ID == "new-rr-1" }) {
+				t.Errorf("the accepted version's request lacks the referral's visit or client")
+			}
+			if s, _ := stopOf(stored.Roster, "w2", "rr-1"); s.Start < *ref.At {
+				t.Errorf("the referral starts at %s, before it came at %s", s.Start, *ref.At)
+			}
+			if v1, _ := f.store.RosterVersion(context.Background(), "hf", rosterID, 1); v1.Status != rounds.RosterSuperseded {
+				t.Errorf("version 1 is %s, want superseded", v1.Status)
+			}
+
+			again := referral("rr-2")
+			status, b := f.call(t, "POST", "/v1/teams/hf/dispatch/accept", f.disp,
+				AcceptRequest{RosterID: rosterID, Version: 1, Referral: again, Option: f.handOption(t, v1, again, "w1")})
+			if e := errorOf(b); status != 409 || e.Field != "version" {
+				t.Errorf("an accept on version 1 after version 2: %d %s, want 409 naming version", status, b)
+			}
+			if v := f.latest(t); v.Version != 2 {
+				t.Errorf("the stale accept stored version %d", v.Version)
+			}
+		})
+	}
+}
