@@ -55,29 +55,36 @@ func Build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, 
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
+	p, _, err := build(ctx, req, src)
+	return p, err
+}
+
+// build is Build after req.Validate: it also returns the builder, whose
+// maps and meta grow (grow.go) adds a visit to.
+func build(ctx context.Context, req *rounds.Request, src geo.Source) (*Problem, *builder, error) {
 	b := &builder{req: halves(req), locIndex: make(map[rounds.Location]int), skillBit: make(map[rounds.Skill]uint64),
 		netIndex: make(map[string]int)}
 	b.meta.req = b.req
 	b.meta.visits = len(req.Visits)
 	b.meta.base = baseDate(req)
 	if err := b.vehicles(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := b.visits(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	travel, err := b.matrices(ctx, src)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	b.balance()
 	links := b.links()
 	p, err := NewProblem(travel, b.vehs, b.viss, WithLinks(links), WithContinuity(b.req.Options.ContinuityCost()))
 	if err != nil {
-		return nil, rounds.Errorf(rounds.EINTERNAL, "build problem: %v", err)
+		return nil, nil, rounds.Errorf(rounds.EINTERNAL, "build problem: %v", err)
 	}
 	p.meta = &b.meta
-	return p, nil
+	return p, b, nil
 }
 
 // halves returns req with a copy of each double-handed visit appended, for
@@ -255,52 +262,61 @@ func (b *builder) visits() error {
 	b.meta.reason = make([]string, n)
 	b.meta.detail = make([]string, n)
 	for i := range b.req.Visits {
-		v := &b.req.Visits[i]
-		ci := clients[v.ClientID]
-		c := &b.req.Clients[ci]
-		windows, err := b.windows(i, v)
+		vis, err := b.visit(i, clients[b.req.Visits[i].ClientID])
 		if err != nil {
 			return err
-		}
-		vis := Visit{
-			Location: b.location(c.Location),
-			Duration: int32(v.DurationMinutes * 60),
-			Windows:  windows,
-			Skills:   b.skills(v.Skills),
-			Penalty:  b.req.Options.Penalty(v.Priority),
-			Vehicles: []int{},
-			Client:   ci + 1,
-		}
-		b.care(&vis, c)
-		if v.SoftEnd != nil {
-			vis.SoftEnd = int32(v.Date.DaysSince(b.meta.base)*day) + int32(*v.SoftEnd)
-			vis.Lateness = max(v.LatenessCost, 1)
-		}
-		qualified := false
-		for k, veh := range b.vehs {
-			if barOf(&b.req.Workers[b.meta.vehWorker[k]], veh.Skills, v, vis.Skills, c) != barNone {
-				continue
-			}
-			qualified = true
-			if b.req.Workers[b.meta.vehWorker[k]].Shifts[b.meta.vehShift[k]].Date == v.Date {
-				vis.Vehicles = append(vis.Vehicles, k)
-			}
-		}
-		switch {
-		case !qualified:
-			b.meta.reason[i] = rounds.ReasonNoQualifiedWorker
-			b.meta.detail[i] = noQualified(v, c)
-		case len(vis.Vehicles) == 0:
-			b.meta.reason[i] = rounds.ReasonNoWorkerOnShift
-			b.meta.detail[i] = fmt.Sprintf("No worker who could make this visit is on shift on %s.", v.Date)
-		case len(windows) == 0:
-			b.meta.reason[i] = rounds.ReasonUnreachable
-			b.meta.detail[i] = fmt.Sprintf("A %d-minute visit cannot start within its window%s and finish by %s.",
-				v.DurationMinutes, deadlineNote(v), rounds.ServiceHours.End)
 		}
 		b.viss = append(b.viss, vis)
 	}
 	return nil
+}
+
+// visit converts visit i of client ci, and sets its reason and detail in
+// meta if no worker can ever make it.
+func (b *builder) visit(i, ci int) (Visit, error) {
+	v := &b.req.Visits[i]
+	c := &b.req.Clients[ci]
+	windows, err := b.windows(i, v)
+	if err != nil {
+		return Visit{}, err
+	}
+	vis := Visit{
+		Location: b.location(c.Location),
+		Duration: int32(v.DurationMinutes * 60),
+		Windows:  windows,
+		Skills:   b.skills(v.Skills),
+		Penalty:  b.req.Options.Penalty(v.Priority),
+		Vehicles: []int{},
+		Client:   ci + 1,
+	}
+	b.care(&vis, c)
+	if v.SoftEnd != nil {
+		vis.SoftEnd = int32(v.Date.DaysSince(b.meta.base)*day) + int32(*v.SoftEnd)
+		vis.Lateness = max(v.LatenessCost, 1)
+	}
+	qualified := false
+	for k, veh := range b.vehs {
+		if barOf(&b.req.Workers[b.meta.vehWorker[k]], veh.Skills, v, vis.Skills, c) != barNone {
+			continue
+		}
+		qualified = true
+		if b.req.Workers[b.meta.vehWorker[k]].Shifts[b.meta.vehShift[k]].Date == v.Date {
+			vis.Vehicles = append(vis.Vehicles, k)
+		}
+	}
+	switch {
+	case !qualified:
+		b.meta.reason[i] = rounds.ReasonNoQualifiedWorker
+		b.meta.detail[i] = noQualified(v, c)
+	case len(vis.Vehicles) == 0:
+		b.meta.reason[i] = rounds.ReasonNoWorkerOnShift
+		b.meta.detail[i] = fmt.Sprintf("No worker who could make this visit is on shift on %s.", v.Date)
+	case len(windows) == 0:
+		b.meta.reason[i] = rounds.ReasonUnreachable
+		b.meta.detail[i] = fmt.Sprintf("A %d-minute visit cannot start within its window%s and finish by %s.",
+			v.DurationMinutes, deadlineNote(v), rounds.ServiceHours.End)
+	}
+	return vis, nil
 }
 
 // care sets the preference and network costs of a visit of client c.

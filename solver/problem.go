@@ -176,6 +176,9 @@ type Problem struct {
 	cont cont
 
 	meta *requestMeta // set by Build; nil for problems made directly
+	// lean problems have no neighbour lists: they evaluate moves (grow.go)
+	// and are not for the search.
+	lean bool
 }
 
 const (
@@ -270,6 +273,11 @@ func WithMaxLateness(w int64) Option {
 // (Visit.Client).
 func WithContinuity(cost int64) Option {
 	return func(p *Problem) { p.Continuity = cost }
+}
+
+// leanProblem makes a Problem without neighbour lists (Problem.lean).
+func leanProblem() Option {
+	return func(p *Problem) { p.lean = true }
 }
 
 func checkVehicle(k int, veh Vehicle, n, profiles int) error {
@@ -411,7 +419,11 @@ func (p *Problem) freeze() {
 	p.freezeAssign()
 	p.freezeContinuity()
 	p.classify()
-	p.neighbours()
+	if p.lean {
+		p.near, p.nearVeh = make([][]int32, nv), make([][]int32, nv)
+	} else {
+		p.neighbours()
+	}
 	p.far = make([]int32, nv)
 	p.width = make([]int32, nv)
 	p.flatDemand = true

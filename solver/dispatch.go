@@ -1,0 +1,651 @@
+package solver
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/geo"
+)
+
+// Live is a published roster's live day at one time, made ready to
+// answer referrals: the rest of the day (LiveState.Residual) built once
+// as a Problem, its free rounds loaded, and the whole day as it stands
+// costed. Build one per roster version and time with NewLive and ask it
+// for options as often as needed; it is not modified by Options and is
+// safe for concurrent use.
+type Live struct {
+	req    *rounds.Request
+	roster *rounds.Roster
+	state  *rounds.LiveState
+	src    geo.Source
+	p      *Problem
+	b      *builder
+	sol    *Solution
+	// day is the whole day as it stands (LiveRoster of the free rounds).
+	day *rounds.Roster
+	// seen counts, per client and worker, the stops of day: the whole
+	// day's continuity of care.
+	seen map[string]map[string]int
+	// frozen is the travel of each worker's frozen stops; home the
+	// journey home and overtime cost of a worker who makes nothing after
+	// them, as day has them.
+	home map[string]homeLeg
+	// knows holds the client and worker pairs of the roster's stops.
+	knows map[[2]string]bool
+	// route indexes day.Routes by worker.
+	route map[string]int
+}
+
+// homeLeg is the journey home of a round whose worker makes nothing after
+// their frozen stops: travel seconds and overtime cost.
+type homeLeg struct {
+	travel   int64
+	overtime int64
+}
+
+// NewLive builds the live day of roster (planned for req) at state.At:
+// the residual request's Problem, the free rounds on it and the whole day
+// as it stands, costed as LiveRoster costs it. It returns the errors of
+// Build and Retime (the free rounds must fit the residual request, as
+// they do when state came from the roster). It takes about a Build and a
+// LiveRoster.
+func NewLive(ctx context.Context, req *rounds.Request, roster *rounds.Roster, state *rounds.LiveState, src geo.Source) (*Live, error) {
+	residual := state.Residual(req)
+	if err := residual.Validate(); err != nil {
+		return nil, err
+	}
+	p, b, err := build(ctx, residual, src)
+	if err != nil {
+		return nil, err
+	}
+	sol, err := p.fixedSolution(FreeRounds(req, state))
+	if err != nil {
+		return nil, err
+	}
+	if err := p.feasible(sol); err != nil {
+		return nil, err
+	}
+	s := newState(p)
+	s.load(sol)
+	if p.rich && s.broken {
+		return nil, p.unscheduled(sol)
+	}
+	s.snapshot(sol)
+	rest, err := Roster(p, sol)
+	if err != nil {
+		return nil, err
+	}
+	day, err := liveMerge(ctx, req, roster, state, src, rest)
+	if err != nil {
+		return nil, err
+	}
+	l := &Live{req: req, roster: roster, state: state, src: src, p: p, b: b, sol: sol, day: day,
+		seen: map[string]map[string]int{}, home: map[string]homeLeg{}, knows: map[[2]string]bool{}, route: map[string]int{}}
+	for i, rt := range day.Routes {
+		l.route[rt.WorkerID] = i
+		for _, st := range rt.Stops {
+			if l.seen[st.ClientID] == nil {
+				l.seen[st.ClientID] = map[string]int{}
+			}
+			l.seen[st.ClientID][rt.WorkerID]++
+		}
+	}
+	for _, rt := range roster.Routes {
+		for _, st := range rt.Stops {
+			l.knows[[2]string{st.ClientID, rt.WorkerID}] = true
+		}
+	}
+	rate := req.Options.OvertimeCost()
+	for i, lr := range state.Rounds {
+		if len(lr.Frozen) == 0 || len(lr.Free) > 0 {
+			continue
+		}
+		rt := &day.Routes[i]
+		travel := rt.TravelSeconds
+		for _, f := range lr.Frozen {
+			travel -= f.TravelSeconds
+		}
+		l.home[lr.WorkerID] = homeLeg{travel: int64(travel), overtime: int64(rt.OvertimeSeconds) * rate / 60}
+	}
+	return l, nil
+}
+
+// Day returns the whole day as it stands at the live time, costed as
+// LiveRoster costs it. It must not be modified.
+func (l *Live) Day() *rounds.Roster { return l.day }
+
+// candidate is one way to place the referral: each half at a 1-based
+// position of a vehicle's route (b < 0 for a visit made by one worker);
+// cost is its exact change in the whole day's cost once evaluated.
+type candidate struct {
+	ka, kb   int32
+	pa, pb   int
+	bound    int64 // the change in the residual cost, before corrections
+	cost     int64
+	start    int32
+	feasible bool
+}
+
+// maxPairTrials and maxExact bound the work of one call of Options: the
+// joint schedules tried for the halves of a double-handed referral, and
+// the candidates applied and costed exactly per option asked for.
+const (
+	maxDispatchPairs = 4000
+	exactPerOption   = 4
+)
+
+// Options answers a referral on the live day: the visit it makes (its
+// window from the referral to the deadline, within the service hours)
+// placed at every position of every round of a worker with a shift left
+// who may make it (skills, declined workers, gender), or for a
+// double-handed referral at every pair of positions on two rounds, in
+// three stages. First each position is checked on its round alone in
+// O(1) from the route's cached earliest and latest starts, breaks and
+// working time (the search's insertion test), and the joint schedule of
+// linked and double-handed visits is propagated from it (trialInsert);
+// then the cheapest exactPerOption × k of those are applied to the loaded
+// rounds and costed exactly by the solver's objective; the best k are
+// written out with every visit whose start moves, by the same schedule
+// LiveRoster uses (Problem.Schedule), so that accepting one (Accept)
+// gives the roster the option describes. No option breaks a hard rule.
+//
+// The options are ranked by CostChange, the change in the whole day's
+// cost under the team's options (travel, lateness, overtime, preference
+// and network misses, continuity of care, balance), as validate.Score
+// costs the roster Accept returns: the cheapest first, ties broken by
+// the earlier start, then by worker. When no worker can make it by the
+// deadline, the answer has no options but the visit's unassigned reason,
+// its detail and suggestion (the smallest change to the request, as a
+// roster's unassigned visits have), and the earliest start any worker
+// could make and who, found the same way with the deadline lifted.
+//
+// It returns the EINVALID errors of Referral.WithReferral and of the
+// request's Validate for the referral's visit and client. It does not
+// modify l.
+func (l *Live) Options(ctx context.Context, ref *rounds.Referral) (*rounds.Dispatch, error) {
+	req1, visit, err := l.withReferral(ref)
+	if err != nil {
+		return nil, err
+	}
+	out := &rounds.Dispatch{Date: l.state.Date, At: l.state.At, Visit: visit, Options: []rounds.DispatchOption{}}
+	ev, err := l.evaluator(ctx, req1)
+	if err != nil {
+		return nil, err
+	}
+	k := ref.Count()
+	best := ev.best(k)
+	for i, c := range best {
+		o := ev.option(c)
+		o.Rank = i + 1
+		out.Options = append(out.Options, o)
+	}
+	if len(out.Options) > 0 {
+		return out, nil
+	}
+	ex := newExplainer(ev.p, ev.sol)
+	u := ex.explain(int(ev.va))
+	out.Reasons, out.Detail, out.Suggestion = []string{u.Reason}, u.Detail, u.Suggestion
+	open := *ref
+	end := rounds.ServiceHours.End
+	open.Deadline = &end
+	open.ReferredAt = visit.ReferredAt
+	reqOpen, _, err := open.WithReferral(l.req, l.state.Date, l.state.At)
+	if err != nil {
+		return out, nil
+	}
+	late, err := l.evaluator(ctx, reqOpen)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := late.earliest(); ok {
+		t := rounds.Clock(c.start - int32(ev.offset()))
+		out.EarliestStart, out.EarliestWorker = &t, ev.p.workerID(int(c.ka))
+	}
+	return out, nil
+}
+
+// withReferral returns the request with the referral's visit, checked
+// as the request's Validate would check it.
+func (l *Live) withReferral(ref *rounds.Referral) (*rounds.Request, rounds.Visit, error) {
+	req1, visit, err := ref.WithReferral(l.req, l.state.Date, l.state.At)
+	if err != nil {
+		return nil, visit, err
+	}
+	// the request was valid: the new visit and client are checked with
+	// every worker, as Validate checks them
+	one := rounds.Request{Team: req1.Team, Workers: req1.Workers, Options: req1.Options,
+		Visits: []rounds.Visit{visit}}
+	ci := slices.IndexFunc(req1.Clients, func(c rounds.Client) bool { return c.ID == visit.ClientID })
+	one.Clients = []rounds.Client{req1.Clients[ci]}
+	if err := one.Validate(); err != nil {
+		if e, ok := err.(*rounds.Error); ok {
+			e.Field = strings.Replace(strings.Replace(e.Field, "visits[0]", "referral", 1), "clients[0]", "referral.client", 1)
+		}
+		return nil, visit, err
+	}
+	return req1, visit, nil
+}
+
+// evaluator holds one referral's residual problem, with the free rounds
+// loaded: the referral's visit is problem visit va (and vb, its second
+// half, or -1).
+type evaluator struct {
+	ctx     context.Context
+	req     *rounds.Request // the live request with the referral
+	l       *Live
+	p       *Problem
+	s       *state
+	sol     *Solution // the free rounds on p
+	va, vb  int32
+	base    int64            // s.cost() with the free rounds
+	cont    int64            // s.cn.cost with the free rounds
+	score   map[string]int64 // score(p, sol)
+	starts  []int32          // the schedule of the free rounds
+	penalty int64            // the referral's penalties (both halves)
+	client  string
+	cands   []candidate
+	scratch Solution
+}
+
+// evaluator builds the residual problem of req1, the live request with a
+// referral's visit added, by growing l's (grow), and loads the free
+// rounds on it.
+func (l *Live) evaluator(ctx context.Context, req1 *rounds.Request) (*evaluator, error) {
+	res := l.state.Residual(req1)
+	p, err := grow(ctx, l.p, l.b, res, l.src)
+	if err != nil {
+		return nil, err
+	}
+	n := int32(l.b.meta.visits)
+	ev := &evaluator{ctx: ctx, req: req1, l: l, p: p, va: n, vb: -1}
+	if len(p.Visits) > len(l.p.Visits)+1 {
+		ev.vb = int32(len(p.Visits) - 1)
+	}
+	ev.sol = &Solution{Routes: make([][]int, len(l.sol.Routes))}
+	for k, r := range l.sol.Routes {
+		rr := make([]int, len(r))
+		for i, v := range r {
+			if v >= int(n) {
+				v++
+			}
+			rr[i] = v
+		}
+		ev.sol.Routes[k] = rr
+	}
+	ev.s = newState(p)
+	ev.s.load(ev.sol)
+	ev.s.snapshot(ev.sol)
+	ev.base, ev.cont = ev.s.cost(), ev.s.cn.cost
+	ev.score = score(p, ev.sol)
+	if ev.starts, err = p.Schedule(ev.sol.Routes); err != nil {
+		return nil, rounds.Errorf(rounds.EINTERNAL, "schedule the free rounds: %v", err)
+	}
+	ev.penalty = p.penalty[ev.va]
+	if ev.vb >= 0 {
+		ev.penalty += p.penalty[ev.vb]
+	}
+	ev.client = res.Visits[n].ClientID
+	return ev, nil
+}
+
+// offset returns the time axis offset of the live date.
+func (ev *evaluator) offset() int { return ev.p.meta.vehDay[0] * day }
+
+// scan lists every position (or pair of positions) of the referral that
+// its rounds alone allow, with the change in the residual cost the
+// propagation of the joint schedule gives. O(K·m) positions for K
+// rounds of m visits, each O(1) plus the propagation.
+func (ev *evaluator) scan() {
+	s, p := ev.s, ev.p
+	ev.cands = ev.cands[:0]
+	if ev.vb < 0 {
+		v := ev.va
+		for k := range s.routes {
+			if !p.Allowed(int(v), k) || p.winOff[v] == p.winOff[v+1] {
+				continue
+			}
+			r := &s.routes[k]
+			for pos := r.firstFit(p.win[p.winOff[v]].Start + p.dur[v]); pos <= r.size(); pos++ {
+				if r.es[pos]+r.du[pos] > p.lastEnd(v) {
+					break
+				}
+				c, ok := r.insertCost(p, v, pos)
+				if !ok {
+					continue
+				}
+				c += s.contInsert(v, int32(k))
+				if p.rich {
+					late, ok := s.trialInsert(math.MaxInt64, slot{k: int32(k), v: v, at: pos})
+					if !ok {
+						continue
+					}
+					c += late
+				}
+				ev.cands = append(ev.cands, candidate{ka: int32(k), pa: pos + 1, kb: -1, bound: c})
+			}
+		}
+		return
+	}
+	a, b := ev.va, ev.vb
+	w := newScratch(p)
+	w.candA = ev.allCands(w, w.candA[:0], a)
+	w.candB = ev.allCands(w, w.candB[:0], b)
+	sortCands(w.candA)
+	sortCands(w.candB)
+	l := &p.Links[p.pairLink(a)]
+	trials := 0
+	for i := range w.candA {
+		for j := range w.candB {
+			ca, cb := &w.candA[i], &w.candB[j]
+			if ca.k == cb.k || !gapFits(l, a, ca, cb) || trials >= maxDispatchPairs {
+				continue
+			}
+			trials++
+			late, ok := s.trialInsert(math.MaxInt64, slot{k: ca.k, v: a, at: ca.pos - 1}, slot{k: cb.k, v: b, at: cb.pos - 1})
+			if !ok {
+				continue
+			}
+			ev.cands = append(ev.cands, candidate{ka: ca.k, pa: ca.pos, kb: cb.k, pb: cb.pos,
+				bound: ca.d + cb.d + late + s.contInsert(a, ca.k) + s.contInsert(b, cb.k)})
+		}
+	}
+}
+
+// allCands appends the positions of v on every round that may take it
+// (routeCands over all vehicles).
+func (ev *evaluator) allCands(w *scratch, out []pairCand, v int32) []pairCand {
+	w.stamp++
+	for k := range ev.s.routes {
+		out = ev.s.routeCands(w, out, v, int32(k))
+	}
+	return out
+}
+
+// apply puts the candidate's halves on their rounds in a journaled step
+// of the state, and reports whether the joint schedule holds; the caller
+// rolls it back.
+func (ev *evaluator) apply(c *candidate) bool {
+	s := ev.s
+	s.begin()
+	s.insert(ev.va, c.ka, c.pa)
+	if c.kb >= 0 {
+		s.insert(ev.vb, c.kb, c.pb)
+	}
+	return !(ev.p.rich && s.broken)
+}
+
+// exact costs the candidate, applied: the change in the whole day's cost.
+// The residual's objective misses three things the whole day has: the
+// referral was not in the day (its penalty goes), a worker who made
+// nothing after their frozen stops had a journey home (and perhaps
+// overtime) that the round now replaces, and the client's frozen visits
+// count for continuity of care. With a balance cost, whose fair shares
+// the referral changes for every worker, the day is merged and costed
+// whole instead.
+func (ev *evaluator) exact(c *candidate) (int64, bool) {
+	s := ev.s
+	if ev.p.balance {
+		day, err := ev.merged()
+		if err != nil {
+			return 0, false
+		}
+		return day.Totals.Cost - ev.l.day.Totals.Cost, true
+	}
+	d := s.cost() - ev.base + ev.penalty
+	for _, k := range []int32{c.ka, c.kb} {
+		if k >= 0 {
+			if h, ok := ev.l.home[ev.p.workerID(int(k))]; ok && s.routes[k].size() == 1 {
+				d -= h.travel + h.overtime
+			}
+		}
+	}
+	return d - (s.cn.cost - ev.cont) + ev.continuity(c), true
+}
+
+// merged returns the whole day with the state's rounds (LiveRoster's
+// merge and cost).
+func (ev *evaluator) merged() (*rounds.Roster, error) {
+	var sol Solution
+	ev.s.snapshot(&sol)
+	rest, err := Roster(ev.p, &sol)
+	if err != nil {
+		return nil, err
+	}
+	return liveMerge(ev.ctx, ev.req, ev.l.roster, ev.l.state, ev.l.src, rest)
+}
+
+// continuity returns the change in the whole day's continuity cost from
+// the candidate's worker (and partner) visiting the referral's client.
+func (ev *evaluator) continuity(c *candidate) int64 {
+	cost := ev.l.req.Options.ContinuityCost()
+	if cost == 0 {
+		return 0
+	}
+	seen := ev.l.seen[ev.client]
+	before := len(seen)
+	after := before
+	var added []string
+	for _, k := range []int32{c.ka, c.kb} {
+		if k < 0 {
+			continue
+		}
+		w := ev.p.workerID(int(k))
+		if seen[w] == 0 && !slices.Contains(added, w) {
+			added = append(added, w)
+			after++
+		}
+	}
+	return cost * int64(max(after-1, 0)-max(before-1, 0))
+}
+
+// best returns the k cheapest candidates, costed exactly, in rank order.
+func (ev *evaluator) best(k int) []candidate {
+	ev.scan()
+	cands := ev.cands
+	slices.SortStableFunc(cands, func(a, b candidate) int { return cmpInt64(a.bound, b.bound) })
+	cands = cands[:min(len(cands), exactPerOption*k)]
+	for i := range cands {
+		c := &cands[i]
+		c.feasible = ev.apply(c)
+		if c.feasible {
+			c.cost, c.feasible = ev.exact(c)
+			c.start = ev.s.startOf(ev.va)
+		}
+		ev.s.rollback()
+	}
+	cands = slices.DeleteFunc(cands, func(c candidate) bool { return !c.feasible })
+	slices.SortStableFunc(cands, func(a, b candidate) int {
+		if a.cost != b.cost {
+			return cmpInt64(a.cost, b.cost)
+		}
+		if a.start != b.start {
+			return cmpInt64(int64(a.start), int64(b.start))
+		}
+		return cmpInt64(int64(a.ka), int64(b.ka))
+	})
+	return cands[:min(len(cands), k)]
+}
+
+// earliest returns the candidate that starts the referral first, over
+// every position the scan finds.
+func (ev *evaluator) earliest() (candidate, bool) {
+	ev.scan()
+	var best candidate
+	found := false
+	for i := range ev.cands {
+		c := &ev.cands[i]
+		if ev.apply(c) {
+			c.start = ev.s.startOf(ev.va)
+			if !found || c.start < best.start {
+				best, found = *c, true
+			}
+		}
+		ev.s.rollback()
+	}
+	return best, found
+}
+
+// startOf returns the start of served visit v in the state's schedule:
+// the propagated one in a rich problem, else its route's earliest start.
+func (s *state) startOf(v int32) int32 {
+	if s.p.rich {
+		return s.start[v]
+	}
+	return s.routes[s.routeOf[v]].es[s.posOf[v]]
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// option writes candidate c out: it is applied, the schedule of the new
+// rounds worked out (Problem.Schedule, as Roster and so LiveRoster time
+// them), and rolled back.
+func (ev *evaluator) option(c candidate) rounds.DispatchOption {
+	p, s, l := ev.p, ev.s, ev.l
+	ev.apply(&c)
+	sol := &ev.scratch
+	s.snapshot(sol)
+	s.rollback()
+	starts, err := p.Schedule(sol.Routes)
+	if err != nil {
+		panic(fmt.Sprintf("solver: an applied dispatch option has no schedule: %v", err))
+	}
+	off := int32(ev.offset())
+	meta := p.meta
+	visit := &meta.req.Visits[ev.va]
+	o := rounds.DispatchOption{WorkerID: p.workerID(int(c.ka)), Start: rounds.Clock(starts[ev.va] - off),
+		Moved: []rounds.MovedVisit{}, Dropped: []rounds.DroppedVisit{}, CostChange: c.cost}
+	if dl, ok := visit.LatestStart(); ok {
+		o.SlackSeconds = int(dl - o.Start)
+	}
+	if c.pa > 1 {
+		o.After = meta.req.Visits[sol.Routes[c.ka][c.pa-2]].ID
+	}
+	if c.kb >= 0 {
+		o.PartnerID = p.workerID(int(c.kb))
+	}
+	client := &meta.req.Clients[p.Visits[ev.va].Client-1]
+	for _, k := range []int32{c.ka, c.kb} {
+		if k < 0 {
+			continue
+		}
+		w := &meta.req.Workers[meta.vehWorker[k]]
+		o.KnowsClient = o.KnowsClient || l.knows[[2]string{client.ID, w.ID}]
+		o.CrossesNetwork = o.CrossesNetwork || client.Network != "" && w.Network != "" && client.Network != w.Network
+	}
+	// every other visit whose start changes, and the rounds that changed
+	changed := map[int]bool{int(c.ka): true}
+	if c.kb >= 0 {
+		changed[int(c.kb)] = true
+	}
+	for k, r := range sol.Routes {
+		for _, v := range r {
+			if int32(v) == ev.va || int32(v) == ev.vb || starts[v] == ev.starts[v] {
+				continue
+			}
+			changed[k] = true
+			rv := &meta.req.Visits[v]
+			st := rounds.Clock(starts[v] - off)
+			o.Moved = append(o.Moved, rounds.MovedVisit{VisitID: rv.ID, WorkerID: p.workerID(k),
+				OldStart: rounds.Clock(ev.starts[v] - off), NewStart: st, Late: rv.SoftEnd != nil && st > *rv.SoftEnd})
+		}
+	}
+	slices.SortFunc(o.Moved, func(a, b rounds.MovedVisit) int { return cmpInt64(int64(a.OldStart), int64(b.OldStart)) })
+	// the score, by key, of the whole day: the residual's change, with
+	// the corrections exact names
+	after := score(p, sol)
+	o.ScoreChange = map[string]int64{}
+	for key, x := range after {
+		if d := x - ev.score[key]; d != 0 {
+			o.ScoreChange[key] = d
+		}
+	}
+	o.ScoreChange[rounds.UnassignedScoreKey(visit.Priority)] += ev.penalty
+	for _, k := range []int32{c.ka, c.kb} {
+		if k < 0 {
+			continue
+		}
+		if h, ok := l.home[p.workerID(int(k))]; ok && len(sol.Routes[k]) == 1 {
+			o.ScoreChange[rounds.ScoreTravel] -= h.travel
+			o.ScoreChange[rounds.ScoreOvertime] -= h.overtime
+		}
+	}
+	if p.Continuity > 0 {
+		o.ScoreChange[rounds.ScoreContinuity] += ev.continuity(&c) - (sol.Continuity - ev.cont)
+	}
+	maps := o.ScoreChange
+	for key, d := range maps {
+		if d == 0 {
+			delete(maps, key)
+		}
+	}
+	if p.balance {
+		ev.apply(&c)
+		day, err := ev.merged()
+		s.rollback()
+		if err == nil {
+			clear(maps)
+			for key, x := range day.Totals.Score {
+				if d := x - l.day.Totals.Score[key]; d != 0 {
+					maps[key] = d
+				}
+			}
+		}
+	}
+	o.ExtraTravelSeconds = int(maps[rounds.ScoreTravel])
+	for k := range changed {
+		before := l.day.Routes[l.route[p.workerID(k)]].OvertimeSeconds
+		o.ExtraOvertimeSeconds += p.route(k, sol.Routes[k], starts).OvertimeSeconds - before
+	}
+	o.Rounds = make([]rounds.LiveRoundOrder, len(sol.Routes))
+	for k, r := range sol.Routes {
+		ids := make([]string, len(r))
+		for i, v := range r {
+			ids[i] = meta.req.Visits[v].ID
+		}
+		o.Rounds[k] = rounds.LiveRoundOrder{WorkerID: p.workerID(k), VisitIDs: ids}
+	}
+	return o
+}
+
+// Accept applies a dispatch option of the referral: the whole day's
+// roster whose free rounds are the option's (LiveRoster on the request
+// with the referral's visit), and that request, which the roster is
+// for. ref, state and the roster must be those the option was given for
+// (Live.Options); the referral's visit is made at state.At as there. It
+// returns the errors of Referral.WithReferral and LiveRoster (an
+// EINFEASIBLE one if the rounds no longer fit, as when the option came
+// from another state). Nothing is modified.
+func Accept(ctx context.Context, req *rounds.Request, roster *rounds.Roster, state *rounds.LiveState, ref *rounds.Referral,
+	option *rounds.DispatchOption, src geo.Source) (*rounds.Roster, *rounds.Request, error) {
+	req1, _, err := ref.WithReferral(req, state.Date, state.At)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := LiveRoster(ctx, req1, roster, state, src, LiveOrder(state.Date, option.Rounds))
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, req1, nil
+}
+
+// LiveOrder returns the free rounds of a dispatch option (or a repair)
+// as the rounds LiveRoster takes.
+func LiveOrder(date rounds.Date, order []rounds.LiveRoundOrder) []Round {
+	out := make([]Round, len(order))
+	for i, r := range order {
+		out[i] = Round{WorkerID: r.WorkerID, Date: date, VisitIDs: r.VisitIDs}
+	}
+	return out
+}

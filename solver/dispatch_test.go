@@ -1,0 +1,172 @@
+package solver_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/benchmarks"
+	"github.com/roundsdev/rounds/geo"
+	"github.com/roundsdev/rounds/solver"
+	"github.com/roundsdev/rounds/validate"
+)
+
+// TestDispatchOptionsAccept: on the borough day at 11:00, every option
+// given for a spread of referrals (new and existing clients, one and two
+// workers) is exact: accepting it gives a roster the validator passes,
+// whose cost is the day's plus the option's cost change, with the
+// referral at the option's start and every moved visit at its new start.
+func TestDispatchOptionsAccept(t *testing.T) {
+	req, r := liveDay(t)
+	ctx := context.Background()
+	src := geo.Haversine{}
+	date := r.Routes[0].Date
+	at := rounds.At(11, 0)
+	s, err := rounds.LiveDay(req, r, date, nil, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := solver.NewLive(ctx, req, r, s, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day, err := solver.LiveRoster(ctx, req, r, s, src, solver.FreeRounds(req, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live.Day().Totals.Cost != day.Totals.Cost {
+		t.Fatalf("the live day costs %d, LiveRoster %d", live.Day().Totals.Cost, day.Totals.Cost)
+	}
+	refs := benchmarks.Referrals(req, date, at, 40, 7)
+	for _, i := range []int{4, 5, 6} { // two nurses at once: a pair with room
+		refs[i].WorkersNeeded = 2
+	}
+	pairs, options := 0, 0
+	for i := range refs {
+		ref := &refs[i]
+		ref.K = 3
+		d, err := live.Options(ctx, ref)
+		if err != nil {
+			t.Fatalf("referral %d: %v", i, err)
+		}
+		if len(d.Options) == 0 && len(d.Reasons) == 0 {
+			t.Errorf("referral %s: no options and no reason", ref.VisitID)
+		}
+		for j, o := range d.Options {
+			if o.Rank != j+1 || j > 0 && o.CostChange < d.Options[j-1].CostChange {
+				t.Errorf("referral %s: option %d ranked %d with cost change %d after %d", ref.VisitID, j, o.Rank, o.CostChange, d.Options[max(j-1, 0)].CostChange)
+			}
+			options++
+			if o.PartnerID != "" {
+				pairs++
+			}
+			got, req1, err := solver.Accept(ctx, req, r, s, ref, &o, src)
+			if err != nil {
+				t.Fatalf("referral %s option %d: accept: %v", ref.VisitID, o.Rank, err)
+			}
+			vs, err := validate.Roster(ctx, req1, got, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vs {
+				t.Errorf("referral %s option %d: %v", ref.VisitID, o.Rank, v)
+			}
+			if change := got.Totals.Cost - day.Totals.Cost; change != o.CostChange {
+				t.Errorf("referral %s option %d (%s %s): accepted roster changes the cost by %d, the option said %d (score %v, accepted %v, day %v)",
+					ref.VisitID, o.Rank, o.WorkerID, o.PartnerID, change, o.CostChange, o.ScoreChange, got.Totals.Score, day.Totals.Score)
+			}
+			for key, x := range got.Totals.Score {
+				if x-day.Totals.Score[key] != o.ScoreChange[key] {
+					t.Errorf("referral %s option %d: score %s changes by %d, the option said %d", ref.VisitID, o.Rank, key, x-day.Totals.Score[key], o.ScoreChange[key])
+				}
+			}
+			starts := map[[2]string]rounds.Clock{}
+			for _, rt := range got.Routes {
+				for _, st := range rt.Stops {
+					starts[[2]string{st.VisitID, rt.WorkerID}] = st.Start
+				}
+			}
+			if st, ok := starts[[2]string{d.Visit.ID, o.WorkerID}]; !ok || st != o.Start {
+				t.Errorf("referral %s option %d: %s starts it at %s in the roster, the option said %s", ref.VisitID, o.Rank, o.WorkerID, st, o.Start)
+			}
+			for _, m := range o.Moved {
+				if st := starts[[2]string{m.VisitID, m.WorkerID}]; st != m.NewStart {
+					t.Errorf("referral %s option %d: moved visit %s starts at %s, the option said %s", ref.VisitID, o.Rank, m.VisitID, st, m.NewStart)
+				}
+			}
+		}
+	}
+	if options == 0 || pairs == 0 {
+		t.Errorf("%d options, %d for two workers: the referrals test too little", options, pairs)
+	}
+	t.Logf("%d referrals, %d options, %d double-handed", len(refs), options, pairs)
+}
+
+// TestDispatchNothingFits: a referral whose deadline no worker can meet
+// gets no option, a reason, and the earliest start anyone could make.
+func TestDispatchNothingFits(t *testing.T) {
+	req, r := liveDay(t)
+	ctx := context.Background()
+	date := r.Routes[0].Date
+	at := rounds.At(11, 0)
+	s, err := rounds.LiveDay(req, r, date, nil, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := solver.NewLive(ctx, req, r, s, geo.Haversine{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := at + 60 // a minute: nobody is there
+	ref := benchmarks.Referrals(req, date, at, 1, 3)[0]
+	ref.Deadline = &deadline
+	d, err := live.Options(ctx, &ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Options) != 0 || len(d.Reasons) == 0 || d.Detail == "" {
+		t.Fatalf("options %d, reasons %v, detail %q", len(d.Options), d.Reasons, d.Detail)
+	}
+	if d.EarliestStart == nil || *d.EarliestStart <= deadline || d.EarliestWorker == "" {
+		t.Fatalf("earliest start %v by %q, want one after %s", d.EarliestStart, d.EarliestWorker, deadline)
+	}
+	t.Logf("reasons %v: %s; earliest %s by %s; suggestion %+v", d.Reasons, d.Detail, d.EarliestStart, d.EarliestWorker, d.Suggestion)
+}
+
+// TestDispatchBadReferral: a referral the request cannot take is an
+// EINVALID error naming the referral's field.
+func TestDispatchBadReferral(t *testing.T) {
+	req, r := liveDay(t)
+	ctx := context.Background()
+	date := r.Routes[0].Date
+	s, err := rounds.LiveDay(req, r, date, nil, rounds.At(11, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := solver.NewLive(ctx, req, r, s, geo.Haversine{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := benchmarks.Referrals(req, date, rounds.At(11, 0), 1, 3)[0]
+	cases := []struct {
+		name  string
+		edit  func(*rounds.Referral)
+		field string
+	}{
+		{"no duration", func(r *rounds.Referral) { r.DurationMinutes = 0 }, "referral.durationMinutes"},
+		{"three workers", func(r *rounds.Referral) { r.WorkersNeeded = 3 }, "referral.workersNeeded"},
+		{"unknown skill", func(r *rounds.Referral) { r.Skills = []rounds.Skill{"juggling"} }, "referral.skills[0]"},
+		{"unknown client", func(r *rounds.Referral) { r.Client, r.ClientID = nil, "nobody" }, "referral.clientId"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ref := good
+			c.edit(&ref)
+			_, err := live.Options(ctx, &ref)
+			e, ok := err.(*rounds.Error)
+			if !ok || e.Code != rounds.EINVALID || e.Field != c.field {
+				t.Fatalf("got %v, want EINVALID naming %s", err, c.field)
+			}
+		})
+	}
+}

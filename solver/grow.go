@@ -1,0 +1,123 @@
+package solver
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/geo"
+)
+
+// grow returns the Problem that Build makes of req, a request equal to
+// the one base was built from (by build, with builder bb) but for one
+// more visit, the last of req's own visits, and perhaps one more client,
+// the last: the same vehicles, the same visits at the same indices (the
+// second halves of double-handed visits one further on, after the new
+// visit) and the same travel times, so that a roster of its solutions is
+// the roster Retime gives of req. It does not build again what it
+// keeps: the vehicles, the converted visits and the travel matrices are
+// base's; the new visit (and its second half) is converted as Build
+// converts it, and a new location gets one row and one column of travel
+// times (growMatrix). The problem has no neighbour lists (it evaluates
+// moves, it is not searched). req must have passed Validate; grow
+// returns an EINTERNAL error if it is not base's request and one visit.
+// O(V + K + L + N·modes) for V visits, K vehicles, L links and N
+// locations, plus V·K/64 to freeze the problem.
+func grow(ctx context.Context, base *Problem, bb *builder, req *rounds.Request, src geo.Source) (*Problem, error) {
+	n := bb.meta.visits
+	if len(req.Visits) != n+1 || len(req.Workers) != len(bb.req.Workers) {
+		return nil, rounds.Errorf(rounds.EINTERNAL, "grow: %d visits and %d workers, want %d and %d", len(req.Visits), len(req.Workers), n+1, len(bb.req.Workers))
+	}
+	hreq := halves(req)
+	b := &builder{req: hreq, locIndex: maps.Clone(bb.locIndex), skillBit: maps.Clone(bb.skillBit),
+		netIndex: maps.Clone(bb.netIndex), modes: bb.modes, meta: bb.meta}
+	b.meta.req, b.meta.visits = hreq, n+1
+	b.meta.points = slices.Clip(bb.meta.points)
+	b.vehs = slices.Clone(base.Vehicles)
+	total := len(hreq.Visits)
+	second := total > len(base.Visits)+1 // the new visit is double-handed
+	b.meta.reason = make([]string, 0, total)
+	b.meta.detail = make([]string, 0, total)
+	b.meta.reason = append(append(append(b.meta.reason, bb.meta.reason[:n]...), ""), bb.meta.reason[n:]...)
+	b.meta.detail = append(append(append(b.meta.detail, bb.meta.detail[:n]...), ""), bb.meta.detail[n:]...)
+	if second {
+		b.meta.reason, b.meta.detail = append(b.meta.reason, ""), append(b.meta.detail, "")
+	}
+	ci := slices.IndexFunc(req.Clients, func(c rounds.Client) bool { return c.ID == req.Visits[n].ClientID })
+	if ci < 0 {
+		return nil, rounds.Errorf(rounds.EINTERNAL, "grow: visit %s names no client", req.Visits[n].ID)
+	}
+	b.viss = make([]Visit, 0, total)
+	b.viss = append(b.viss, base.Visits[:n]...)
+	vis, err := b.visit(n, ci)
+	if err != nil {
+		return nil, err
+	}
+	b.viss = append(b.viss, vis)
+	b.viss = append(b.viss, base.Visits[n:]...)
+	if second {
+		half, err := b.visit(total-1, ci)
+		if err != nil {
+			return nil, err
+		}
+		b.viss = append(b.viss, half)
+	}
+	travel := base.Travel
+	if len(b.meta.points) > len(bb.meta.points) {
+		travel = make([]geo.Matrix, len(base.Travel))
+		for i, m := range base.Travel {
+			if travel[i], err = growMatrix(ctx, src, m, b.meta.points, b.modes[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	b.balance()
+	p, err := NewProblem(travel, b.vehs, b.viss, WithLinks(b.links()), WithContinuity(hreq.Options.ContinuityCost()), leanProblem())
+	if err != nil {
+		return nil, rounds.Errorf(rounds.EINTERNAL, "grow problem: %v", err)
+	}
+	p.meta = &b.meta
+	return p, nil
+}
+
+// growMatrix returns m, a travel matrix over the first m.N of points,
+// grown to all of them. With geo.Haversine, whose time between two points
+// depends on them alone, each new row and column comes from two-point
+// matrices, O(N) per new point, equal to what one matrix over all the
+// points holds; with any other source the whole matrix is fetched again.
+func growMatrix(ctx context.Context, src geo.Source, m geo.Matrix, locs []rounds.Location, mode geo.Mode) (geo.Matrix, error) {
+	points := make([]geo.Point, len(locs))
+	for i, l := range locs {
+		points[i] = l.Point()
+	}
+	n := len(points)
+	switch src.(type) {
+	case geo.Haversine, *geo.Haversine:
+	default:
+		out, err := src.Matrix(ctx, points, mode)
+		if err != nil {
+			return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
+		}
+		if err := out.Check(n); err != nil {
+			return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
+		}
+		return out, nil
+	}
+	out := geo.NewMatrix(n)
+	for i := range m.N {
+		copy(out.Values[i*n:i*n+m.N], m.Values[i*m.N:(i+1)*m.N])
+	}
+	for j := m.N; j < n; j++ {
+		for i := range j {
+			two, err := src.Matrix(ctx, []geo.Point{points[i], points[j]}, mode)
+			if err != nil {
+				return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
+			}
+			out.Set(i, j, two.At(0, 1))
+			out.Set(j, i, two.At(1, 0))
+		}
+	}
+	return out, nil
+}
