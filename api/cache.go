@@ -3,6 +3,9 @@ package api
 import (
 	"sync"
 	"time"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/solver"
 )
 
 // CacheTTL is how long the server trusts a verified API key, or a team's
@@ -54,4 +57,65 @@ func (c *cache[V]) drop(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.entries, id)
+}
+
+// liveDay is a roster's live day made ready for referrals, and its state.
+// Neither is modified once built.
+type liveDay struct {
+	live  *solver.Live
+	state *rounds.LiveState
+}
+
+// liveKey says which live day of a roster a liveDay is: a roster's
+// events are only ever appended, so their number names the history.
+type liveKey struct {
+	version int
+	events  int
+	date    rounds.Date
+	at      rounds.Clock
+}
+
+// maxLiveDays caps the live-day cache: past it the cache starts afresh.
+const maxLiveDays = 256
+
+// liveCache keeps the newest live day built for each roster, so that
+// dispatchers asking at the same minute of the same version share one
+// build (solver.NewLive), even when they ask at once. The zero cache is
+// ready to use.
+type liveCache struct {
+	mu     sync.Mutex
+	newest map[string]*liveEntry
+}
+
+// liveEntry is one live day, built once.
+type liveEntry struct {
+	key  liveKey
+	once sync.Once
+	day  *liveDay
+	err  error
+}
+
+// get returns the live day key of roster, building it with build unless
+// the cache holds it; callers asking for the same key at once wait for
+// one build. A failed build is not kept.
+func (c *liveCache) get(roster string, key liveKey, build func() (*liveDay, error)) (*liveDay, error) {
+	c.mu.Lock()
+	e := c.newest[roster]
+	if e == nil || e.key != key {
+		if c.newest == nil || len(c.newest) >= maxLiveDays {
+			c.newest = make(map[string]*liveEntry)
+		}
+		e = &liveEntry{key: key}
+		c.newest[roster] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.day, e.err = build() })
+	if e.err != nil {
+		c.mu.Lock()
+		if c.newest[roster] == e {
+			delete(c.newest, roster)
+		}
+		c.mu.Unlock()
+	}
+	return e.day, e.err
 }

@@ -22,8 +22,10 @@ type AcceptRequest struct {
 	// Referral is the referral as sent for the options, with the visit id,
 	// referredAt and at of the answer (else they default to now again).
 	Referral rounds.Referral `json:"referral"`
-	// Option is the chosen option as the answer gave it.
-	Option *rounds.DispatchOption `json:"option"`
+	// Option is the chosen option as the answer gave it; Rank instead
+	// picks the option of that rank, worked out again on the version.
+	Option *rounds.DispatchOption `json:"option,omitempty"`
+	Rank   int                    `json:"rank,omitempty"`
 }
 
 // staleError is a 409 for a roster version that is no longer the
@@ -37,6 +39,13 @@ func (e *staleError) Error() string { return e.err.Error() }
 
 func (e *staleError) Unwrap() error { return e.err }
 
+// DispatchRequest is the body of POST /v1/teams/{team}/dispatch: a
+// referral and the roster whose live day is to take it.
+type DispatchRequest struct {
+	RosterID string          `json:"rosterId"`
+	Referral rounds.Referral `json:"referral"`
+}
+
 // referralDay returns the live date and time of a referral on roster
 // version v: its own, else the roster's only date (or today) and now.
 func (s *Server) referralDay(v *rounds.RosterVersion, r *rounds.Referral, prefix string) (rounds.Date, rounds.Clock, error) {
@@ -47,42 +56,111 @@ func (s *Server) referralDay(v *rounds.RosterVersion, r *rounds.Referral, prefix
 	return date, s.liveAt(r.At), nil
 }
 
-// accept applies option to the live day of version cur with events: the
-// referral's visit and client join the request, and the option's rounds
-// are re-timed from where each worker is (solver.LiveRoster) after the
-// frozen stops. The option must keep every free visit of the day but
-// those it drops, and place the referral's visit. The roster, with the
-// other dates' rounds as they were, must pass the independent validator.
-// It returns the next version, published, not stored.
-func (s *Server) accept(ctx context.Context, cur *rounds.RosterVersion, events []rounds.Event, ref *rounds.Referral, option *rounds.DispatchOption) (*rounds.RosterVersion, error) {
+// live returns the live day of version v with events at date and at,
+// made ready for referrals (solver.NewLive), and its state, from the
+// server's cache if it holds them.
+func (s *Server) live(ctx context.Context, v *rounds.RosterVersion, events []rounds.Event, date rounds.Date, at rounds.Clock) (*solver.Live, *rounds.LiveState, error) {
+	key := liveKey{version: v.Version, events: len(events), date: date, at: at}
+	d, err := s.lives.get(v.Team+"/"+v.RosterID, key, func() (*liveDay, error) {
+		state, err := rounds.LiveDay(v.Request, v.Roster, date, events, at)
+		if err != nil {
+			return nil, err
+		}
+		// the cached day outlives this request: build it in no request's context
+		l, err := solver.NewLive(context.WithoutCancel(ctx), v.Request, v.Roster, state, s.cfg.Source)
+		if err != nil {
+			return nil, err
+		}
+		return &liveDay{live: l, state: state}, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return d.live, d.state, nil
+}
+
+// options answers a referral on the live day of version v with events.
+func (s *Server) options(ctx context.Context, v *rounds.RosterVersion, events []rounds.Event, ref *rounds.Referral, prefix string) (*rounds.Dispatch, error) {
+	date, at, err := s.referralDay(v, ref, prefix)
+	if err != nil {
+		return nil, err
+	}
+	l, _, err := s.live(ctx, v, events, date, at)
+	if err != nil {
+		return nil, err
+	}
+	d, err := l.Options(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	d.RosterID, d.Version = v.RosterID, v.Version
+	return d, nil
+}
+
+func (s *Server) dispatch(c echo.Context) error {
+	var body DispatchRequest
+	if err := rounds.DecodeStrict(c.Request().Body, &body); err != nil {
+		return err
+	}
+	if err := rounds.ValidID("rosterId", body.RosterID); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	v, events, err := s.liveRoster(ctx, c.Param("team"), body.RosterID)
+	if err != nil {
+		return err
+	}
+	d, err := s.options(ctx, v, events, &body.Referral, "referral.")
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+// accept applies the chosen option (or the option of rank) to the live
+// day of version cur with events (solver.Accept): the referral's visit
+// and client join the request, and the option's rounds are re-timed from
+// where each worker is after the frozen stops. A given option must keep
+// every free visit of the day but those it drops, and place the
+// referral's visit. The roster, with the other dates' rounds as they
+// were, must pass the independent validator. It returns the next
+// version, published, not stored.
+func (s *Server) accept(ctx context.Context, cur *rounds.RosterVersion, events []rounds.Event, a *AcceptRequest) (*rounds.RosterVersion, error) {
+	ref := &a.Referral
 	date, at, err := s.referralDay(cur, ref, "referral.")
 	if err != nil {
 		return nil, err
 	}
-	req, visit, err := ref.WithReferral(cur.Request, date, at)
+	l, state, err := s.live(ctx, cur, events, date, at)
 	if err != nil {
 		return nil, err
 	}
-	if err := req.Validate(); err != nil {
-		return nil, fmt.Errorf("%w (with the referral)", err)
-	}
-	state, err := rounds.LiveDay(req, cur.Roster, date, events, at)
+	d, err := l.Options(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	order, err := optionRounds(state, option, visit, date)
-	if err != nil {
-		return nil, err
+	option := a.Option
+	switch {
+	case option != nil && a.Rank != 0:
+		return nil, rounds.Invalid("rank", a.Rank, "give the option or its rank, not both")
+	case option == nil && (a.Rank < 1 || a.Rank > len(d.Options)):
+		return nil, rounds.Invalid("rank", a.Rank, "want an option or a rank from 1 to %d", len(d.Options))
+	case option == nil:
+		option = &d.Options[a.Rank-1]
+	default:
+		if err := checkOption(state, option, d.Visit); err != nil {
+			return nil, err
+		}
 	}
-	day, err := solver.LiveRoster(ctx, req, cur.Roster, state, s.cfg.Source, order)
-	if code := rounds.ErrorCode(err); code == rounds.EINFEASIBLE || code == rounds.EINVALID {
+	day, req, err := solver.Accept(ctx, cur.Request, cur.Roster, state, ref, option, s.cfg.Source)
+	if code := rounds.ErrorCode(err); code == rounds.EINFEASIBLE {
 		msg := err.Error()
 		return nil, &violationsError{err: rounds.Invalid("option", option.Rank, "the option breaks a hard rule: %s", msg), violations: []string{msg}}
 	} else if err != nil {
 		return nil, err
 	}
-	if slices.ContainsFunc(day.Unassigned, func(u rounds.Unassigned) bool { return u.VisitID == visit.ID }) {
-		return nil, rounds.Invalid("option", option.Rank, "the option leaves the referral's visit %s unassigned", visit.ID)
+	if slices.ContainsFunc(day.Unassigned, func(u rounds.Unassigned) bool { return u.VisitID == d.Visit.ID }) {
+		return nil, rounds.Invalid("option", option.Rank, "the option leaves the referral's visit %s unassigned", d.Visit.ID)
 	}
 	whole := cur.Roster.WithDay(req, date, day)
 	if whole.Totals.Cost, whole.Totals.Score, err = validate.Score(ctx, req, whole, s.cfg.Source); err != nil {
@@ -91,7 +169,7 @@ func (s *Server) accept(ctx context.Context, cur *rounds.RosterVersion, events [
 	if err := s.mustPass(ctx, req, whole, "option", option.Rank); err != nil {
 		return nil, err
 	}
-	note := fmt.Sprintf("dispatch %s to %s", visit.ID, option.WorkerID)
+	note := fmt.Sprintf("dispatch %s to %s", d.Visit.ID, option.WorkerID)
 	if option.PartnerID != "" {
 		note += " and " + option.PartnerID
 	}
@@ -116,13 +194,10 @@ func (s *Server) mustPass(ctx context.Context, req *rounds.Request, r *rounds.Ro
 	return &violationsError{err: rounds.Invalid(field, value, "breaks a hard rule: %s", msgs[0]), violations: msgs}
 }
 
-// optionRounds returns the rounds of an option for solver.LiveRoster,
-// after checking that they hold the referral's visit and every free
-// visit of state, once, but those the option drops.
-func optionRounds(state *rounds.LiveState, option *rounds.DispatchOption, visit rounds.Visit, date rounds.Date) ([]solver.Round, error) {
-	if option == nil {
-		return nil, rounds.Invalid("option", "null", "give the chosen option")
-	}
+// checkOption checks that the rounds of an option hold the referral's
+// visit and every free visit of state, once (twice if double-handed),
+// but those the option drops.
+func checkOption(state *rounds.LiveState, option *rounds.DispatchOption, visit rounds.Visit) error {
 	want := map[string]int{visit.ID: visit.Workers()}
 	for _, lr := range state.Rounds {
 		for _, id := range lr.Free {
@@ -132,22 +207,20 @@ func optionRounds(state *rounds.LiveState, option *rounds.DispatchOption, visit 
 	for _, d := range option.Dropped {
 		delete(want, d.VisitID)
 	}
-	order := make([]solver.Round, len(option.Rounds))
 	for i, r := range option.Rounds {
-		order[i] = solver.Round{WorkerID: r.WorkerID, Date: date, VisitIDs: r.VisitIDs}
 		for j, id := range r.VisitIDs {
 			if _, ok := want[id]; !ok {
-				return nil, rounds.Invalid(fmt.Sprintf("option.rounds[%d].visitIds[%d]", i, j), id, "not a free visit of the live day, nor the referral's")
+				return rounds.Invalid(fmt.Sprintf("option.rounds[%d].visitIds[%d]", i, j), id, "not a free visit of the live day, nor the referral's")
 			}
 			want[id]--
 		}
 	}
 	for id, n := range want {
 		if n != 0 {
-			return nil, rounds.Invalid("option.rounds", id, "the rounds place visit %s %d times too few (a double-handed visit twice); an option keeps every free visit it does not drop", id, n)
+			return rounds.Invalid("option.rounds", id, "the rounds place visit %s %d times too few (a double-handed visit twice); an option keeps every free visit it does not drop", id, n)
 		}
 	}
-	return order, nil
+	return nil
 }
 
 func (s *Server) acceptOption(c echo.Context) error {
@@ -173,7 +246,7 @@ func (s *Server) acceptOption(c echo.Context) error {
 		}
 		return s.stale(ctx, cur, events, &a)
 	}
-	next, err := s.accept(ctx, cur, events, &a.Referral, a.Option)
+	next, err := s.accept(ctx, cur, events, &a)
 	if err != nil {
 		return err
 	}
@@ -193,8 +266,12 @@ func (s *Server) acceptOption(c echo.Context) error {
 }
 
 // stale returns the 409 of an accept on a version that is no longer the
-// latest.
+// latest, with the referral's options on the latest version cur.
 func (s *Server) stale(ctx context.Context, cur *rounds.RosterVersion, events []rounds.Event, a *AcceptRequest) error {
-	return &staleError{err: &rounds.Error{Code: rounds.ECONFLICT, Field: "version", Value: fmt.Sprint(a.Version),
+	d, err := s.options(ctx, cur, events, &a.Referral, "referral.")
+	if err != nil {
+		return err
+	}
+	return &staleError{dispatch: d, err: &rounds.Error{Code: rounds.ECONFLICT, Field: "version", Value: fmt.Sprint(a.Version),
 		Message: fmt.Sprintf("the roster is at version %d: choose again from the fresh options", cur.Version)}}
 }

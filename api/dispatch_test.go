@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"testing"
 
@@ -98,7 +99,9 @@ func TestAccept(t *testing.T) {
 				}, 422, "referral.deadline"},
 				{"a visit id in use", func(a *AcceptRequest) { a.Referral.VisitID = "v1" }, 422, "referral.visitId"},
 				{"neither client", func(a *AcceptRequest) { a.Referral.Client = nil }, 422, "referral.clientId"},
-				{"no option", func(a *AcceptRequest) { a.Option = nil }, 422, "option"},
+				{"no option", func(a *AcceptRequest) { a.Option = nil }, 422, "rank"},
+				{"an option and a rank", func(a *AcceptRequest) { a.Rank = 1 }, 422, "rank"},
+				{"a rank past the options", func(a *AcceptRequest) { a.Option, a.Rank = nil, 99 }, 422, "rank"},
 				{"an option that loses a visit", func(a *AcceptRequest) {
 					o := *a.Option
 					o.Rounds = slices.Clone(o.Rounds)
@@ -165,6 +168,73 @@ func TestAccept(t *testing.T) {
 			}
 			if v := f.latest(t); v.Version != 2 {
 				t.Errorf("the stale accept stored version %d", v.Version)
+			}
+		})
+	}
+}
+
+// TestDispatch: the options for a referral name the version they read;
+// accepting one by rank stores it; a second dispatcher's accept on the
+// same version gets 409 and fresh options on the new version, one of
+// which it can accept; bad referrals are refused naming the field.
+func TestDispatch(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			t.Parallel()
+			f := newLiveFixture(t, st.new(t, &solver.Planner{Source: geo.Haversine{}}), true)
+			rosterID := f.latest(t).RosterID
+			first, second := referral("rr-1"), referral("rr-2")
+			var d1, d2 rounds.Dispatch
+			f.must(t, "POST", "/v1/teams/hf/dispatch", f.disp, DispatchRequest{RosterID: rosterID, Referral: first}, 200, &d1)
+			f.must(t, "POST", "/v1/teams/hf/dispatch", f.disp, DispatchRequest{RosterID: rosterID, Referral: second}, 200, &d2)
+			if d1.RosterID != rosterID || d1.Version != 1 || d1.At != rounds.At(10, 0) || d1.Visit.ID != "rr-1" || len(d1.Options) == 0 || d1.Options[0].Rank != 1 {
+				t.Fatalf("dispatch answer %+v", d1)
+			}
+			var v2 rounds.RosterVersion
+			f.must(t, "POST", "/v1/teams/hf/dispatch/accept", f.disp, AcceptRequest{RosterID: rosterID, Version: 1, Referral: first, Rank: 1}, 201, &v2)
+			if s, ok := stopOf(v2.Roster, d1.Options[0].WorkerID, "rr-1"); !ok || s.Start != d1.Options[0].Start {
+				t.Errorf("accepted rr-1 at %s (%v), the option said %s with %s", s.Start, ok, d1.Options[0].Start, d1.Options[0].WorkerID)
+			}
+			status, b := f.call(t, "POST", "/v1/teams/hf/dispatch/accept", f.disp, AcceptRequest{RosterID: rosterID, Version: 1, Referral: second, Option: &d2.Options[0]})
+			var body ErrorBody
+			if err := json.Unmarshal(b, &body); err != nil || status != 409 || body.Error.Field != "version" || body.Dispatch == nil ||
+				body.Dispatch.Version != 2 || len(body.Dispatch.Options) == 0 {
+				t.Fatalf("an accept on the stale version: %d %s, want 409 with fresh options on version 2", status, b)
+			}
+			f.must(t, "POST", "/v1/teams/hf/dispatch/accept", f.disp, AcceptRequest{RosterID: rosterID, Version: 2, Referral: second, Option: &body.Dispatch.Options[0]}, 201, &v2)
+			stored := f.latest(t)
+			recomputed(t, stored)
+			if stored.Version != 3 || served(stored.Roster, "rr-1") != 1 || served(stored.Roster, "rr-2") != 1 {
+				t.Errorf("version %d serves rr-1 %d and rr-2 %d times, want version 3 with each once", stored.Version,
+					served(stored.Roster, "rr-1"), served(stored.Roster, "rr-2"))
+			}
+
+			for _, c := range []struct {
+				name   string
+				change func(r *rounds.Referral)
+				field  string
+			}{
+				{"no location", func(r *rounds.Referral) { r.Client = &rounds.Client{ID: "nowhere"} }, "referral.client.location"},
+				{"a skill nobody has", func(r *rounds.Referral) { r.Skills = []rounds.Skill{"catheter"} }, "referral.skills[0]"},
+				{"a deadline before the referral", func(r *rounds.Referral) {
+					d := rounds.At(9, 0)
+					r.Deadline = &d
+				}, "referral.deadline"},
+				{"an unknown client", func(r *rounds.Referral) { r.Client, r.ClientID = nil, "nobody" }, "referral.clientId"},
+				{"no duration", func(r *rounds.Referral) { r.DurationMinutes = 0 }, "referral.durationMinutes"},
+				{"too many options", func(r *rounds.Referral) { r.K = 50 }, "referral.k"},
+				{"a date off the roster", func(r *rounds.Referral) { r.Date = "2025-03-09" }, "referral.date"},
+			} {
+				r := referral("rr-9")
+				c.change(&r)
+				status, b := f.call(t, "POST", "/v1/teams/hf/dispatch", f.disp, DispatchRequest{RosterID: rosterID, Referral: r})
+				if e := errorOf(b); status != 422 || e.Field != c.field {
+					t.Errorf("%s: %d %s, want 422 naming %s", c.name, status, b, c.field)
+				}
+			}
+			status, b = f.call(t, "POST", "/v1/teams/hf/dispatch", f.disp, `{"rosterId":"`+rosterID+`","referral":{"clientId":"c1","durationMinutes":30,"at":"25:00"}}`)
+			if e := errorOf(b); status != 422 || e.Field != "referral.at" {
+				t.Errorf("a bad time: %d %s, want 422 naming referral.at", status, b)
 			}
 		})
 	}

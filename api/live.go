@@ -79,13 +79,14 @@ func (s *Server) liveDate(v *rounds.RosterVersion, field string, date rounds.Dat
 }
 
 // liveAt returns the time of day a live request is for: at if given,
-// else now.
+// else the current minute (so that the dispatchers of one minute share
+// one live day, see liveCache).
 func (s *Server) liveAt(at *rounds.Clock) rounds.Clock {
 	if at != nil {
 		return *at
 	}
 	_, now := s.now()
-	return now
+	return now - now%60
 }
 
 // liveRoster returns the live version of the roster of the path and its

@@ -114,6 +114,9 @@ var scopeCases = map[string]scopeCase{
 		body: fixed(`{"events":[{"id":"e1","kind":"worker_unavailable","at":"12:00","workerId":"w1"}]}`)},
 	"GET /v1/teams/{team}/rosters/{roster}/events": {ok: 200, scoped: true},
 	"GET /v1/teams/{team}/rosters/{roster}/live":   {ok: 200, scoped: true, query: fixed("at=09:00")},
+	"POST /v1/teams/{team}/dispatch": {ok: 200, scoped: true, body: func(f *scopeFixture) string {
+		return `{"rosterId":"` + f.roster + `","referral":` + referralBody + `}`
+	}},
 	"POST /v1/teams/{team}/dispatch/accept": {ok: 201, scoped: true, body: func(f *scopeFixture) string {
 		return `{"rosterId":"` + f.roster + `","version":1,"referral":` + referralBody +
 			`,"option":{"rank":1,"workerId":"w1","rounds":[{"workerId":"w1","visitIds":["rr-s"]}]}}`

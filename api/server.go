@@ -62,6 +62,7 @@ type Server struct {
 	metrics *metrics
 	keys    cache[*rounds.APIKey]
 	teams   cache[*rounds.Team]
+	lives   liveCache
 }
 
 // New returns a server for cfg; serve it with Handler, or Start and Shutdown.
