@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -235,6 +236,76 @@ func TestDispatch(t *testing.T) {
 			status, b = f.call(t, "POST", "/v1/teams/hf/dispatch", f.disp, `{"rosterId":"`+rosterID+`","referral":{"clientId":"c1","durationMinutes":30,"at":"25:00"}}`)
 			if e := errorOf(b); status != 422 || e.Field != "referral.at" {
 				t.Errorf("a bad time: %d %s, want 422 naming referral.at", status, b)
+			}
+		})
+	}
+}
+
+// TestSimultaneousAccepts: twenty dispatchers accept, at the same moment,
+// an option of their own referral worked out on the same version: exactly
+// one succeeds, the others get 409 with fresh options, and the roster's
+// final version is valid with the winning referral in it once.
+func TestSimultaneousAccepts(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			t.Parallel()
+			f := newLiveFixture(t, st.new(t, &solver.Planner{Source: geo.Haversine{}}), true)
+			rosterID := f.latest(t).RosterID
+			const n = 20
+			accepts := make([]AcceptRequest, n)
+			for i := range accepts {
+				ref := referral(fmt.Sprintf("rr-%d", i))
+				var d rounds.Dispatch
+				f.must(t, "POST", "/v1/teams/hf/dispatch", f.disp, DispatchRequest{RosterID: rosterID, Referral: ref}, 200, &d)
+				if len(d.Options) == 0 {
+					t.Fatalf("referral %d: no options (%v)", i, d.Reasons)
+				}
+				accepts[i] = AcceptRequest{RosterID: rosterID, Version: d.Version, Referral: ref, Option: &d.Options[0]}
+			}
+			start := make(chan struct{})
+			type result struct {
+				status int
+				body   []byte
+			}
+			results := make(chan result, n)
+			for i := range accepts {
+				go func() {
+					<-start
+					status, b := f.call(t, "POST", "/v1/teams/hf/dispatch/accept", f.disp, accepts[i])
+					results <- result{status, b}
+				}()
+			}
+			close(start)
+			won, lost := 0, 0
+			for range n {
+				r := <-results
+				var body ErrorBody
+				switch {
+				case r.status == 201:
+					won++
+				case r.status == 409 && json.Unmarshal(r.body, &body) == nil && body.Error.Field == "version" && body.Dispatch != nil && body.Dispatch.Version == 2:
+					lost++
+				default:
+					t.Errorf("accept: %d %s, want 201 or 409 with fresh options on version 2", r.status, r.body)
+				}
+			}
+			if won != 1 || lost != n-1 {
+				t.Fatalf("%d accepts succeeded and %d got 409, want 1 and %d", won, lost, n-1)
+			}
+			final := f.latest(t)
+			recomputed(t, final)
+			inside := 0
+			for i := range n {
+				switch served(final.Roster, fmt.Sprintf("rr-%d", i)) {
+				case 0:
+				case 1:
+					inside++
+				default:
+					t.Errorf("rr-%d is served more than once", i)
+				}
+			}
+			if final.Version != 2 || inside != 1 {
+				t.Errorf("final version %d holds %d referrals, want version 2 with one", final.Version, inside)
 			}
 		})
 	}
