@@ -593,7 +593,7 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 		out.Routes = append(out.Routes, rt)
 	}
 	if len(home) > 0 {
-		n, err := s.homeLegs(ctx, out, home, src)
+		n, err := s.homeLegs(ctx, req, out, home, src)
 		if err != nil {
 			return nil, err
 		}
@@ -618,12 +618,20 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 
 // homeLegs times the journey home of the routes at the indices given,
 // whose worker makes nothing after their frozen stops, and returns the
-// summed travel seconds.
-func (s *LiveState) homeLegs(ctx context.Context, out *Roster, idx []int, src geo.Source) (int, error) {
+// summed travel seconds. A break the worker's shift gets and has not
+// taken is taken on the way home, as soon as the last stop ends within
+// the break window, if it fits.
+func (s *LiveState) homeLegs(ctx context.Context, req *Request, out *Roster, idx []int, src geo.Source) (int, error) {
 	total := 0
 	for _, i := range idx {
 		rt := &out.Routes[i]
 		last := rt.Stops[len(rt.Stops)-1]
+		leave := last.End
+		if rt.Break == nil {
+			if b := breakDue(req, rt.WorkerID, s.Date, leave); b != nil {
+				rt.Break, leave = b, b.End
+			}
+		}
 		m, err := src.Matrix(ctx, []geo.Point{last.Location.Point(), rt.End.Point()}, rt.TravelMode)
 		if err != nil {
 			return 0, Errorf(EINTERNAL, "travel home of %s: %v", rt.WorkerID, err)
@@ -631,10 +639,32 @@ func (s *LiveState) homeLegs(ctx context.Context, out *Roster, idx []int, src ge
 		t := int(m.At(0, 1))
 		rt.TravelSeconds += t
 		rt.WorkSeconds += t
-		rt.Return = last.End + Clock(t)
+		rt.Return = leave + Clock(t)
 		total += t
 	}
 	return total, nil
+}
+
+// breakDue returns the break worker's shift on date gets under the
+// request's rule, taken from after on, or nil if the shift gets none or
+// it no longer fits the break window.
+func breakDue(req *Request, worker string, date Date, after Clock) *BreakTime {
+	rule := req.Options.Break
+	for i := range req.Workers {
+		if req.Workers[i].ID != worker {
+			continue
+		}
+		for _, sh := range req.Workers[i].Shifts {
+			if sh.Date != date || !rule.Needs(&sh) {
+				continue
+			}
+			span, n := rule.Span(), Clock(rule.Length())
+			if start := max(after, span.Start); start+n <= span.End {
+				return &BreakTime{Start: start, End: start + n}
+			}
+		}
+	}
+	return nil
 }
 
 // sumTotals recounts the totals that sum the routes and unassigned
@@ -686,6 +716,7 @@ func (r *Roster) WithDay(req *Request, date Date, day *Roster) *Roster {
 	used := map[string]bool{}
 	for _, rt := range r.Routes {
 		if rt.Date != date {
+			rt.Stops = slices.Clone(rt.Stops) // r is not modified through out
 			out.Routes = append(out.Routes, rt)
 		} else if d := byWorker[rt.WorkerID]; d != nil && !used[rt.WorkerID] {
 			out.Routes = append(out.Routes, *d)

@@ -1,11 +1,13 @@
 package rounds_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/geo"
 )
 
 // liveAt returns the live state of the fixture's day at time at after
@@ -132,5 +134,25 @@ func TestLiveDayRounds(t *testing.T) {
 	req, roster := liveFixture()
 	if _, err := rounds.LiveDay(req, roster, otherDay, nil, rounds.At(9, 0)); rounds.ErrorCode(err) != rounds.EINVALID {
 		t.Errorf("a live day of a date with no round: %v, want EINVALID", err)
+	}
+}
+
+// TestMergeTakesTheBreakHome: a worker with nothing left after a
+// committed stop takes the break their shift still gets on the way home.
+func TestMergeTakesTheBreakHome(t *testing.T) {
+	req, roster := liveFixture()
+	req.Options.Break = &rounds.BreakRule{}
+	s, err := rounds.LiveDay(req, roster, day, nil, rounds.At(10, 40))
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := s.Merge(context.Background(), req, roster, &rounds.Roster{}, geo.Haversine{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := merged.Routes[0] // w1: a1, a2 done and p committed, nothing free
+	want := rounds.BreakTime{Start: rounds.At(12, 0), End: rounds.At(12, 30)}
+	if rt.WorkerID != "w1" || rt.Break == nil || *rt.Break != want || rt.Return <= want.End {
+		t.Errorf("w1 goes home at %s with break %v, want the break %v first", rt.Return, rt.Break, want)
 	}
 }

@@ -114,6 +114,11 @@ type RosterStore interface {
 	// returns ENOTFOUND if there is no such roster, and an EINVALID error
 	// naming "roster" if none of its versions is published.
 	LiveVersion(ctx context.Context, team, rosterID string) (*RosterVersion, error)
+	// LiveHead returns the number of the version LiveVersion would return
+	// and how many events the roster holds, cheaply: enough to tell
+	// whether a live day read before is still current. Its errors are
+	// LiveVersion's.
+	LiveHead(ctx context.Context, team, rosterID string) (version, events int, err error)
 	// RosterVersion returns one version, or the latest if version is 0;
 	// ENOTFOUND if there is none.
 	RosterVersion(ctx context.Context, team, rosterID string, version int) (*RosterVersion, error)

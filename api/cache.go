@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -118,4 +119,44 @@ func (c *liveCache) get(roster string, key liveKey, build func() (*liveDay, erro
 		c.mu.Unlock()
 	}
 	return e.day, e.err
+}
+
+// versionCache keeps the newest live version read of each roster, with
+// its events, so that a request on a live day that has not changed reads
+// neither again. The zero cache is ready to use.
+type versionCache struct {
+	mu     sync.Mutex
+	newest map[string]versionEntry
+}
+
+// versionEntry is a roster version and the roster's events.
+type versionEntry struct {
+	v      *rounds.RosterVersion
+	events []rounds.Event
+}
+
+// get returns version of roster and the events read with it if the
+// cache holds that version.
+func (c *versionCache) get(roster string, version int) (*rounds.RosterVersion, []rounds.Event, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.newest[roster]
+	if !ok || e.v.Version != version {
+		return nil, nil, false
+	}
+	return e.v, e.events, true
+}
+
+// put remembers v and events as the newest of roster, unless it holds a
+// newer version or more events of it.
+func (c *versionCache) put(roster string, v *rounds.RosterVersion, events []rounds.Event) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.newest[roster]; ok && (e.v.Version > v.Version || e.v.Version == v.Version && len(e.events) > len(events)) {
+		return
+	}
+	if c.newest == nil || len(c.newest) >= maxLiveDays {
+		c.newest = make(map[string]versionEntry)
+	}
+	c.newest[roster] = versionEntry{v: v, events: slices.Clip(events)}
 }

@@ -89,17 +89,30 @@ func (s *Server) liveAt(at *rounds.Clock) rounds.Clock {
 	return now - now%60
 }
 
-// liveRoster returns the live version of the roster of the path and its
-// events.
+// liveRoster returns the live version of a roster and its events: from
+// the server's cache while the store's head (LiveHead, one small query)
+// says they are current, else from the store (the events alone when only
+// they changed). The version and events are
+// shared with other requests: they must not be modified.
 func (s *Server) liveRoster(ctx context.Context, team, roster string) (*rounds.RosterVersion, []rounds.Event, error) {
-	v, err := s.cfg.Store.LiveVersion(ctx, team, roster)
+	version, n, err := s.cfg.Store.LiveHead(ctx, team, roster)
 	if err != nil {
 		return nil, nil, err
 	}
-	events, err := s.cfg.Store.Events(ctx, team, roster)
-	if err != nil {
+	key := team + "/" + roster
+	v, events, ok := s.versions.get(key, version)
+	if ok && len(events) == n {
+		return v, events, nil
+	}
+	if !ok {
+		if v, err = s.cfg.Store.LiveVersion(ctx, team, roster); err != nil {
+			return nil, nil, err
+		}
+	}
+	if events, err = s.cfg.Store.Events(ctx, team, roster); err != nil {
 		return nil, nil, err
 	}
+	s.versions.put(key, v, events)
 	return v, events, nil
 }
 

@@ -63,6 +63,8 @@ type Server struct {
 	keys    cache[*rounds.APIKey]
 	teams   cache[*rounds.Team]
 	lives   liveCache
+	// versions holds the live versions read, for the live-day routes.
+	versions versionCache
 }
 
 // New returns a server for cfg; serve it with Handler, or Start and Shutdown.

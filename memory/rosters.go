@@ -59,6 +59,24 @@ func (s *Store) AddRosterVersion(ctx context.Context, v *rounds.RosterVersion) e
 	return nil
 }
 
+// LiveHead returns the latest version of a published roster and its
+// number of events.
+func (s *Store) LiveHead(_ context.Context, team, rosterID string) (int, int, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	key := rosterKey(team, rosterID)
+	vs, ok := s.rosters[key]
+	if !ok {
+		return 0, 0, rounds.Errorf(rounds.ENOTFOUND, "roster %s not found", rosterID)
+	}
+	for _, v := range vs {
+		if v.Status == rounds.RosterPublished {
+			return len(vs), len(s.events[key]), nil
+		}
+	}
+	return 0, 0, rounds.Invalid("roster", rosterID, "no version of the roster is published: publish one before its live day")
+}
+
 // LiveVersion returns the latest version of a published roster.
 func (s *Store) LiveVersion(_ context.Context, team, rosterID string) (*rounds.RosterVersion, error) {
 	s.mu.RLock()

@@ -371,6 +371,12 @@ func testLiveRosters(t *testing.T, ctx context.Context, s rounds.Store) {
 	}
 	_, err = s.LiveVersion(ctx, "live", "nope")
 	wantCode(t, "live version of no roster", err, rounds.ENOTFOUND)
+	_, _, err = s.LiveHead(ctx, "live", v1.RosterID)
+	if rounds.ErrorCode(err) != rounds.EINVALID || err.(*rounds.Error).Field != "roster" {
+		t.Errorf("live head of a draft roster: %v, want EINVALID naming roster", err)
+	}
+	_, _, err = s.LiveHead(ctx, "live", "nope")
+	wantCode(t, "live head of no roster", err, rounds.ENOTFOUND)
 	_, err = s.PublishRoster(ctx, "live", v1.RosterID, 1)
 	wantCode(t, "publish", err, "")
 	v2 := &rounds.RosterVersion{Team: "live", RosterID: v1.RosterID, Version: 2, Note: "edit", Request: req, Roster: &rounds.Roster{}}
@@ -379,6 +385,10 @@ func testLiveRosters(t *testing.T, ctx context.Context, s rounds.Store) {
 	wantCode(t, "live version", err, "")
 	if got.Version != 2 || got.Status != rounds.RosterDraft || got.Roster == nil || got.Request == nil {
 		t.Errorf("live version = %+v, want the latest, version 2, a draft with its body", got)
+	}
+	wantCode(t, "an event", s.AddEvents(ctx, "live", v1.RosterID, 0, []rounds.Event{{ID: "e1", Kind: rounds.EventWorkerUnavailable, At: rounds.At(9, 0), WorkerID: "w1"}}), "")
+	if version, events, err := s.LiveHead(ctx, "live", v1.RosterID); err != nil || version != 2 || events != 1 {
+		t.Errorf("live head = version %d, %d events (%v), want 2 and 1", version, events, err)
 	}
 	v3 := &rounds.RosterVersion{Team: "live", RosterID: v1.RosterID, Version: 3, Note: "accept", Status: rounds.RosterPublished, Request: req, Roster: &rounds.Roster{}}
 	wantCode(t, "published 3", s.AddRosterVersion(ctx, v3), "")

@@ -142,6 +142,28 @@ func (s *Store) AddRosterVersion(ctx context.Context, v *rounds.RosterVersion) e
 	})
 }
 
+// LiveHead returns the latest version of a published roster and its
+// number of events, in one round trip.
+func (s *Store) LiveHead(ctx context.Context, team, rosterID string) (int, int, error) {
+	var r struct {
+		Version   int  `db:"version"`
+		Events    int  `db:"events"`
+		Published bool `db:"published"`
+	}
+	err := s.getHot(ctx, &r, `SELECT
+		(SELECT max(v.version) FROM roster_versions v WHERE v.team_id = r.team_id AND v.roster_id = r.id) AS version,
+		(SELECT count(*) FROM roster_events e WHERE e.team_id = r.team_id AND e.roster_id = r.id) AS events,
+		EXISTS (SELECT 1 FROM roster_versions p WHERE p.team_id = r.team_id AND p.roster_id = r.id AND p.status = 'published') AS published
+		FROM rosters r WHERE r.team_id = $1 AND r.id = $2`, team, rosterID)
+	if err != nil {
+		return 0, 0, translate(err, "roster "+rosterID)
+	}
+	if !r.Published {
+		return 0, 0, rounds.Invalid("roster", rosterID, "no version of the roster is published: publish one before its live day")
+	}
+	return r.Version, r.Events, nil
+}
+
 // LiveVersion returns the latest version of a published roster.
 func (s *Store) LiveVersion(ctx context.Context, team, rosterID string) (*rounds.RosterVersion, error) {
 	var r struct {
