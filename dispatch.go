@@ -210,3 +210,25 @@ type Dispatch struct {
 	EarliestWorker string      `json:"earliestWorkerId,omitempty"`
 	Suggestion     *Suggestion `json:"suggestion,omitempty"`
 }
+
+// RepairReport is what a same-day repair changed against the published
+// roster, for the visits still free to change: those given to another
+// worker, those whose start moved by more than 30 minutes, those left
+// out that were on a round, and those on no round before that now are.
+type RepairReport struct {
+	HandedOver []Handover     `json:"handedOver"`
+	Moved      []MovedVisit   `json:"moved"`
+	Dropped    []DroppedVisit `json:"dropped"`
+	Added      []string       `json:"added"`
+	// DisruptionCost is HandedOver and Moved at the team's
+	// HandoverPenalty and MovedStartPenalty.
+	DisruptionCost int64 `json:"disruptionCost"`
+	// Cost is the repaired day's cost (Totals.Cost), disruption aside.
+	Cost int64 `json:"cost"`
+	// Seconds is how long the repair took.
+	Seconds float64 `json:"seconds"`
+}
+
+// MovedStartSeconds is how far a repair may move a visit's start before
+// it counts as moved (RepairReport.Moved, Options.MovedStartPenalty).
+const MovedStartSeconds = 30 * 60

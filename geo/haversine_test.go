@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -209,5 +210,31 @@ func BenchmarkHaversineMatrix(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestHaversineExtend: a matrix extended by new points equals, to the
+// last bit, the matrix over all the points.
+func TestHaversineExtend(t *testing.T) {
+	pts := []Point{{-0.10, 51.50}, {-0.12, 51.51}, {-0.2, 51.45}, {-0.1, 51.50}, {-0.31, 51.62}, {-0.05, 51.55}}
+	ctx := context.Background()
+	for _, mode := range Modes {
+		whole, err := Haversine{}.Matrix(ctx, pts, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, err := Haversine{}.Matrix(ctx, pts[:4], mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, dst := range [][]int32{nil, slices.Repeat([]int32{-1}, 40)} {
+			grown, err := Haversine{}.Extend(ctx, part, pts, mode, dst)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(grown.Values, whole.Values) {
+				t.Errorf("%s: extended %v, whole %v", mode, grown.Values, whole.Values)
+			}
+		}
 	}
 }

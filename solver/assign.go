@@ -18,7 +18,7 @@ func (p *Problem) freezeAssign() {
 		prefs = prefs || vis.PreferenceMiss > 0 && len(vis.Preferred) > 0
 		nets = nets || vis.NetworkMiss > 0 && vis.Network > 0
 	}
-	p.assigns = prefs || nets
+	p.assigns = prefs || nets || p.stayMiss > 0
 	if !p.assigns {
 		return
 	}
@@ -73,7 +73,24 @@ func (p *Problem) assignCost(v, k int32) int64 {
 	if !p.assigns {
 		return 0
 	}
-	return p.preferenceCost(int(v), int(k)) + p.networkCost(int(v), int(k))
+	return p.preferenceCost(int(v), int(k)) + p.networkCost(int(v), int(k)) + p.handoverCost(v, k)
+}
+
+// withStays charges cost for each visit v ridden by a vehicle other than
+// stay[v][0] and stay[v][1] (-1 for none), its vehicles in a published
+// roster: the disruption of handing a visit to another worker in a
+// same-day repair (Repair). stay has one entry per visit.
+func withStays(stay [][2]int32, cost int64) Option {
+	return func(p *Problem) { p.stay, p.stayMiss = stay, cost }
+}
+
+// handoverCost returns what visit v costs on vehicle k for leaving the
+// vehicles it had (withStays). O(1).
+func (p *Problem) handoverCost(v, k int32) int64 {
+	if p.stayMiss == 0 || p.stay[v][0] == k || p.stay[v][1] == k {
+		return 0
+	}
+	return p.stayMiss
 }
 
 // prefColumn returns, for classify, which visits prefer vehicle k, as a
@@ -84,7 +101,7 @@ func (p *Problem) prefColumn(k int) string {
 	}
 	col := make([]byte, (len(p.Visits)+7)/8)
 	for v := range p.Visits {
-		if p.preferenceCost(v, k) == 0 {
+		if p.preferenceCost(v, k) == 0 && p.handoverCost(int32(v), int32(k)) == 0 {
 			col[v>>3] |= 1 << (v & 7)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/roundsdev/rounds"
 	"github.com/roundsdev/rounds/geo"
@@ -38,6 +39,9 @@ type Live struct {
 	knows map[[2]string]bool
 	// route indexes day.Routes by worker.
 	route map[string]int
+	// matrices holds [][]int32, one travel matrix per profile, that grown
+	// problems reuse once their call is over.
+	matrices sync.Pool
 }
 
 // homeLeg is the journey home of a round whose worker makes nothing after
@@ -54,11 +58,7 @@ type homeLeg struct {
 // they do when state came from the roster). It takes about a Build and a
 // LiveRoster.
 func NewLive(ctx context.Context, req *rounds.Request, roster *rounds.Roster, state *rounds.LiveState, src geo.Source) (*Live, error) {
-	residual := state.Residual(req)
-	if err := residual.Validate(); err != nil {
-		return nil, err
-	}
-	p, b, err := build(ctx, residual, src)
+	p, b, err := liveProblem(ctx, req, state, src)
 	if err != nil {
 		return nil, err
 	}
@@ -119,23 +119,39 @@ func NewLive(ctx context.Context, req *rounds.Request, roster *rounds.Roster, st
 func (l *Live) Day() *rounds.Roster { return l.day }
 
 // candidate is one way to place the referral: each half at a 1-based
-// position of a vehicle's route (b < 0 for a visit made by one worker);
-// cost is its exact change in the whole day's cost once evaluated.
+// position of a vehicle's route (kb < 0 for a visit made by one worker),
+// after a short chain if u >= 0: visit u comes off the referral's round
+// first (pa is then a position of the round without it) and goes to
+// position pu of vehicle ku's round, or is dropped if ku < 0. bound is
+// the change in the residual cost as the rounds alone judge it; cost the
+// exact change in the whole day's cost once evaluated.
 type candidate struct {
 	ka, kb   int32
 	pa, pb   int
-	bound    int64 // the change in the residual cost, before corrections
+	u, ku    int32
+	pu       int
+	bound    int64
 	cost     int64
 	start    int32
 	feasible bool
 }
 
-// maxPairTrials and maxExact bound the work of one call of Options: the
-// joint schedules tried for the halves of a double-handed referral, and
-// the candidates applied and costed exactly per option asked for.
+// maxDispatchPairs, exactPerOption and exactPerWorker bound the work of
+// one call of Options: the joint schedules tried for the halves of a
+// double-handed referral, and the candidates applied and costed exactly
+// per option asked for and per worker.
 const (
 	maxDispatchPairs = 4000
 	exactPerOption   = 4
+	exactPerWorker   = 2
+)
+
+// chainReach is how far, before the referral's window opens or after it
+// closes, a visit may start and still be handed over or dropped to make
+// room; chainSpan how many stops either side of it the referral may go.
+const (
+	chainReach = 90 * 60
+	chainSpan  = 3
 )
 
 // Options answers a referral on the live day: the visit it makes (its
@@ -147,8 +163,12 @@ const (
 // O(1) from the route's cached earliest and latest starts, breaks and
 // working time (the search's insertion test), and the joint schedule of
 // linked and double-handed visits is propagated from it (trialInsert);
-// then the cheapest exactPerOption × k of those are applied to the loaded
-// rounds and costed exactly by the solver's objective; the best k are
+// for a referral made by one worker, short chains make room as well: one
+// not-yet-started visit of the chosen worker near the referral's window
+// goes to another worker's round, or, if its priority is lower, is
+// dropped (chains). Then the cheapest of those (exactPerWorker per worker, exactPerOption ×
+// k in all) are applied to the loaded rounds and costed exactly by the
+// solver's objective; the best of each of the k best workers are
 // written out with every visit whose start moves, by the same schedule
 // LiveRoster uses (Problem.Schedule), so that accepting one (Accept)
 // gives the roster the option describes. No option breaks a hard rule.
@@ -176,6 +196,7 @@ func (l *Live) Options(ctx context.Context, ref *rounds.Referral) (*rounds.Dispa
 	if err != nil {
 		return nil, err
 	}
+	defer ev.release()
 	k := ref.Count()
 	best := ev.best(k)
 	for i, c := range best {
@@ -201,6 +222,7 @@ func (l *Live) Options(ctx context.Context, ref *rounds.Referral) (*rounds.Dispa
 	if err != nil {
 		return nil, err
 	}
+	defer late.release()
 	if c, ok := late.earliest(); ok {
 		t := rounds.Clock(c.start - int32(ev.offset()))
 		out.EarliestStart, out.EarliestWorker = &t, ev.p.workerID(int(c.ka))
@@ -256,7 +278,8 @@ type evaluator struct {
 // rounds on it.
 func (l *Live) evaluator(ctx context.Context, req1 *rounds.Request) (*evaluator, error) {
 	res := l.state.Residual(req1)
-	p, err := grow(ctx, l.p, l.b, res, l.src)
+	bufs, _ := l.matrices.Get().([][]int32)
+	p, err := grow(ctx, l.p, l.b, res, l.src, bufs)
 	if err != nil {
 		return nil, err
 	}
@@ -292,6 +315,19 @@ func (l *Live) evaluator(ctx context.Context, req1 *rounds.Request) (*evaluator,
 	return ev, nil
 }
 
+// release gives the evaluator's grown travel matrices back for the next
+// call; the evaluator is not used again.
+func (ev *evaluator) release() {
+	if &ev.p.Travel[0] == &ev.l.p.Travel[0] {
+		return
+	}
+	bufs := make([][]int32, len(ev.p.Travel))
+	for i, m := range ev.p.Travel {
+		bufs[i] = m.Values
+	}
+	ev.l.matrices.Put(bufs)
+}
+
 // offset returns the time axis offset of the live date.
 func (ev *evaluator) offset() int { return ev.p.meta.vehDay[0] * day }
 
@@ -325,8 +361,9 @@ func (ev *evaluator) scan() {
 					}
 					c += late
 				}
-				ev.cands = append(ev.cands, candidate{ka: int32(k), pa: pos + 1, kb: -1, bound: c})
+				ev.cands = append(ev.cands, candidate{ka: int32(k), pa: pos + 1, kb: -1, u: -1, ku: -1, bound: c})
 			}
+			ev.chains(int32(k))
 		}
 		return
 	}
@@ -349,7 +386,7 @@ func (ev *evaluator) scan() {
 			if !ok {
 				continue
 			}
-			ev.cands = append(ev.cands, candidate{ka: ca.k, pa: ca.pos, kb: cb.k, pb: cb.pos,
+			ev.cands = append(ev.cands, candidate{ka: ca.k, pa: ca.pos, kb: cb.k, pb: cb.pos, u: -1, ku: -1,
 				bound: ca.d + cb.d + late + s.contInsert(a, ca.k) + s.contInsert(b, cb.k)})
 		}
 	}
@@ -365,12 +402,93 @@ func (ev *evaluator) allCands(w *scratch, out []pairCand, v int32) []pairCand {
 	return out
 }
 
-// apply puts the candidate's halves on their rounds in a journaled step
-// of the state, and reports whether the joint schedule holds; the caller
-// rolls it back.
+// chains lists the short chains that make room for the referral on
+// vehicle k's round: each of its visits that starts within chainReach of
+// the referral's window and is not half of a double-handed visit comes
+// off, the referral goes within chainSpan stops of its place (the
+// round's cost judged in O(span) by Problem.chain), and the visit either
+// goes to its cheapest places on two other rounds that may take it
+// (insertCost) or, if it has a lower priority than the referral, is
+// dropped. O(m·(span + K·m')) for a round of m visits.
+func (ev *evaluator) chains(k int32) {
+	s, p := ev.s, ev.p
+	v := ev.va
+	r := &s.routes[k]
+	m := r.size()
+	open, close := p.win[p.winOff[v]].Start, p.lastEnd(v)
+	var mid [chainSpan + 1]int32
+	for j := 1; j <= m; j++ {
+		u := r.visits[j-1]
+		if r.es[j]+p.dur[u] < open-chainReach || r.es[j] > close+chainReach || p.pairOf[u] >= 0 {
+			continue
+		}
+		best, at := int64(math.MaxInt64), 0
+		for i := max(0, j-chainSpan); i < j; i++ { // the referral after stop i, before u's place
+			buf := append(append(mid[:0], v), r.visits[i:j-1]...)
+			if c, ok := p.chain(r, i, buf, r, j+1); ok && c < best {
+				best, at = c, i+1
+			}
+		}
+		for q := j + 1; q <= min(m, j+chainSpan); q++ { // the referral after stop q, past u's place
+			buf := append(append(mid[:0], r.visits[j:q]...), v)
+			if c, ok := p.chain(r, j-1, buf, r, q+1); ok && c < best {
+				best, at = c, q
+			}
+		}
+		if at == 0 {
+			continue
+		}
+		d := best - r.cost
+		if p.penalty[u] < p.penalty[v] {
+			ev.cands = append(ev.cands, candidate{ka: k, pa: at, kb: -1, u: u, ku: -1, bound: d + p.penalty[u]})
+		}
+		var to [2]candidate
+		n := 0
+		for k2 := range s.routes {
+			if int32(k2) == k || !p.Allowed(int(u), k2) {
+				continue
+			}
+			r2 := &s.routes[k2]
+			for pos := r2.firstFit(p.win[p.winOff[u]].Start + p.dur[u]); pos <= r2.size(); pos++ {
+				if r2.es[pos]+r2.du[pos] > p.lastEnd(u) {
+					break
+				}
+				c, ok := r2.insertCost(p, u, pos)
+				if !ok {
+					continue
+				}
+				cand := candidate{ka: k, pa: at, kb: -1, u: u, ku: int32(k2), pu: pos + 1, bound: d + c}
+				switch {
+				case n < 2:
+					to[n] = cand
+					n++
+				case c < to[1].bound-d:
+					to[1] = cand
+				default:
+					continue
+				}
+				if n == 2 && to[1].bound < to[0].bound {
+					to[0], to[1] = to[1], to[0]
+				}
+			}
+		}
+		ev.cands = append(ev.cands, to[:n]...)
+	}
+}
+
+// apply puts the candidate on the rounds in a journaled step of the
+// state: its chain first, then the referral's halves. It reports whether
+// the joint schedule holds; the caller rolls it back.
 func (ev *evaluator) apply(c *candidate) bool {
 	s := ev.s
 	s.begin()
+	if c.u >= 0 {
+		s.detach(c.u)
+		s.settle()
+		if c.ku >= 0 {
+			s.insert(c.u, c.ku, c.pu)
+		}
+	}
 	s.insert(ev.va, c.ka, c.pa)
 	if c.kb >= 0 {
 		s.insert(ev.vb, c.kb, c.pb)
@@ -395,15 +513,26 @@ func (ev *evaluator) exact(c *candidate) (int64, bool) {
 		}
 		return day.Totals.Cost - ev.l.day.Totals.Cost, true
 	}
-	d := s.cost() - ev.base + ev.penalty
-	for _, k := range []int32{c.ka, c.kb} {
-		if k >= 0 {
-			if h, ok := ev.l.home[ev.p.workerID(int(k))]; ok && s.routes[k].size() == 1 {
-				d -= h.travel + h.overtime
+	travel, overtime, cont := ev.corrections(c)
+	return s.cost() - ev.base + ev.penalty - travel - overtime + cont, true
+}
+
+// corrections returns, for candidate c applied to the state, what the
+// residual cost misses of the whole day's: the journeys home (travel) and
+// overtime of workers who made nothing after their frozen stops and now
+// do, and the change in continuity cost over the whole day less the
+// residual's.
+func (ev *evaluator) corrections(c *candidate) (travel, overtime, cont int64) {
+	s := ev.s
+	for _, k := range []int32{c.ka, c.kb, c.ku} {
+		if k >= 0 && s.routes[k].size() > 0 {
+			if h, ok := ev.l.home[ev.p.workerID(int(k))]; ok {
+				travel += h.travel
+				overtime += h.overtime
 			}
 		}
 	}
-	return d - (s.cn.cost - ev.cont) + ev.continuity(c), true
+	return travel, overtime, ev.continuity(c) - (s.cn.cost - ev.cont)
 }
 
 // merged returns the whole day with the state's rounds (LiveRoster's
@@ -419,35 +548,81 @@ func (ev *evaluator) merged() (*rounds.Roster, error) {
 }
 
 // continuity returns the change in the whole day's continuity cost from
-// the candidate's worker (and partner) visiting the referral's client.
+// the candidate: its worker (and partner) visit the referral's client,
+// and a visit handed over or dropped changes who visits its client.
 func (ev *evaluator) continuity(c *candidate) int64 {
 	cost := ev.l.req.Options.ContinuityCost()
 	if cost == 0 {
 		return 0
 	}
-	seen := ev.l.seen[ev.client]
-	before := len(seen)
-	after := before
-	var added []string
+	type change struct {
+		client, worker string
+		n              int
+	}
+	var changes [4]change
+	n := 0
 	for _, k := range []int32{c.ka, c.kb} {
-		if k < 0 {
-			continue
-		}
-		w := ev.p.workerID(int(k))
-		if seen[w] == 0 && !slices.Contains(added, w) {
-			added = append(added, w)
-			after++
+		if k >= 0 {
+			changes[n] = change{ev.client, ev.p.workerID(int(k)), 1}
+			n++
 		}
 	}
-	return cost * int64(max(after-1, 0)-max(before-1, 0))
+	if c.u >= 0 {
+		cu := ev.p.meta.req.Clients[ev.p.Visits[c.u].Client-1].ID
+		changes[n] = change{cu, ev.p.workerID(int(c.ka)), -1}
+		n++
+		if c.ku >= 0 {
+			changes[n] = change{cu, ev.p.workerID(int(c.ku)), 1}
+			n++
+		}
+	}
+	var d int64
+	done := map[string]bool{}
+	for _, ch := range changes[:n] {
+		if done[ch.client] {
+			continue
+		}
+		done[ch.client] = true
+		seen := ev.l.seen[ch.client]
+		after := map[string]int{}
+		for w, x := range seen {
+			after[w] = x
+		}
+		for _, o := range changes[:n] {
+			if o.client == ch.client {
+				after[o.worker] += o.n
+			}
+		}
+		distinct := 0
+		for _, x := range after {
+			if x > 0 {
+				distinct++
+			}
+		}
+		d += int64(max(distinct-1, 0) - max(len(seen)-1, 0))
+	}
+	return d * cost
 }
 
-// best returns the k cheapest candidates, costed exactly, in rank order.
+// best returns the cheapest candidate of each of the k cheapest workers
+// (or pairs), costed exactly, in rank order. Of the candidates the
+// rounds alone judge cheapest, at most exactPerWorker per worker and
+// exactPerOption × k in all are costed exactly.
 func (ev *evaluator) best(k int) []candidate {
 	ev.scan()
-	cands := ev.cands
-	slices.SortStableFunc(cands, func(a, b candidate) int { return cmpInt64(a.bound, b.bound) })
-	cands = cands[:min(len(cands), exactPerOption*k)]
+	slices.SortStableFunc(ev.cands, func(a, b candidate) int { return cmpInt64(a.bound, b.bound) })
+	type key struct{ ka, kb int32 }
+	tried := map[key]int{}
+	cands := ev.cands[:0]
+	for _, c := range ev.cands {
+		if len(cands) == exactPerOption*k {
+			break
+		}
+		if kk := (key{c.ka, c.kb}); tried[kk] < exactPerWorker {
+			tried[kk]++
+			cands = append(cands, c)
+		}
+	}
 	for i := range cands {
 		c := &cands[i]
 		c.feasible = ev.apply(c)
@@ -466,6 +641,16 @@ func (ev *evaluator) best(k int) []candidate {
 			return cmpInt64(int64(a.start), int64(b.start))
 		}
 		return cmpInt64(int64(a.ka), int64(b.ka))
+	})
+	// one option per worker (and partner): their cheapest way
+	seen := map[key]bool{}
+	cands = slices.DeleteFunc(cands, func(c candidate) bool {
+		kk := key{c.ka, c.kb}
+		if seen[kk] {
+			return true
+		}
+		seen[kk] = true
+		return false
 	})
 	return cands[:min(len(cands), k)]
 }
@@ -516,6 +701,7 @@ func (ev *evaluator) option(c candidate) rounds.DispatchOption {
 	ev.apply(&c)
 	sol := &ev.scratch
 	s.snapshot(sol)
+	travel, overtime, cont := ev.corrections(&c)
 	s.rollback()
 	starts, err := p.Schedule(sol.Routes)
 	if err != nil {
@@ -572,17 +758,19 @@ func (ev *evaluator) option(c candidate) rounds.DispatchOption {
 		}
 	}
 	o.ScoreChange[rounds.UnassignedScoreKey(visit.Priority)] += ev.penalty
-	for _, k := range []int32{c.ka, c.kb} {
-		if k < 0 {
-			continue
-		}
-		if h, ok := l.home[p.workerID(int(k))]; ok && len(sol.Routes[k]) == 1 {
-			o.ScoreChange[rounds.ScoreTravel] -= h.travel
-			o.ScoreChange[rounds.ScoreOvertime] -= h.overtime
-		}
-	}
+	o.ScoreChange[rounds.ScoreTravel] -= travel
+	o.ScoreChange[rounds.ScoreOvertime] -= overtime
 	if p.Continuity > 0 {
-		o.ScoreChange[rounds.ScoreContinuity] += ev.continuity(&c) - (sol.Continuity - ev.cont)
+		o.ScoreChange[rounds.ScoreContinuity] += cont
+	}
+	if c.u >= 0 {
+		rv := &meta.req.Visits[c.u]
+		if c.ku >= 0 {
+			o.Handover = &rounds.Handover{VisitID: rv.ID, FromWorkerID: o.WorkerID, ToWorkerID: p.workerID(int(c.ku))}
+			changed[int(c.ku)] = true
+		} else {
+			o.Dropped = append(o.Dropped, rounds.DroppedVisit{VisitID: rv.ID, WorkerID: o.WorkerID, Priority: rv.Priority})
+		}
 	}
 	maps := o.ScoreChange
 	for key, d := range maps {

@@ -20,12 +20,13 @@ import (
 // keeps: the vehicles, the converted visits and the travel matrices are
 // base's; the new visit (and its second half) is converted as Build
 // converts it, and a new location gets one row and one column of travel
-// times (growMatrix). The problem has no neighbour lists (it evaluates
-// moves, it is not searched). req must have passed Validate; grow
+// times (growMatrix, over bufs[i] for profile i if they are large
+// enough). The problem is lean: no neighbour lists and every
+// vehicle a class of its own (it evaluates moves, it is not searched). req must have passed Validate; grow
 // returns an EINTERNAL error if it is not base's request and one visit.
 // O(V + K + L + N·modes) for V visits, K vehicles, L links and N
 // locations, plus V·K/64 to freeze the problem.
-func grow(ctx context.Context, base *Problem, bb *builder, req *rounds.Request, src geo.Source) (*Problem, error) {
+func grow(ctx context.Context, base *Problem, bb *builder, req *rounds.Request, src geo.Source, bufs [][]int32) (*Problem, error) {
 	n := bb.meta.visits
 	if len(req.Visits) != n+1 || len(req.Workers) != len(bb.req.Workers) {
 		return nil, rounds.Errorf(rounds.EINTERNAL, "grow: %d visits and %d workers, want %d and %d", len(req.Visits), len(req.Workers), n+1, len(bb.req.Workers))
@@ -68,56 +69,54 @@ func grow(ctx context.Context, base *Problem, bb *builder, req *rounds.Request, 
 	if len(b.meta.points) > len(bb.meta.points) {
 		travel = make([]geo.Matrix, len(base.Travel))
 		for i, m := range base.Travel {
-			if travel[i], err = growMatrix(ctx, src, m, b.meta.points, b.modes[i]); err != nil {
+			var dst []int32
+			if i < len(bufs) {
+				dst = bufs[i]
+			}
+			if travel[i], err = growMatrix(ctx, src, m, b.meta.points, b.modes[i], dst); err != nil {
 				return nil, err
 			}
 		}
 	}
 	b.balance()
-	p, err := NewProblem(travel, b.vehs, b.viss, WithLinks(b.links()), WithContinuity(hreq.Options.ContinuityCost()), leanProblem())
-	if err != nil {
-		return nil, rounds.Errorf(rounds.EINTERNAL, "grow problem: %v", err)
-	}
+	// base's inputs were checked by NewProblem, and the new visit is
+	// Build's: the problem is frozen unchecked
+	p := &Problem{Travel: travel, Vehicles: b.vehs, Visits: b.viss, lean: true}
+	WithLinks(b.links())(p)
+	WithContinuity(hreq.Options.ContinuityCost())(p)
+	p.freeze()
 	p.meta = &b.meta
 	return p, nil
 }
 
-// growMatrix returns m, a travel matrix over the first m.N of points,
-// grown to all of them. With geo.Haversine, whose time between two points
-// depends on them alone, each new row and column comes from two-point
-// matrices, O(N) per new point, equal to what one matrix over all the
-// points holds; with any other source the whole matrix is fetched again.
-func growMatrix(ctx context.Context, src geo.Source, m geo.Matrix, locs []rounds.Location, mode geo.Mode) (geo.Matrix, error) {
+// extender is a geo.Source that can grow a matrix by new points without
+// fetching it all again (geo.Haversine).
+type extender interface {
+	Extend(ctx context.Context, m geo.Matrix, points []geo.Point, mode geo.Mode, dst []int32) (geo.Matrix, error)
+}
+
+// growMatrix returns m, a travel matrix over the first m.N of locs, grown
+// to all of them: by the source's Extend if it has one (O(N) per new
+// point, written over dst if it is large enough), else by fetching the
+// whole matrix again.
+func growMatrix(ctx context.Context, src geo.Source, m geo.Matrix, locs []rounds.Location, mode geo.Mode, dst []int32) (geo.Matrix, error) {
 	points := make([]geo.Point, len(locs))
 	for i, l := range locs {
 		points[i] = l.Point()
 	}
-	n := len(points)
-	switch src.(type) {
-	case geo.Haversine, *geo.Haversine:
-	default:
-		out, err := src.Matrix(ctx, points, mode)
+	if e, ok := src.(extender); ok {
+		out, err := e.Extend(ctx, m, points, mode, dst)
 		if err != nil {
-			return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
-		}
-		if err := out.Check(n); err != nil {
 			return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
 		}
 		return out, nil
 	}
-	out := geo.NewMatrix(n)
-	for i := range m.N {
-		copy(out.Values[i*n:i*n+m.N], m.Values[i*m.N:(i+1)*m.N])
+	out, err := src.Matrix(ctx, points, mode)
+	if err != nil {
+		return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
 	}
-	for j := m.N; j < n; j++ {
-		for i := range j {
-			two, err := src.Matrix(ctx, []geo.Point{points[i], points[j]}, mode)
-			if err != nil {
-				return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
-			}
-			out.Set(i, j, two.At(0, 1))
-			out.Set(j, i, two.At(1, 0))
-		}
+	if err := out.Check(len(points)); err != nil {
+		return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
 	}
 	return out, nil
 }

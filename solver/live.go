@@ -17,12 +17,60 @@ import (
 // absent. req and roster are the published roster's request and roster;
 // neither is modified. It returns Retime's errors.
 func LiveRoster(ctx context.Context, req *rounds.Request, roster *rounds.Roster, state *rounds.LiveState, src geo.Source, order []Round) (*rounds.Roster, error) {
-	residual := state.Residual(req)
-	rest, err := Retime(ctx, residual, src, order)
+	p, _, err := liveProblem(ctx, req, state, src)
+	if err != nil {
+		return nil, err
+	}
+	rest, err := p.retime(order)
 	if err != nil {
 		return nil, err
 	}
 	return liveMerge(ctx, req, roster, state, src, rest)
+}
+
+// liveProblem builds state.Residual(req) (Build) with each worker's
+// working time left to the second: the residual request holds it in
+// whole minutes, rounded down, which would refuse rounds that keep the
+// day's cap by less than a minute. It also returns the builder (grow).
+func liveProblem(ctx context.Context, req *rounds.Request, state *rounds.LiveState, src geo.Source) (*Problem, *builder, error) {
+	residual := state.Residual(req)
+	if err := residual.Validate(); err != nil {
+		return nil, nil, err
+	}
+	p, b, err := build(ctx, residual, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	worked := make(map[string]int, len(state.Rounds))
+	for _, lr := range state.Rounds {
+		worked[lr.WorkerID] = lr.WorkedSeconds
+	}
+	workers := make(map[string]*rounds.Worker, len(req.Workers))
+	for i := range req.Workers {
+		workers[req.Workers[i].ID] = &req.Workers[i]
+	}
+	changed := false
+	for k := range p.Vehicles {
+		w := workers[p.workerID(k)]
+		capMinutes := w.MaxWorkMinutes
+		for _, sh := range w.Shifts {
+			if sh.Date == state.Date && sh.MaxWorkMinutes > 0 {
+				capMinutes = sh.MaxWorkMinutes
+			}
+		}
+		if capMinutes == 0 || p.Vehicles[k].MaxWork == 0 {
+			continue
+		}
+		left := int32(capMinutes*60 - worked[w.ID])
+		if left > p.Vehicles[k].MaxWork {
+			p.Vehicles[k].MaxWork, p.maxWork[k] = left, left
+			changed = true
+		}
+	}
+	if changed {
+		p.classify()
+	}
+	return p, b, nil
 }
 
 // liveMerge merges rest, a roster of state.Residual(req), with the frozen

@@ -163,9 +163,13 @@ type Problem struct {
 	soft            []int32 // SoftEnd per visit
 	lateCost        []int64 // Lateness per visit
 	// assignment costs, when assigns is set (see assign.go)
-	assigns  bool
-	pref     []uint64 // visit-major bitset like allowed: v prefers vehicle k
-	prefMiss []int64  // PreferenceMiss per visit, 0 without a preference
+	assigns bool
+	pref    []uint64 // visit-major bitset like allowed: v prefers vehicle k
+	// stay[v] are the vehicles visit v rides in the published roster (-1
+	// for none), and stayMiss the cost of riding another (withStays)
+	stay     [][2]int32
+	stayMiss int64
+	prefMiss []int64 // PreferenceMiss per visit, 0 without a preference
 	vehNet   []int32
 	visNet   []int32
 	netMiss  []int64
@@ -176,8 +180,8 @@ type Problem struct {
 	cont cont
 
 	meta *requestMeta // set by Build; nil for problems made directly
-	// lean problems have no neighbour lists: they evaluate moves (grow.go)
-	// and are not for the search.
+	// lean problems have no neighbour lists and a class per vehicle: they
+	// evaluate moves (grow.go) and are not for the search.
 	lean bool
 }
 
@@ -273,11 +277,6 @@ func WithMaxLateness(w int64) Option {
 // (Visit.Client).
 func WithContinuity(cost int64) Option {
 	return func(p *Problem) { p.Continuity = cost }
-}
-
-// leanProblem makes a Problem without neighbour lists (Problem.lean).
-func leanProblem() Option {
-	return func(p *Problem) { p.lean = true }
 }
 
 func checkVehicle(k int, veh Vehicle, n, profiles int) error {
@@ -418,10 +417,14 @@ func (p *Problem) freeze() {
 	p.freezeLinks()
 	p.freezeAssign()
 	p.freezeContinuity()
-	p.classify()
 	if p.lean {
+		p.class = make([]int32, nk)
+		for k := range p.class {
+			p.class[k] = int32(k)
+		}
 		p.near, p.nearVeh = make([][]int32, nv), make([][]int32, nv)
 	} else {
+		p.classify()
 		p.neighbours()
 	}
 	p.far = make([]int32, nv)

@@ -50,6 +50,11 @@ func Retime(ctx context.Context, req *rounds.Request, src geo.Source, order []Ro
 	if err != nil {
 		return nil, err
 	}
+	return p.retime(order)
+}
+
+// retime is Retime on p, built from the request.
+func (p *Problem) retime(order []Round) (*rounds.Roster, error) {
 	sol, err := p.fixedSolution(order)
 	if err != nil {
 		return nil, err

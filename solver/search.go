@@ -30,6 +30,12 @@ type Options struct {
 	// Progress, if set, is called from the calling goroutine's search
 	// loop whenever the best solution improves.
 	Progress func(Progress)
+	// Start, if set, is a warm start: a solution whose routes each fit
+	// their vehicle on their own. Solve loads it and inserts the visits
+	// it leaves out greedily, instead of building a first solution from
+	// scratch; if its routes leave no joint schedule (links, pairs) it
+	// starts from scratch.
+	Start *Solution
 }
 
 // Progress reports the state of a running search.
@@ -103,7 +109,14 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 
 	first := newState(p)
 	rng := rand.New(rand.NewSource(opt.Seed))
-	if p.rich {
+	warm := opt.Start != nil
+	if warm {
+		first.load(opt.Start)
+		if p.rich && first.broken {
+			first, warm = newState(p), false
+		}
+	}
+	if p.rich || warm {
 		first.greedy(rng)
 	} else {
 		first.regret()

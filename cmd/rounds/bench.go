@@ -17,15 +17,16 @@ var benchSets = map[string]command{
 	"solomon":   benchSolomon,
 	"mankowska": benchMankowska,
 	"care":      benchCare,
+	"dispatch":  benchDispatch,
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usagef("want a benchmark set: solomon, mankowska or care")
+		return usagef("want a benchmark set: solomon, mankowska, care or dispatch")
 	}
 	set, ok := benchSets[args[0]]
 	if !ok {
-		return usagef("unknown benchmark set %q: want solomon, mankowska or care", args[0])
+		return usagef("unknown benchmark set %q: want solomon, mankowska, care or dispatch", args[0])
 	}
 	return set(ctx, args[1:], stdout, stderr)
 }

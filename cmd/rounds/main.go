@@ -20,9 +20,14 @@ Usage:
   rounds solve [flags] REQUEST.json        plan a request and print or write the roster
   rounds generate [flags]                  write a realistic generated day as a request
   rounds validate REQUEST.json ROSTER.json check a roster against every hard rule
+  rounds dispatch REQUEST.json ROSTER.json REFERRAL.json [-at 11:40] [-events EVENTS.json] [-k 5] [-accept N -out NEW.json]
+                                           rank the ways to fit an urgent referral into the live day's rounds
+  rounds repair REQUEST.json ROSTER.json EVENTS.json [-time 2s] -out NEW.json
+                                           re-plan the rest of the live day after its events
   rounds bench solomon DIR [flags]         solve the Solomon VRPTW benchmark
   rounds bench mankowska DIR [flags]       solve the Mankowska et al. home health care benchmark
   rounds bench care [flags]                plan a generated day once per solver seed and check each roster
+  rounds bench dispatch [flags]            time dispatch options and repair on a generated live day
   rounds serve [-addr HOST:PORT]           serve the HTTP API (PostgreSQL with DATABASE_URL, else memory)
   rounds worker                            run queued solve jobs from PostgreSQL (DATABASE_URL)
   rounds migrate                           apply the database migrations (DATABASE_URL)
@@ -38,6 +43,8 @@ var commands = map[string]command{
 	"solve":    runSolve,
 	"generate": runGenerate,
 	"validate": runValidate,
+	"dispatch": runDispatch,
+	"repair":   runRepair,
 	"bench":    runBench,
 	"serve":    runServe,
 	"worker":   runWorker,

@@ -1,0 +1,9 @@
+//go:build !linux
+
+package benchmarks
+
+import "time"
+
+// threadCPU reports false: the CPU time of one thread is read on Linux
+// only.
+func threadCPU() (time.Duration, bool) { return 0, false }
