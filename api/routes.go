@@ -60,6 +60,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, "/v1/teams/:team/rosters/:roster/events", s.addEvents, permDispatch, "Record events of a published roster's live day, idempotent by event id; all or none", EventsRequest{}, Events{}, 201, nil},
 		{http.MethodGet, "/v1/teams/:team/rosters/:roster/events", s.listEvents, permRead, "List the events of a roster's live day, oldest first", nil, Events{}, 200, nil},
 		{http.MethodGet, "/v1/teams/:team/rosters/:roster/live", s.getLive, permRead, "The live state of a published roster's day at a time: done, under way, committed and free", nil, Live{}, 200, []string{"at", "date"}},
+		{http.MethodPost, "/v1/teams/:team/rosters/:roster/repair", s.repairRoster, permDispatch, "Re-plan the rest of a live day after its events; stores a draft version and answers it with its diff", RepairRequest{}, Repaired{}, 201, nil},
 		{http.MethodPost, "/v1/teams/:team/dispatch", s.dispatch, permDispatch, "Ranked options for fitting a referral into a published roster's live day", DispatchRequest{}, rounds.Dispatch{}, 200, nil},
 		{http.MethodPost, "/v1/teams/:team/dispatch/accept", s.acceptOption, permDispatch, "Apply a dispatch option as the next version of the roster, published; 409 with fresh options if the version is stale", AcceptRequest{}, rounds.RosterVersion{}, 201, nil},
 		{http.MethodGet, "/v1/teams/:team/rosters/:roster/diff", s.diffRoster, permRead, "Compare two versions of a roster", nil, Diff{}, 200, []string{"from", "to"}},

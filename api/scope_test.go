@@ -112,8 +112,9 @@ var scopeCases = map[string]scopeCase{
 	"GET /v1/teams/{team}/rosters/{roster}/diff": {ok: 200, scoped: true, query: fixed("from=1&to=1")},
 	"POST /v1/teams/{team}/rosters/{roster}/events": {ok: 201, scoped: true,
 		body: fixed(`{"events":[{"id":"e1","kind":"worker_unavailable","at":"12:00","workerId":"w1"}]}`)},
-	"GET /v1/teams/{team}/rosters/{roster}/events": {ok: 200, scoped: true},
-	"GET /v1/teams/{team}/rosters/{roster}/live":   {ok: 200, scoped: true, query: fixed("at=09:00")},
+	"GET /v1/teams/{team}/rosters/{roster}/events":  {ok: 200, scoped: true},
+	"GET /v1/teams/{team}/rosters/{roster}/live":    {ok: 200, scoped: true, query: fixed("at=09:00")},
+	"POST /v1/teams/{team}/rosters/{roster}/repair": {ok: 201, scoped: true, body: fixed(`{"at":"10:00","iterations":50,"seed":1}`)},
 	"POST /v1/teams/{team}/dispatch": {ok: 200, scoped: true, body: func(f *scopeFixture) string {
 		return `{"rosterId":"` + f.roster + `","referral":` + referralBody + `}`
 	}},

@@ -38,6 +38,11 @@ func (s *Store) createRoster(ctx context.Context, v *rounds.RosterVersion) error
 func (s *Store) AddRosterVersion(ctx context.Context, v *rounds.RosterVersion) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.addRosterVersion(ctx, v)
+}
+
+// addRosterVersion is AddRosterVersion with s.mu held.
+func (s *Store) addRosterVersion(ctx context.Context, v *rounds.RosterVersion) error {
 	vs, ok := s.rosters[rosterKey(v.Team, v.RosterID)]
 	if !ok {
 		return rounds.Errorf(rounds.ENOTFOUND, "roster %s not found", v.RosterID)

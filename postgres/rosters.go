@@ -110,36 +110,39 @@ func insertVersion(ctx context.Context, tx *sqlx.Tx, v *rounds.RosterVersion, be
 
 // AddRosterVersion stores the next version of a roster.
 func (s *Store) AddRosterVersion(ctx context.Context, v *rounds.RosterVersion) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var last versionRow
-		err := tx.GetContext(ctx, &last, `SELECT `+versionColumns+` FROM rosters r
-			JOIN roster_versions v ON v.team_id = r.team_id AND v.roster_id = r.id
-			WHERE r.team_id = $1 AND r.id = $2 ORDER BY v.version DESC LIMIT 1 FOR UPDATE OF r`, v.Team, v.RosterID)
-		if err != nil {
-			return translate(err, "roster "+v.RosterID)
-		}
-		if v.Version != last.Version+1 {
-			return rounds.Errorf(rounds.ECONFLICT, "roster %s is at version %d, cannot add version %d", v.RosterID, last.Version, v.Version)
-		}
-		before, err := last.toVersion()
-		if err != nil {
-			return err
-		}
-		publish := v.Status == rounds.RosterPublished
-		v.Status, v.From, v.To, v.JobID = rounds.RosterDraft, before.From, before.To, before.JobID
-		v.CreatedBy = rounds.ActorFromContext(ctx)
-		if err := insertVersion(ctx, tx, v, before); err != nil {
-			return err
-		}
-		if !publish {
-			return nil
-		}
-		if err := publishTx(ctx, tx, summary(v)); err != nil {
-			return err
-		}
-		v.Status = rounds.RosterPublished
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return addRosterVersion(ctx, tx, v) })
+}
+
+// addRosterVersion is AddRosterVersion in tx.
+func addRosterVersion(ctx context.Context, tx *sqlx.Tx, v *rounds.RosterVersion) error {
+	var last versionRow
+	err := tx.GetContext(ctx, &last, `SELECT `+versionColumns+` FROM rosters r
+		JOIN roster_versions v ON v.team_id = r.team_id AND v.roster_id = r.id
+		WHERE r.team_id = $1 AND r.id = $2 ORDER BY v.version DESC LIMIT 1 FOR UPDATE OF r`, v.Team, v.RosterID)
+	if err != nil {
+		return translate(err, "roster "+v.RosterID)
+	}
+	if v.Version != last.Version+1 {
+		return rounds.Errorf(rounds.ECONFLICT, "roster %s is at version %d, cannot add version %d", v.RosterID, last.Version, v.Version)
+	}
+	before, err := last.toVersion()
+	if err != nil {
+		return err
+	}
+	publish := v.Status == rounds.RosterPublished
+	v.Status, v.From, v.To, v.JobID = rounds.RosterDraft, before.From, before.To, before.JobID
+	v.CreatedBy = rounds.ActorFromContext(ctx)
+	if err := insertVersion(ctx, tx, v, before); err != nil {
+		return err
+	}
+	if !publish {
 		return nil
-	})
+	}
+	if err := publishTx(ctx, tx, summary(v)); err != nil {
+		return err
+	}
+	v.Status = rounds.RosterPublished
+	return nil
 }
 
 // LiveHead returns the latest version of a published roster and its

@@ -22,11 +22,13 @@ ALTER TABLE jobs
     DROP CONSTRAINT jobs_kind_check,
     ADD CONSTRAINT jobs_kind_check CHECK (kind IN ('solve', 'simulate', 'repair')),
     ADD COLUMN repair jsonb,
-    ADD COLUMN roster_version integer;
+    ADD COLUMN roster_version integer,
+    ADD COLUMN repair_report jsonb;
 
 -- +goose Down
 DELETE FROM jobs WHERE kind = 'repair';
 ALTER TABLE jobs
+    DROP COLUMN repair_report,
     DROP COLUMN roster_version,
     DROP COLUMN repair,
     DROP CONSTRAINT jobs_kind_check,
