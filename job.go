@@ -56,8 +56,8 @@ type Job struct {
 	Simulation *Simulation `json:"simulation,omitempty"`
 	// Repair says what a JobRepair re-plans; Request is then the
 	// repaired version's request.
-	Repair *RepairJob `json:"repair,omitempty"`
-	Progress   Progress    `json:"progress"`
+	Repair   *RepairJob `json:"repair,omitempty"`
+	Progress Progress   `json:"progress"`
 	// Skipped counts visits left out of the request because their client
 	// has not consented.
 	Skipped int `json:"skipped"`

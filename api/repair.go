@@ -26,7 +26,7 @@ type RepairRequest struct {
 	Version int `json:"version,omitempty"`
 	// Date and At are the live day and time; by default the roster's only
 	// date (or today) and now.
-	Date rounds.Date  `json:"date,omitempty"`
+	Date rounds.Date   `json:"date,omitempty"`
 	At   *rounds.Clock `json:"at,omitempty"`
 	// TimeLimitSeconds is the search budget: DefaultRepairSeconds if 0.
 	// Iterations, if not 0, also bounds the search (reproducibly, with
