@@ -96,6 +96,17 @@ type liveEntry struct {
 	err  error
 }
 
+// newestKey returns the key of the newest live day built for roster.
+func (c *liveCache) newestKey(roster string) (liveKey, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.newest[roster]
+	if !ok {
+		return liveKey{}, false
+	}
+	return e.key, true
+}
+
 // get returns the live day key of roster, building it with build unless
 // the cache holds it; callers asking for the same key at once wait for
 // one build. A failed build is not kept.

@@ -135,20 +135,25 @@ func (s *Server) accept(ctx context.Context, cur *rounds.RosterVersion, events [
 	if err != nil {
 		return nil, err
 	}
-	d, err := l.Options(ctx, ref)
-	if err != nil {
-		return nil, err
-	}
 	option := a.Option
+	var visit rounds.Visit
 	switch {
 	case option != nil && a.Rank != 0:
 		return nil, rounds.Invalid("rank", a.Rank, "give the option or its rank, not both")
-	case option == nil && (a.Rank < 1 || a.Rank > len(d.Options)):
-		return nil, rounds.Invalid("rank", a.Rank, "want an option or a rank from 1 to %d", len(d.Options))
 	case option == nil:
-		option = &d.Options[a.Rank-1]
+		d, err := l.Options(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		if a.Rank < 1 || a.Rank > len(d.Options) {
+			return nil, rounds.Invalid("rank", a.Rank, "want an option or a rank from 1 to %d", len(d.Options))
+		}
+		option, visit = &d.Options[a.Rank-1], d.Visit
 	default:
-		if err := checkOption(state, option, d.Visit); err != nil {
+		if _, visit, err = ref.WithReferral(cur.Request, date, at); err != nil {
+			return nil, err
+		}
+		if err := checkOption(state, option, visit); err != nil {
 			return nil, err
 		}
 	}
@@ -159,8 +164,8 @@ func (s *Server) accept(ctx context.Context, cur *rounds.RosterVersion, events [
 	} else if err != nil {
 		return nil, err
 	}
-	if slices.ContainsFunc(day.Unassigned, func(u rounds.Unassigned) bool { return u.VisitID == d.Visit.ID }) {
-		return nil, rounds.Invalid("option", option.Rank, "the option leaves the referral's visit %s unassigned", d.Visit.ID)
+	if slices.ContainsFunc(day.Unassigned, func(u rounds.Unassigned) bool { return u.VisitID == visit.ID }) {
+		return nil, rounds.Invalid("option", option.Rank, "the option leaves the referral's visit %s unassigned", visit.ID)
 	}
 	whole := cur.Roster.WithDay(req, date, day)
 	if whole.Totals.Cost, whole.Totals.Score, err = validate.Score(ctx, req, whole, s.cfg.Source); err != nil {
@@ -169,7 +174,7 @@ func (s *Server) accept(ctx context.Context, cur *rounds.RosterVersion, events [
 	if err := s.mustPass(ctx, req, whole, "option", option.Rank); err != nil {
 		return nil, err
 	}
-	note := fmt.Sprintf("dispatch %s to %s", d.Visit.ID, option.WorkerID)
+	note := fmt.Sprintf("dispatch %s to %s", visit.ID, option.WorkerID)
 	if option.PartnerID != "" {
 		note += " and " + option.PartnerID
 	}
@@ -259,10 +264,26 @@ func (s *Server) acceptOption(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	if err := s.showRoster(ctx, keyOf(c), next); err != nil {
+	s.versions.put(team+"/"+a.RosterID, next, events)
+	s.warm(next, events)
+	shown := *next
+	if err := s.showRoster(ctx, keyOf(c), &shown); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, next)
+	return c.JSON(http.StatusCreated, &shown)
+}
+
+// warm builds, in the background, the live day of version v with events
+// at the date and time of the newest one built for its roster, so that
+// the first dispatcher to ask after a change does not wait for the build.
+// A build that fails is not kept, and the dispatcher who asks next sees
+// its error.
+func (s *Server) warm(v *rounds.RosterVersion, events []rounds.Event) {
+	k, ok := s.lives.newestKey(v.Team + "/" + v.RosterID)
+	if !ok {
+		return
+	}
+	go s.live(context.Background(), v, events, k.date, k.at)
 }
 
 // stale returns the 409 of an accept on a version that is no longer the

@@ -146,6 +146,8 @@ func (s *Server) addEvents(c echo.Context) error {
 				return err
 			}
 			status = http.StatusCreated
+			s.versions.put(team+"/"+roster, v, kept)
+			s.warm(v, kept)
 		}
 		return c.JSON(status, Events{RosterID: roster, Version: v.Version, Added: len(added), Events: kept})
 	}

@@ -31,9 +31,9 @@ var liveAt = rounds.At(11, 0)
 // version it read (1 in 10: one accept in a race wins, the others get 409
 // with fresh options, counted apart from errors) and reports a visit done
 // before 10:50 as started and finished at its planned times (1 in 10),
-// until duration ends. Then it checks that the final
+// waiting think after each answer, until duration ends. Then it checks that the final
 // version passes the validator and serves every accepted referral once.
-func runLive(db string, dispatchers int, duration time.Duration) error {
+func runLive(db string, dispatchers int, duration, think time.Duration) error {
 	ctx := context.Background()
 	st, cleanup, err := openStore(ctx, db)
 	if err != nil {
@@ -84,8 +84,11 @@ func runLive(db string, dispatchers int, duration time.Duration) error {
 		wg.Go(func() {
 			var last *api.AcceptRequest
 			for n := 0; time.Now().Before(deadline); n++ {
+				if n > 0 {
+					time.Sleep(think)
+				}
 				switch {
-				case n%10 == 9 && last != nil:
+				case (n+c)%10 == 9 && last != nil:
 					t0 := time.Now()
 					status, b := post(hc, base+"/v1/teams/"+lt.team+"/dispatch/accept", lt.token, last)
 					d := time.Since(t0)
@@ -103,7 +106,7 @@ func runLive(db string, dispatchers int, duration time.Duration) error {
 						fmt.Printf("accept: %d %.300s\n", status, b)
 					}
 					last = nil
-				case n%10 == 4 && len(done[c]) > 0:
+				case (n+c)%10 == 4 && len(done[c]) > 0:
 					st := done[c][0]
 					done[c] = done[c][1:]
 					events := []rounds.Event{
@@ -141,7 +144,7 @@ func runLive(db string, dispatchers int, duration time.Duration) error {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	fmt.Printf("store %s, live borough day at %s, %d dispatchers for %s\n\n", storeName(db), liveAt, dispatchers, elapsed.Round(time.Millisecond))
+	fmt.Printf("store %s, live borough day at %s, %d dispatchers (think %s) for %s\n\n", storeName(db), liveAt, dispatchers, think, elapsed.Round(time.Millisecond))
 	fmt.Printf("%-7s %7s %6s %9s %9s %9s %9s\n", "kind", "n", "errors", "p50", "p95", "p99", "max")
 	for _, k := range []string{"options", "accept", "event"} {
 		fmt.Println(stats[k].row(k))

@@ -25,9 +25,12 @@
 // every care rule instead, at 11:00: -clients dispatchers ask for options
 // for rapid-response referrals, accept the best of their last answer and
 // report workers' positions for -duration, and the final version is
-// checked by the validator, with every accepted referral in it once:
+// checked by the validator, with every accepted referral in it once.
+// -think makes each dispatcher wait after each answer, as a person reads
+// it; without it each asks again at once:
 //
 //	/tmp/loadtest -live -clients 20 -duration 60s -db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
+//	/tmp/loadtest -live -clients 20 -duration 60s -think 1s -db ...
 package main
 
 import (
@@ -72,6 +75,7 @@ func main() {
 	writeShare := flag.Float64("writes", 0.28, "share of requests that are writes")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	live := flag.Bool("live", false, "drive a published borough day's live day instead: -clients dispatchers asking for options, accepting and reporting events for -duration")
+	think := flag.Duration("think", 0, "with -live: how long each dispatcher waits after an answer before its next request")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -82,7 +86,7 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	if *live {
-		if err := runLive(*db, *clients, *duration); err != nil {
+		if err := runLive(*db, *clients, *duration, *think); err != nil {
 			log.Print(err)
 			os.Exit(1)
 		}
