@@ -68,6 +68,9 @@ func TestValidate(t *testing.T) {
 		{"negative balance cost", func(r *Request) { r.Options.BalanceCostPerMinute = -1 }, "options.balanceCostPerMinute"},
 		{"continuity off", func(r *Request) { r.Options.ContinuityPenalty = -1 }, ""},
 		{"continuity cost too high", func(r *Request) { r.Options.ContinuityPenalty = MaxCarePenalty + 1 }, "options.continuityPenalty"},
+		{"handover penalty too high", func(r *Request) { r.Options.HandoverPenalty = MaxCarePenalty + 1 }, "options.handoverPenalty"},
+		{"moved start penalty too high", func(r *Request) { r.Options.MovedStartPenalty = MaxCarePenalty + 1 }, "options.movedStartPenalty"},
+		{"disruption off", func(r *Request) { r.Options.HandoverPenalty, r.Options.MovedStartPenalty = -1, -1 }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,5 +104,16 @@ func TestLatestStart(t *testing.T) {
 	v.Deadline = &dl
 	if got, _ := v.LatestStart(); got != dl {
 		t.Errorf("LatestStart() with deadline = %s, want 12:30", got)
+	}
+}
+
+// TestDisruptionCosts: the repair's penalties take their defaults at 0
+// and turn off when negative.
+func TestDisruptionCosts(t *testing.T) {
+	for _, tt := range []struct{ option, handover, moved int64 }{{0, DefaultHandoverPenalty, DefaultMovedStartPenalty}, {-1, 0, 0}, {50, 50, 50}} {
+		o := Options{HandoverPenalty: tt.option, MovedStartPenalty: tt.option}
+		if o.HandoverCost() != tt.handover || o.MovedStartCost() != tt.moved {
+			t.Errorf("option %d: handover %d moved %d, want %d and %d", tt.option, o.HandoverCost(), o.MovedStartCost(), tt.handover, tt.moved)
+		}
 	}
 }

@@ -105,6 +105,9 @@ type DispatchResult struct {
 	// thread (Linux; zero elsewhere): the latency on a core of its own.
 	P50, P90, P99, Max       time.Duration
 	CPU50, CPU90, CPU99, CPU time.Duration
+	// ProcessCPU is the process's CPU time over the calls, garbage
+	// collection included, per call (Linux; zero elsewhere).
+	ProcessCPU time.Duration
 	// WithOptions counts the referrals given at least one option, of
 	// which Direct without a chain; Double the double-handed referrals
 	// and DoubleWithOption those of them answered.
@@ -152,6 +155,7 @@ func (d *LiveDay) Dispatch(ctx context.Context, opt DispatchOptions) (*DispatchR
 	options := 0
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	p0, _ := processCPU()
 	for i := range refs {
 		ref := &refs[i]
 		ref.K = opt.K
@@ -178,6 +182,8 @@ func (d *LiveDay) Dispatch(ctx context.Context, opt DispatchOptions) (*DispatchR
 			}
 		}
 	}
+	p1, _ := processCPU()
+	res.ProcessCPU = (p1 - p0) / time.Duration(n)
 	slices.Sort(wall)
 	slices.Sort(cpu)
 	res.P50, res.P90, res.P99, res.Max = quantile(wall, 0.5), quantile(wall, 0.9), quantile(wall, 0.99), wall[len(wall)-1]
@@ -210,6 +216,10 @@ type QualityResult struct {
 	// MeanRepairHandovers and MeanRepairMoved are the disruption of the
 	// repairs: visits handed over and moved by more than 30 minutes.
 	MeanRepairHandovers, MeanRepairMoved float64
+	// RepairAlone is the change in the day's cost from a repair with no
+	// referral, in the same budget: what the search finds on the rest of
+	// the day alone, to set the repairs' changes against.
+	RepairAlone int64
 }
 
 // Quality answers n referrals (seeded as Dispatch's, from the first) and
@@ -221,6 +231,11 @@ func (d *LiveDay) Quality(ctx context.Context, n int, seed int64, budget time.Du
 	}
 	base := live.Day().Totals.Cost
 	res := &QualityResult{Referrals: n}
+	alone, _, err := solver.Repair(ctx, d.Request, d.Roster, d.State, d.Source, budget, solver.Options{Seed: 1, Threads: 1})
+	if err != nil {
+		return nil, err
+	}
+	res.RepairAlone = alone.Totals.Cost - base
 	var opt, rep, handed, moved float64
 	for i, ref := range Referrals(d.Request, d.State.Date, d.State.At, n, seed) {
 		out, err := live.Options(ctx, &ref)

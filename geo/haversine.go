@@ -120,49 +120,29 @@ func arcMetres(c2 float64) float64 {
 	return orb.EarthRadius * 2 * math.Asin(min(c/2, 1))
 }
 
-// Extend returns m, the matrix Matrix gives over points[:m.N], grown to
-// all of points: the times between an old point and a new one, and
-// between new ones, are those Matrix over all the points holds, to the
-// last bit, since each depends only on its two points and their order in
-// the list. The result is written over dst if it has the capacity (for
-// callers that reuse matrices), else into a new slice. It returns an
-// error as Matrix does. It is O(N·A) for N points of which A are new,
-// plus copying m.
-func (h Haversine) Extend(ctx context.Context, m Matrix, points []Point, mode Mode, dst []int32) (Matrix, error) {
-	p, err := h.Profile(mode)
+// Row returns the travel times from each of points to p (to) and from p
+// to each (from) by mode: the last column and row of Matrix over points
+// with p appended, to the last bit, since each time depends only on its
+// two points and their order in the list. It lets a caller grow a matrix
+// by one point in O(N). It returns an error as Matrix does.
+func (h Haversine) Row(ctx context.Context, points []Point, p Point, mode Mode) (to, from []int32, err error) {
+	prof, err := h.Profile(mode)
 	if err != nil {
-		return Matrix{}, err
+		return nil, nil, err
 	}
-	if err := checkPoints(points); err != nil {
-		return Matrix{}, err
+	if err := checkPoints(append(points[:len(points):len(points)], p)); err != nil {
+		return nil, nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return Matrix{}, err
+		return nil, nil, err
 	}
-	n := len(points)
-	if m.N > n || len(m.Values) != m.N*m.N {
-		return Matrix{}, fmt.Errorf("extend a %d×%d matrix to %d points", m.N, m.N, n)
-	}
-	out := Matrix{N: n}
-	if cap(dst) >= n*n {
-		out.Values = dst[:n*n]
-	} else {
-		out.Values = make([]int32, n*n)
-	}
-	for i := range m.N {
-		copy(out.Values[i*n:i*n+m.N], m.Values[i*m.N:(i+1)*m.N])
-		clear(out.Values[i*n+m.N : (i+1)*n])
-	}
-	clear(out.Values[m.N*n:])
-	fixed, perMetre := float64(p.FixedSeconds), p.secondsPerMetre()
-	for j := m.N; j < n; j++ {
-		b := unitVector(points[j])
-		for i := range j {
-			if c2 := chord2(unitVector(points[i]), b); c2 > 0 {
-				t := seconds(fixed + arcMetres(c2)*perMetre)
-				out.Values[i*n+j], out.Values[j*n+i] = t, t
-			}
+	to = make([]int32, len(points))
+	b := unitVector(p)
+	fixed, perMetre := float64(prof.FixedSeconds), prof.secondsPerMetre()
+	for i, q := range points {
+		if c2 := chord2(unitVector(q), b); c2 > 0 {
+			to[i] = seconds(fixed + arcMetres(c2)*perMetre)
 		}
 	}
-	return out, nil
+	return to, to, nil
 }

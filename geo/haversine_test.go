@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -213,28 +212,29 @@ func BenchmarkHaversineMatrix(b *testing.B) {
 	}
 }
 
-// TestHaversineExtend: a matrix extended by new points equals, to the
-// last bit, the matrix over all the points.
-func TestHaversineExtend(t *testing.T) {
+// TestHaversineRow: the times to and from a point appended to a list are
+// the last column and row of the matrix over the list with it, to the
+// last bit.
+func TestHaversineRow(t *testing.T) {
 	pts := []Point{{-0.10, 51.50}, {-0.12, 51.51}, {-0.2, 51.45}, {-0.1, 51.50}, {-0.31, 51.62}, {-0.05, 51.55}}
 	ctx := context.Background()
+	n := len(pts)
 	for _, mode := range Modes {
 		whole, err := Haversine{}.Matrix(ctx, pts, mode)
 		if err != nil {
 			t.Fatal(err)
 		}
-		part, err := Haversine{}.Matrix(ctx, pts[:4], mode)
+		to, from, err := Haversine{}.Row(ctx, pts[:n-1], pts[n-1], mode)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, dst := range [][]int32{nil, slices.Repeat([]int32{-1}, 40)} {
-			grown, err := Haversine{}.Extend(ctx, part, pts, mode, dst)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(grown.Values, whole.Values) {
-				t.Errorf("%s: extended %v, whole %v", mode, grown.Values, whole.Values)
+		for i := range n - 1 {
+			if to[i] != whole.At(i, n-1) || from[i] != whole.At(n-1, i) {
+				t.Errorf("%s: point %d: to %d from %d, the matrix %d and %d", mode, i, to[i], from[i], whole.At(i, n-1), whole.At(n-1, i))
 			}
 		}
+	}
+	if _, _, err := (Haversine{}).Row(ctx, pts, Point{0, 91}, Drive); err == nil {
+		t.Error("a point off the Earth: no error")
 	}
 }

@@ -39,8 +39,8 @@ type Live struct {
 	knows map[[2]string]bool
 	// route indexes day.Routes by worker.
 	route map[string]int
-	// matrices holds [][]int32, one travel matrix per profile, that grown
-	// problems reuse once their call is over.
+	// matrices holds *matrixBufs, the travel matrices grown problems reuse
+	// once their call is over.
 	matrices sync.Pool
 }
 
@@ -184,8 +184,9 @@ const (
 // could make and who, found the same way with the deadline lifted.
 //
 // It returns the EINVALID errors of Referral.WithReferral and of the
-// request's Validate for the referral's visit and client. It does not
-// modify l.
+// request's Validate for the referral's visit and client, and one naming
+// referral.at or referral.date if the referral gives another time or
+// date than the live day's. It does not modify l.
 func (l *Live) Options(ctx context.Context, ref *rounds.Referral) (*rounds.Dispatch, error) {
 	req1, visit, err := l.withReferral(ref)
 	if err != nil {
@@ -216,7 +217,7 @@ func (l *Live) Options(ctx context.Context, ref *rounds.Referral) (*rounds.Dispa
 	open.ReferredAt = visit.ReferredAt
 	reqOpen, _, err := open.WithReferral(l.req, l.state.Date, l.state.At)
 	if err != nil {
-		return out, nil
+		return nil, err
 	}
 	late, err := l.evaluator(ctx, reqOpen)
 	if err != nil {
@@ -236,6 +237,12 @@ func (l *Live) withReferral(ref *rounds.Referral) (*rounds.Request, rounds.Visit
 	req1, visit, err := ref.WithReferral(l.req, l.state.Date, l.state.At)
 	if err != nil {
 		return nil, visit, err
+	}
+	if ref.At != nil && *ref.At != l.state.At {
+		return nil, visit, rounds.Invalid("referral.at", *ref.At, "the live day is at %s", l.state.At)
+	}
+	if ref.Date != "" && ref.Date != l.state.Date {
+		return nil, visit, rounds.Invalid("referral.date", ref.Date, "the live day is %s", l.state.Date)
 	}
 	// the request was valid: the new visit and client are checked with
 	// every worker, as Validate checks them
@@ -271,6 +278,7 @@ type evaluator struct {
 	client  string
 	cands   []candidate
 	scratch Solution
+	bufs    *matrixBufs
 }
 
 // evaluator builds the residual problem of req1, the live request with a
@@ -278,13 +286,17 @@ type evaluator struct {
 // rounds on it.
 func (l *Live) evaluator(ctx context.Context, req1 *rounds.Request) (*evaluator, error) {
 	res := l.state.Residual(req1)
-	bufs, _ := l.matrices.Get().([][]int32)
+	bufs, _ := l.matrices.Get().(*matrixBufs)
+	if bufs == nil {
+		bufs = &matrixBufs{}
+	}
 	p, err := grow(ctx, l.p, l.b, res, l.src, bufs)
 	if err != nil {
+		l.matrices.Put(bufs)
 		return nil, err
 	}
 	n := int32(l.b.meta.visits)
-	ev := &evaluator{ctx: ctx, req: req1, l: l, p: p, va: n, vb: -1}
+	ev := &evaluator{ctx: ctx, req: req1, l: l, p: p, va: n, vb: -1, bufs: bufs}
 	if len(p.Visits) > len(l.p.Visits)+1 {
 		ev.vb = int32(len(p.Visits) - 1)
 	}
@@ -315,18 +327,9 @@ func (l *Live) evaluator(ctx context.Context, req1 *rounds.Request) (*evaluator,
 	return ev, nil
 }
 
-// release gives the evaluator's grown travel matrices back for the next
-// call; the evaluator is not used again.
-func (ev *evaluator) release() {
-	if &ev.p.Travel[0] == &ev.l.p.Travel[0] {
-		return
-	}
-	bufs := make([][]int32, len(ev.p.Travel))
-	for i, m := range ev.p.Travel {
-		bufs[i] = m.Values
-	}
-	ev.l.matrices.Put(bufs)
-}
+// release gives the evaluator's travel matrices back for the next call;
+// the evaluator is not used again.
+func (ev *evaluator) release() { ev.l.matrices.Put(ev.bufs) }
 
 // offset returns the time axis offset of the live date.
 func (ev *evaluator) offset() int { return ev.p.meta.vehDay[0] * day }

@@ -13,11 +13,29 @@ import (
 
 // TestDispatchOptionsAccept: on the borough day at 11:00, every option
 // given for a spread of referrals (new and existing clients, one and two
-// workers) is exact: accepting it gives a roster the validator passes,
-// whose cost is the day's plus the option's cost change, with the
-// referral at the option's start and every moved visit at its new start.
+// workers, direct or with a chain), under the team's options and with a
+// balance cost, is exact: accepting it gives a roster the validator
+// passes, whose cost and score are the day's plus the option's changes,
+// with the referral at the option's start and every moved visit at its
+// new start.
 func TestDispatchOptionsAccept(t *testing.T) {
 	req, r := liveDay(t)
+	date := r.Routes[0].Date
+	at := rounds.At(11, 0)
+	refs := benchmarks.Referrals(req, date, at, 40, 7)
+	for _, i := range []int{4, 5, 6} { // two nurses at once: a pair with room
+		refs[i].WorkersNeeded = 2
+	}
+	t.Run("team options", func(t *testing.T) { checkOptions(t, req, r, refs, true) })
+	// with a balance cost the referral moves every worker's fair share
+	balanced := *req
+	balanced.Options.BalanceCostPerMinute = 2
+	t.Run("balance cost", func(t *testing.T) { checkOptions(t, &balanced, r, refs[:12], false) })
+}
+
+// checkOptions answers the referrals on the live day of req and r at
+// 11:00 and accepts every option, checking it is exact.
+func checkOptions(t *testing.T, req *rounds.Request, r *rounds.Roster, refs []rounds.Referral, wantPairs bool) {
 	ctx := context.Background()
 	src := geo.Haversine{}
 	date := r.Routes[0].Date
@@ -37,15 +55,11 @@ func TestDispatchOptionsAccept(t *testing.T) {
 	if live.Day().Totals.Cost != day.Totals.Cost {
 		t.Fatalf("the live day costs %d, LiveRoster %d", live.Day().Totals.Cost, day.Totals.Cost)
 	}
-	refs := benchmarks.Referrals(req, date, at, 40, 7)
-	for _, i := range []int{4, 5, 6} { // two nurses at once: a pair with room
-		refs[i].WorkersNeeded = 2
-	}
-	pairs, options := 0, 0
+	pairs, options, chains := 0, 0, 0
 	for i := range refs {
-		ref := &refs[i]
+		ref := refs[i]
 		ref.K = 3
-		d, err := live.Options(ctx, ref)
+		d, err := live.Options(ctx, &ref)
 		if err != nil {
 			t.Fatalf("referral %d: %v", i, err)
 		}
@@ -60,7 +74,10 @@ func TestDispatchOptionsAccept(t *testing.T) {
 			if o.PartnerID != "" {
 				pairs++
 			}
-			got, req1, err := solver.Accept(ctx, req, r, s, ref, &o, src)
+			if o.Handover != nil || len(o.Dropped) > 0 {
+				chains++
+			}
+			got, req1, err := solver.Accept(ctx, req, r, s, &ref, &o, src)
 			if err != nil {
 				t.Fatalf("referral %s option %d: accept: %v", ref.VisitID, o.Rank, err)
 			}
@@ -96,10 +113,10 @@ func TestDispatchOptionsAccept(t *testing.T) {
 			}
 		}
 	}
-	if options == 0 || pairs == 0 {
-		t.Errorf("%d options, %d for two workers: the referrals test too little", options, pairs)
+	if options == 0 || wantPairs && (pairs == 0 || chains == 0) {
+		t.Errorf("%d options, %d for two workers, %d with a chain: the referrals test too little", options, pairs, chains)
 	}
-	t.Logf("%d referrals, %d options, %d double-handed", len(refs), options, pairs)
+	t.Logf("%d referrals, %d options, %d double-handed, %d with a chain", len(refs), options, pairs, chains)
 }
 
 // TestDispatchNothingFits: a referral whose deadline no worker can meet
@@ -157,6 +174,14 @@ func TestDispatchBadReferral(t *testing.T) {
 		{"three workers", func(r *rounds.Referral) { r.WorkersNeeded = 3 }, "referral.workersNeeded"},
 		{"unknown skill", func(r *rounds.Referral) { r.Skills = []rounds.Skill{"juggling"} }, "referral.skills[0]"},
 		{"unknown client", func(r *rounds.Referral) { r.Client, r.ClientID = nil, "nobody" }, "referral.clientId"},
+		{"another time", func(r *rounds.Referral) { t := rounds.At(12, 0); r.At = &t }, "referral.at"},
+		{"deadline before the referral", func(r *rounds.Referral) { t := rounds.At(10, 0); r.Deadline = &t }, "referral.deadline"},
+		{"new client with no location", func(r *rounds.Referral) {
+			r.ClientID, r.Client = "", &rounds.Client{ID: "x"}
+		}, "referral.client.location"},
+		{"new client off the Earth", func(r *rounds.Referral) {
+			r.ClientID, r.Client = "", &rounds.Client{ID: "x", Location: rounds.Location{Lat: 91}}
+		}, "referral.client.location"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -20,13 +20,13 @@ import (
 // keeps: the vehicles, the converted visits and the travel matrices are
 // base's; the new visit (and its second half) is converted as Build
 // converts it, and a new location gets one row and one column of travel
-// times (growMatrix, over bufs[i] for profile i if they are large
-// enough). The problem is lean: no neighbour lists and every
+// times (growMatrix, in bufs if not nil: the problem's matrices are then
+// bufs' until their next use). The problem is lean: no neighbour lists and every
 // vehicle a class of its own (it evaluates moves, it is not searched). req must have passed Validate; grow
 // returns an EINTERNAL error if it is not base's request and one visit.
 // O(V + K + L + N·modes) for V visits, K vehicles, L links and N
 // locations, plus V·K/64 to freeze the problem.
-func grow(ctx context.Context, base *Problem, bb *builder, req *rounds.Request, src geo.Source, bufs [][]int32) (*Problem, error) {
+func grow(ctx context.Context, base *Problem, bb *builder, req *rounds.Request, src geo.Source, bufs *matrixBufs) (*Problem, error) {
 	n := bb.meta.visits
 	if len(req.Visits) != n+1 || len(req.Workers) != len(bb.req.Workers) {
 		return nil, rounds.Errorf(rounds.EINTERNAL, "grow: %d visits and %d workers, want %d and %d", len(req.Visits), len(req.Workers), n+1, len(bb.req.Workers))
@@ -68,14 +68,16 @@ func grow(ctx context.Context, base *Problem, bb *builder, req *rounds.Request, 
 	travel := base.Travel
 	if len(b.meta.points) > len(bb.meta.points) {
 		travel = make([]geo.Matrix, len(base.Travel))
+		if bufs != nil && len(bufs.values) != len(base.Travel) {
+			bufs.values, bufs.n = make([][]int32, len(base.Travel)), 0
+		}
 		for i, m := range base.Travel {
-			var dst []int32
-			if i < len(bufs) {
-				dst = bufs[i]
-			}
-			if travel[i], err = growMatrix(ctx, src, m, b.meta.points, b.modes[i], dst); err != nil {
+			if travel[i], err = growMatrix(ctx, src, m, b.meta.points, b.modes[i], bufs, i); err != nil {
 				return nil, err
 			}
+		}
+		if bufs != nil {
+			bufs.n = len(b.meta.points)
 		}
 	}
 	b.balance()
@@ -89,33 +91,56 @@ func grow(ctx context.Context, base *Problem, bb *builder, req *rounds.Request, 
 	return p, nil
 }
 
-// extender is a geo.Source that can grow a matrix by new points without
-// fetching it all again (geo.Haversine).
-type extender interface {
-	Extend(ctx context.Context, m geo.Matrix, points []geo.Point, mode geo.Mode, dst []int32) (geo.Matrix, error)
+// rowSource is a geo.Source that gives the times to and from one more
+// point alone (geo.Haversine).
+type rowSource interface {
+	Row(ctx context.Context, points []geo.Point, p geo.Point, mode geo.Mode) (to, from []int32, err error)
 }
 
-// growMatrix returns m, a travel matrix over the first m.N of locs, grown
-// to all of them: by the source's Extend if it has one (O(N) per new
-// point, written over dst if it is large enough), else by fetching the
-// whole matrix again.
-func growMatrix(ctx context.Context, src geo.Source, m geo.Matrix, locs []rounds.Location, mode geo.Mode, dst []int32) (geo.Matrix, error) {
-	points := make([]geo.Point, len(locs))
-	for i, l := range locs {
-		points[i] = l.Point()
+// matrixBufs are the travel matrices of grown problems, one per profile,
+// kept between calls: each holds the base problem's matrix grown by one
+// location, of which a call rewrites only the last row and column.
+type matrixBufs struct {
+	values [][]int32
+	n      int // the size they hold the base matrix at; 0 for none yet
+}
+
+// growMatrix returns m, the travel matrix of profile i over the first m.N
+// of locs, grown to all of them. With one new location and a rowSource it
+// writes into bufs (which then holds the result until the next call) and
+// fetches one row and column, O(N), copying m only the first time; else
+// it fetches the whole matrix again.
+func growMatrix(ctx context.Context, src geo.Source, m geo.Matrix, locs []rounds.Location, mode geo.Mode, bufs *matrixBufs, i int) (geo.Matrix, error) {
+	n := len(locs)
+	points := make([]geo.Point, n)
+	for j, l := range locs {
+		points[j] = l.Point()
 	}
-	if e, ok := src.(extender); ok {
-		out, err := e.Extend(ctx, m, points, mode, dst)
+	if rs, ok := src.(rowSource); ok && n == m.N+1 && bufs != nil {
+		to, from, err := rs.Row(ctx, points[:m.N], points[m.N], mode)
 		if err != nil {
-			return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
+			return geo.Matrix{}, fmt.Errorf("travel times for %s: %w", mode, err)
 		}
+		out := geo.Matrix{N: n, Values: bufs.values[i]}
+		if bufs.n != n || len(out.Values) != n*n {
+			out.Values = make([]int32, n*n)
+			for r := range m.N {
+				copy(out.Values[r*n:r*n+m.N], m.Values[r*m.N:(r+1)*m.N])
+			}
+			bufs.values[i] = out.Values
+		}
+		for r := range m.N {
+			out.Values[r*n+m.N] = to[r]
+		}
+		copy(out.Values[m.N*n:m.N*n+m.N], from)
+		out.Values[n*n-1] = 0
 		return out, nil
 	}
 	out, err := src.Matrix(ctx, points, mode)
 	if err != nil {
 		return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
 	}
-	if err := out.Check(len(points)); err != nil {
+	if err := out.Check(n); err != nil {
 		return geo.Matrix{}, fmt.Errorf("travel matrix for %s: %w", mode, err)
 	}
 	return out, nil

@@ -13,7 +13,8 @@ import (
 // TestGrowIsBuild: the residual problem grown by a referral's visit (new
 // client or existing, one worker or two) is the one Build makes of the
 // residual request with the visit, but for the lean parts (neighbour
-// lists and vehicle classes).
+// lists and vehicle classes), also when its travel matrix reuses the one
+// grown before.
 func TestGrowIsBuild(t *testing.T) {
 	cfg, err := fixtures.SizeByName("small")
 	if err != nil {
@@ -45,8 +46,11 @@ func TestGrowIsBuild(t *testing.T) {
 	cases := map[string]rounds.Referral{
 		"new client": {Client: &rounds.Client{ID: "new", Location: rounds.Location{Lat: home.Location.Lat + 0.003, Lon: home.Location.Lon - 0.002}},
 			Skills: []rounds.Skill{"personal_care"}, DurationMinutes: 45},
+		"another new client": {Client: &rounds.Client{ID: "new2", Location: rounds.Location{Lat: home.Location.Lat - 0.004, Lon: home.Location.Lon + 0.001}},
+			Skills: []rounds.Skill{"personal_care"}, DurationMinutes: 30},
 		"existing client, two workers": {ClientID: home.ID, Skills: []rounds.Skill{"personal_care"}, DurationMinutes: 30, WorkersNeeded: 2},
 	}
+	bufs := &matrixBufs{} // shared: a grown matrix is rewritten in place
 	for name, ref := range cases {
 		t.Run(name, func(t *testing.T) {
 			req1, _, err := ref.WithReferral(req, s.Date, s.At)
@@ -57,7 +61,7 @@ func TestGrowIsBuild(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := grow(ctx, base, bb, s.Residual(req1), src, nil)
+			got, err := grow(ctx, base, bb, s.Residual(req1), src, bufs)
 			if err != nil {
 				t.Fatal(err)
 			}

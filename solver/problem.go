@@ -183,6 +183,9 @@ type Problem struct {
 	// lean problems have no neighbour lists and a class per vehicle: they
 	// evaluate moves (grow.go) and are not for the search.
 	lean bool
+	// nearFrom, if set, is a problem with the same locations, windows and
+	// allowed vehicles whose neighbour lists this one shares (Repair).
+	nearFrom *Problem
 }
 
 const (
@@ -425,7 +428,11 @@ func (p *Problem) freeze() {
 		p.near, p.nearVeh = make([][]int32, nv), make([][]int32, nv)
 	} else {
 		p.classify()
-		p.neighbours()
+		if p.nearFrom != nil {
+			p.near, p.nearVeh = p.nearFrom.near, p.nearFrom.nearVeh
+		} else {
+			p.neighbours()
+		}
 	}
 	p.far = make([]int32, nv)
 	p.width = make([]int32, nv)

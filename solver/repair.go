@@ -41,10 +41,7 @@ func Repair(ctx context.Context, req *rounds.Request, roster *rounds.Roster, sta
 		return nil, nil, err
 	}
 	pub := published(roster, state.Date)
-	p, err := base.disrupted(pub, &req.Options)
-	if err != nil {
-		return nil, nil, err
-	}
+	p := base.disrupted(pub, &req.Options)
 	start, err := p.fixedSolution(FreeRounds(req, state))
 	if err != nil {
 		return nil, nil, err
@@ -67,7 +64,11 @@ func Repair(ctx context.Context, req *rounds.Request, roster *rounds.Roster, sta
 		}
 		order = append(order, Round{WorkerID: p.workerID(k), Date: state.Date, VisitIDs: ids})
 	}
-	out, err := LiveRoster(ctx, req, roster, state, src, order)
+	rest, err := base.retime(order) // LiveRoster, on the problem it builds
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := liveMerge(ctx, req, roster, state, src, rest)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -104,7 +105,7 @@ func published(roster *rounds.Roster, date rounds.Date) map[string]*publication 
 
 // disrupted returns p, a live day's residual problem, with the
 // disruption costs of Repair against the published stops pub.
-func (p *Problem) disrupted(pub map[string]*publication, opt *rounds.Options) (*Problem, error) {
+func (p *Problem) disrupted(pub map[string]*publication, opt *rounds.Options) *Problem {
 	meta := p.meta
 	vehicle := make(map[string]int32, len(p.Vehicles))
 	for k := range p.Vehicles {
@@ -130,13 +131,15 @@ func (p *Problem) disrupted(pub map[string]*publication, opt *rounds.Options) (*
 			visits[v].SoftEnd, visits[v].Lateness = day+int32(w.start)+rounds.MovedStartSeconds, rate
 		}
 	}
-	out, err := NewProblem(p.Travel, p.Vehicles, visits, WithLinks(p.Links), WithContinuity(p.Continuity),
-		withStays(stay, opt.HandoverCost()))
-	if err != nil {
-		return nil, rounds.Errorf(rounds.EINTERNAL, "repair problem: %v", err)
+	// the same inputs but for soft ends and assignment costs: p's checks
+	// hold and its neighbour lists serve
+	out := &Problem{Travel: p.Travel, Vehicles: p.Vehicles, Visits: visits, nearFrom: p}
+	for _, o := range []Option{WithLinks(p.Links), WithContinuity(p.Continuity), withStays(stay, opt.HandoverCost())} {
+		o(out)
 	}
+	out.freeze()
 	out.meta = meta
-	return out, nil
+	return out
 }
 
 // fitRoutes makes sol's routes fit their vehicles on their own, for a

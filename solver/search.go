@@ -33,7 +33,8 @@ type Options struct {
 	// Start, if set, is a warm start: a solution whose routes each fit
 	// their vehicle on their own. Solve loads it and inserts the visits
 	// it leaves out greedily, instead of building a first solution from
-	// scratch; if its routes leave no joint schedule (links, pairs) it
+	// scratch (and gives the first local search half the time limit at
+	// most); if its routes leave no joint schedule (links, pairs) it
 	// starts from scratch.
 	Start *Solution
 }
@@ -126,7 +127,11 @@ func Solve(ctx context.Context, p *Problem, opt Options) (*Solution, error) {
 		passes = richPasses
 	}
 	lsBegin := time.Now()
-	first.localSearch(rng, nil, passes, time.Time{})
+	var lsEnd time.Time // a warm start is near a local optimum already
+	if warm && limit > 0 {
+		lsEnd = begin.Add(limit / 2)
+	}
+	first.localSearch(rng, nil, passes, lsEnd)
 	var deadline time.Time // of the polish
 	if limit > 0 {
 		deadline = begin.Add(limit)

@@ -44,8 +44,8 @@ func benchDispatch(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	fmt.Fprintf(stdout, "at %s: %d stops frozen, %d free; live day built in %v\n", at, res.Frozen, res.Free, res.NewLive.Round(time.Millisecond))
-	fmt.Fprintf(stdout, "options for %d referrals on one core: wall p50 %v p90 %v p99 %v max %v; thread CPU p50 %v p90 %v p99 %v max %v\n",
-		res.Referrals, ms(res.P50), ms(res.P90), ms(res.P99), ms(res.Max), ms(res.CPU50), ms(res.CPU90), ms(res.CPU99), ms(res.CPU))
+	fmt.Fprintf(stdout, "options for %d referrals on one core: wall p50 %v p90 %v p99 %v max %v; thread CPU p50 %v p90 %v p99 %v max %v; process CPU %v per call (GC included)\n",
+		res.Referrals, ms(res.P50), ms(res.P90), ms(res.P99), ms(res.Max), ms(res.CPU50), ms(res.CPU90), ms(res.CPU99), ms(res.CPU), ms(res.ProcessCPU))
 	fmt.Fprintf(stdout, "answered %d of %d (%.1f%%; %d with a direct insertion as the best), double-handed %d of %d; %.1f options each\n",
 		res.WithOptions, res.Referrals, pct(res.WithOptions, res.Referrals), res.Direct, res.DoubleWithOption, res.Double, res.MeanOptions)
 	if *quality > 0 {
@@ -57,6 +57,7 @@ func benchDispatch(ctx context.Context, args []string, stdout, stderr io.Writer)
 			q.Referrals, *repairTime, q.SeenByOption, pct(q.SeenByOption, q.Referrals), q.SeenByRepair, pct(q.SeenByRepair, q.Referrals))
 		fmt.Fprintf(stdout, "  where both see it (%d): mean cost change option %+.0f, repair %+.0f; option cheaper in %d; repair disruption: %.1f handed over, %.1f moved > 30 min\n",
 			q.Both, q.MeanOptionChange, q.MeanRepairChange, q.OptionBetter, q.MeanRepairHandovers, q.MeanRepairMoved)
+		fmt.Fprintf(stdout, "  a repair without a referral changes the cost by %+d: the search's gain on the rest of the day, to set against the repairs'\n", q.RepairAlone)
 	}
 	if *sick != "" {
 		t, err := rounds.ParseClock(*sick)
