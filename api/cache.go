@@ -88,12 +88,13 @@ type liveCache struct {
 	newest map[string]*liveEntry
 }
 
-// liveEntry is one live day, built once.
+// liveEntry is one live day, built once; ready is closed when it is.
 type liveEntry struct {
-	key  liveKey
-	once sync.Once
-	day  *liveDay
-	err  error
+	key   liveKey
+	once  sync.Once
+	ready chan struct{}
+	day   *liveDay
+	err   error
 }
 
 // newestKey returns the key of the newest live day built for roster.
@@ -109,19 +110,32 @@ func (c *liveCache) newestKey(roster string) (liveKey, bool) {
 
 // get returns the live day key of roster, building it with build unless
 // the cache holds it; callers asking for the same key at once wait for
-// one build. A failed build is not kept.
-func (c *liveCache) get(roster string, key liveKey, build func() (*liveDay, error)) (*liveDay, error) {
+// one build. build is given the roster's previous live day, if it was
+// built for the same version, date and time, to reuse what it can. A
+// failed build is not kept.
+func (c *liveCache) get(roster string, key liveKey, build func(prev *liveDay) (*liveDay, error)) (*liveDay, error) {
 	c.mu.Lock()
 	e := c.newest[roster]
+	var prev *liveDay
 	if e == nil || e.key != key {
+		if e != nil && e.key.version == key.version && e.key.date == key.date && e.key.at == key.at {
+			select {
+			case <-e.ready:
+				prev = e.day
+			default: // still building: build afresh
+			}
+		}
 		if c.newest == nil || len(c.newest) >= maxLiveDays {
 			c.newest = make(map[string]*liveEntry)
 		}
-		e = &liveEntry{key: key}
+		e = &liveEntry{key: key, ready: make(chan struct{})}
 		c.newest[roster] = e
 	}
 	c.mu.Unlock()
-	e.once.Do(func() { e.day, e.err = build() })
+	e.once.Do(func() {
+		e.day, e.err = build(prev)
+		close(e.ready)
+	})
 	if e.err != nil {
 		c.mu.Lock()
 		if c.newest[roster] == e {
@@ -131,7 +145,6 @@ func (c *liveCache) get(roster string, key liveKey, build func() (*liveDay, erro
 	}
 	return e.day, e.err
 }
-
 // versionCache keeps the newest live version read of each roster, with
 // its events, so that a request on a live day that has not changed reads
 // neither again. The zero cache is ready to use.

@@ -61,10 +61,15 @@ func (s *Server) referralDay(v *rounds.RosterVersion, r *rounds.Referral, prefix
 // server's cache if it holds them.
 func (s *Server) live(ctx context.Context, v *rounds.RosterVersion, events []rounds.Event, date rounds.Date, at rounds.Clock) (*solver.Live, *rounds.LiveState, error) {
 	key := liveKey{version: v.Version, events: len(events), date: date, at: at}
-	d, err := s.lives.get(v.Team+"/"+v.RosterID, key, func() (*liveDay, error) {
+	d, err := s.lives.get(v.Team+"/"+v.RosterID, key, func(prev *liveDay) (*liveDay, error) {
 		state, err := rounds.LiveDay(v.Request, v.Roster, date, events, at)
 		if err != nil {
 			return nil, err
+		}
+		if prev != nil && sameRest(prev.state, state) {
+			// the new events changed nothing still to plan (a visit
+			// reported done as planned): keep the day built
+			return &liveDay{live: prev.live, state: state}, nil
 		}
 		// the cached day outlives this request: build it in no request's context
 		l, err := solver.NewLive(context.WithoutCancel(ctx), v.Request, v.Roster, state, s.cfg.Source)
@@ -77,6 +82,36 @@ func (s *Server) live(ctx context.Context, v *rounds.RosterVersion, events []rou
 		return nil, nil, err
 	}
 	return d.live, d.state, nil
+}
+
+// sameRest reports whether two live states of one version, date and
+// time leave the same rest of the day: the same frozen stops at the same
+// times, free visits, places and times each worker is free from, worked
+// time, breaks, unavailability, cancelled and missed visits. Whether a
+// time was reported or planned (LiveStop.Actual) does not count.
+func sameRest(a, b *rounds.LiveState) bool {
+	if len(a.Rounds) != len(b.Rounds) || !slices.Equal(a.Cancelled, b.Cancelled) || !slices.Equal(a.Missed, b.Missed) {
+		return false
+	}
+	for i := range a.Rounds {
+		x, y := &a.Rounds[i], &b.Rounds[i]
+		same := x.WorkerID == y.WorkerID && x.From == y.From && x.FreeAt == y.FreeAt && x.WorkedSeconds == y.WorkedSeconds &&
+			slices.Equal(x.Free, y.Free) && equalPtr(x.Break, y.Break) && equalPtr(x.UnavailableFrom, y.UnavailableFrom) &&
+			slices.EqualFunc(x.Frozen, y.Frozen, func(p, q rounds.LiveStop) bool {
+				p.Actual, q.Actual = false, false
+				return p == q
+			})
+		if !same {
+			return false
+		}
+	}
+	return true
+}
+
+// equalPtr reports whether two pointers are both nil or point at equal
+// values.
+func equalPtr[T comparable](a, b *T) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 // options answers a referral on the live day of version v with events.

@@ -288,3 +288,36 @@ func TestLive(t *testing.T) {
 		})
 	}
 }
+
+// TestLiveDayReused: an event that changes nothing still to plan (a visit
+// reported done at its planned times) keeps the live day the dispatchers
+// share; one that does (a worker off sick) builds it again.
+func TestLiveDayReused(t *testing.T) {
+	f := newLiveFixture(t, stores[0].new(t, &solver.Planner{Source: geo.Haversine{}}), true)
+	v := f.latest(t)
+	first := f.stop(t, "w1", 0)
+	at := rounds.At(12, 0)
+	l1, _, err := f.srv.live(f.ctx, v, nil, liveDate, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asPlanned := []rounds.Event{
+		{ID: "e1", Kind: rounds.EventVisitStarted, Date: liveDate, At: first.Start, VisitID: first.VisitID},
+		{ID: "e2", Kind: rounds.EventVisitFinished, Date: liveDate, At: first.End, VisitID: first.VisitID},
+	}
+	l2, state, err := f.srv.live(f.ctx, v, asPlanned, liveDate, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l2 != l1 || !state.Rounds[0].Frozen[0].Actual {
+		t.Errorf("a visit done as planned built the live day again (%v), or its state is not the new one", l2 != l1)
+	}
+	sick := append(asPlanned, rounds.Event{ID: "e3", Kind: rounds.EventWorkerUnavailable, Date: liveDate, At: rounds.At(11, 0), WorkerID: "w2"})
+	l3, _, err := f.srv.live(f.ctx, v, sick, liveDate, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l3 == l2 {
+		t.Errorf("a worker off sick kept the live day built before")
+	}
+}
