@@ -145,6 +145,7 @@ func (c *liveCache) get(roster string, key liveKey, build func(prev *liveDay) (*
 	}
 	return e.day, e.err
 }
+
 // versionCache keeps the newest live version read of each roster, with
 // its events, so that a request on a live day that has not changed reads
 // neither again. The zero cache is ready to use.
