@@ -149,6 +149,12 @@ func runLive(db string, dispatchers int, duration, think time.Duration) error {
 	for _, k := range []string{"options", "accept", "event"} {
 		fmt.Println(stats[k].row(k))
 	}
+	won, lost, burst, err := acceptAtOnce(hc, base, lt, refs, dispatchers)
+	if err != nil {
+		return err
+	}
+	accepted = append(accepted, burst...)
+	fmt.Printf("\n%d simultaneous accepts on one version: %d stored, %d got 409\n", dispatchers, won, lost)
 	final, err := st.RosterVersion(ctx, lt.team, lt.rosterID, 0)
 	if err != nil {
 		return err
@@ -177,10 +183,60 @@ func runLive(db string, dispatchers int, duration, think time.Duration) error {
 	}
 	fmt.Printf("\naccepted %d referrals (%d accepts got 409: stale version), final version %d: %d violations, %d accepted referrals not served exactly once\n",
 		len(accepted), stale.Load(), final.Version, len(bad), twice)
-	if len(bad) > 0 || twice > 0 {
-		return fmt.Errorf("the final version is not right: %v", bad)
+	if len(bad) > 0 || twice > 0 || won != 1 || lost != dispatchers-1 {
+		return fmt.Errorf("the final version is not right (%v), or the simultaneous accepts were not one stored and the rest refused", bad)
 	}
 	return nil
+}
+
+// acceptAtOnce has each dispatcher ask for options for a referral of its
+// own on the roster's latest version, then accept its best option at the
+// same moment as the others: one accept should be stored and the others
+// refused with 409. It returns how many were stored and refused, and the
+// visit of the one stored.
+func acceptAtOnce(hc *http.Client, base string, lt *liveTeam, refs []rounds.Referral, dispatchers int) (won, lost int, stored []string, err error) {
+	accepts := make([]*api.AcceptRequest, 0, dispatchers)
+	for i := 0; len(accepts) < dispatchers && i < len(refs); i++ {
+		ref := refs[i]
+		ref.VisitID = fmt.Sprintf("rr-burst-%d", i)
+		if ref.Client != nil {
+			cl := *ref.Client
+			cl.ID = "rc-" + ref.VisitID
+			ref.Client = &cl
+		}
+		status, b := post(hc, base+"/v1/teams/"+lt.team+"/dispatch", lt.token, api.DispatchRequest{RosterID: lt.rosterID, Referral: ref})
+		var d rounds.Dispatch
+		if status != http.StatusOK || json.Unmarshal(b, &d) != nil {
+			return 0, 0, nil, fmt.Errorf("options before the simultaneous accepts: %d %.300s", status, b)
+		}
+		if len(d.Options) > 0 {
+			accepts = append(accepts, &api.AcceptRequest{RosterID: lt.rosterID, Version: d.Version, Referral: ref, Option: &d.Options[0]})
+		}
+	}
+	if len(accepts) < dispatchers {
+		return 0, 0, nil, fmt.Errorf("only %d referrals have options for the simultaneous accepts", len(accepts))
+	}
+	start := make(chan struct{})
+	statuses := make([]int, len(accepts))
+	var wg sync.WaitGroup
+	for i, a := range accepts {
+		wg.Go(func() {
+			<-start
+			statuses[i], _ = post(hc, base+"/v1/teams/"+lt.team+"/dispatch/accept", lt.token, a)
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, st := range statuses {
+		switch st {
+		case http.StatusCreated:
+			won++
+			stored = append(stored, accepts[i].Referral.VisitID)
+		case http.StatusConflict:
+			lost++
+		}
+	}
+	return won, lost, stored, nil
 }
 
 // liveTeam is the seeded team of the live load: its planned day,

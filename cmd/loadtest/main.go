@@ -24,8 +24,10 @@
 // With -live it drives the live day of one published borough roster with
 // every care rule instead, at 11:00: -clients dispatchers ask for options
 // for rapid-response referrals, accept the best of their last answer and
-// report workers' positions for -duration, and the final version is
-// checked by the validator, with every accepted referral in it once.
+// report visits done for -duration; then every dispatcher accepts an
+// option of the same version at the same moment (one must be stored, the
+// rest refused with 409), and the final version is checked by the
+// validator, with every accepted referral in it once.
 // -think makes each dispatcher wait after each answer, as a person reads
 // it; without it each asks again at once:
 //
