@@ -40,15 +40,22 @@ func (s *Store) Events(ctx context.Context, team, rosterID string) ([]rounds.Eve
 }
 
 // AddEvents appends events to a roster's history if it still holds seen
-// events. The roster's row is locked while it counts them, so two
-// callers who read the same history cannot both extend it.
+// events. The roster's row is locked before the events are counted, in a
+// statement of its own: a count in the locking statement would see the
+// history as it was when that statement began, before the events of the
+// caller it waited for. So two callers who read the same history cannot
+// both extend it.
 func (s *Store) AddEvents(ctx context.Context, team, rosterID string, seen int, events []rounds.Event) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var n int
-		err := tx.GetContext(ctx, &n, `SELECT (SELECT count(*) FROM roster_events e WHERE e.team_id = r.team_id AND e.roster_id = r.id)
-			FROM rosters r WHERE r.team_id = $1 AND r.id = $2 FOR UPDATE`, team, rosterID)
+		var one int
+		err := tx.GetContext(ctx, &one, `SELECT 1 FROM rosters WHERE team_id = $1 AND id = $2 FOR UPDATE`, team, rosterID)
 		if err != nil {
 			return translate(err, "roster "+rosterID)
+		}
+		var n int
+		err = tx.GetContext(ctx, &n, `SELECT count(*) FROM roster_events WHERE team_id = $1 AND roster_id = $2`, team, rosterID)
+		if err != nil {
+			return translate(err, "events of roster "+rosterID)
 		}
 		if n != seen {
 			return rounds.Errorf(rounds.ECONFLICT, "roster %s holds %d events, not %d: read them again", rosterID, n, seen)

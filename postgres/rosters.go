@@ -113,12 +113,18 @@ func (s *Store) AddRosterVersion(ctx context.Context, v *rounds.RosterVersion) e
 	return s.inTx(ctx, func(tx *sqlx.Tx) error { return addRosterVersion(ctx, tx, v) })
 }
 
-// addRosterVersion is AddRosterVersion in tx.
+// addRosterVersion is AddRosterVersion in tx. The roster's row is locked
+// before the latest version is read, in a statement of its own, so that
+// the read sees a version stored by the caller the lock waited for.
 func addRosterVersion(ctx context.Context, tx *sqlx.Tx, v *rounds.RosterVersion) error {
+	var one int
+	if err := tx.GetContext(ctx, &one, `SELECT 1 FROM rosters WHERE team_id = $1 AND id = $2 FOR UPDATE`, v.Team, v.RosterID); err != nil {
+		return translate(err, "roster "+v.RosterID)
+	}
 	var last versionRow
 	err := tx.GetContext(ctx, &last, `SELECT `+versionColumns+` FROM rosters r
 		JOIN roster_versions v ON v.team_id = r.team_id AND v.roster_id = r.id
-		WHERE r.team_id = $1 AND r.id = $2 ORDER BY v.version DESC LIMIT 1 FOR UPDATE OF r`, v.Team, v.RosterID)
+		WHERE r.team_id = $1 AND r.id = $2 ORDER BY v.version DESC LIMIT 1`, v.Team, v.RosterID)
 	if err != nil {
 		return translate(err, "roster "+v.RosterID)
 	}
