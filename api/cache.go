@@ -152,6 +152,10 @@ func (c *liveCache) get(roster string, key liveKey, build func(prev *liveDay) (*
 type versionCache struct {
 	mu     sync.Mutex
 	newest map[string]versionEntry
+	// loading holds a lock per roster, taken while its latest version is
+	// read from the store: requests that find the cache behind wait for
+	// one read, rather than each decoding the version again.
+	loading map[string]*sync.Mutex
 }
 
 // versionEntry is a roster version and the roster's events.
@@ -184,4 +188,31 @@ func (c *versionCache) put(roster string, v *rounds.RosterVersion, events []roun
 		c.newest = make(map[string]versionEntry)
 	}
 	c.newest[roster] = versionEntry{v: v, events: slices.Clip(events)}
+}
+
+// load returns the roster's version if the cache holds it, else reads the
+// latest version with read, one caller at a time per roster, and keeps it
+// (with no events yet: the caller reads them).
+func (c *versionCache) load(roster string, version int, read func() (*rounds.RosterVersion, error)) (*rounds.RosterVersion, error) {
+	c.mu.Lock()
+	if c.loading == nil || len(c.loading) >= maxLiveDays {
+		c.loading = make(map[string]*sync.Mutex)
+	}
+	lock := c.loading[roster]
+	if lock == nil {
+		lock = new(sync.Mutex)
+		c.loading[roster] = lock
+	}
+	c.mu.Unlock()
+	lock.Lock()
+	defer lock.Unlock()
+	if v, _, ok := c.get(roster, version); ok {
+		return v, nil // read by the caller this one waited for
+	}
+	v, err := read()
+	if err != nil {
+		return nil, err
+	}
+	c.put(roster, v, nil)
+	return v, nil
 }

@@ -105,7 +105,8 @@ func (s *Server) liveRoster(ctx context.Context, team, roster string) (*rounds.R
 		return v, events, nil
 	}
 	if !ok {
-		if v, err = s.cfg.Store.LiveVersion(ctx, team, roster); err != nil {
+		v, err = s.versions.load(key, version, func() (*rounds.RosterVersion, error) { return s.cfg.Store.LiveVersion(ctx, team, roster) })
+		if err != nil {
 			return nil, nil, err
 		}
 	}
