@@ -40,15 +40,19 @@ func (s *Store) Events(ctx context.Context, team, rosterID string) ([]rounds.Eve
 }
 
 // AddEvents appends events to a roster's history if it still holds seen
-// events. The roster's row is locked before the events are counted, in a
-// statement of its own: a count in the locking statement would see the
-// history as it was when that statement began, before the events of the
-// caller it waited for. So two callers who read the same history cannot
-// both extend it.
+// events. It takes a transaction lock on the roster's events (an advisory
+// lock, so that storing events waits for no roster version being stored)
+// before it counts them, in a statement of its own: a count in the
+// locking statement would see the history as it was when that statement
+// began, before the events of the caller it waited for. So two callers
+// who read the same history cannot both extend it.
 func (s *Store) AddEvents(ctx context.Context, team, rosterID string, seen int, events []rounds.Event) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('rounds events ' || $1 || '/' || $2, 0))`, team, rosterID); err != nil {
+			return fmt.Errorf("lock the events of roster %s: %w", rosterID, err)
+		}
 		var one int
-		err := tx.GetContext(ctx, &one, `SELECT 1 FROM rosters WHERE team_id = $1 AND id = $2 FOR UPDATE`, team, rosterID)
+		err := tx.GetContext(ctx, &one, `SELECT 1 FROM rosters WHERE team_id = $1 AND id = $2`, team, rosterID)
 		if err != nil {
 			return translate(err, "roster "+rosterID)
 		}

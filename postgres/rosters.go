@@ -115,10 +115,12 @@ func (s *Store) AddRosterVersion(ctx context.Context, v *rounds.RosterVersion) e
 
 // addRosterVersion is AddRosterVersion in tx. The roster's row is locked
 // before the latest version is read, in a statement of its own, so that
-// the read sees a version stored by the caller the lock waited for.
+// the read sees a version stored by the caller the lock waited for. The
+// lock (NO KEY UPDATE) leaves the row's key free, so that events can be
+// stored meanwhile (their foreign key only shares the key).
 func addRosterVersion(ctx context.Context, tx *sqlx.Tx, v *rounds.RosterVersion) error {
 	var one int
-	if err := tx.GetContext(ctx, &one, `SELECT 1 FROM rosters WHERE team_id = $1 AND id = $2 FOR UPDATE`, v.Team, v.RosterID); err != nil {
+	if err := tx.GetContext(ctx, &one, `SELECT 1 FROM rosters WHERE team_id = $1 AND id = $2 FOR NO KEY UPDATE`, v.Team, v.RosterID); err != nil {
 		return translate(err, "roster "+v.RosterID)
 	}
 	var last versionRow
@@ -233,7 +235,7 @@ func (s *Store) PublishRoster(ctx context.Context, team, rosterID string, versio
 		var r versionRow
 		err := tx.GetContext(ctx, &r, `SELECT `+versionColumns+` FROM rosters r
 			JOIN roster_versions v ON v.team_id = r.team_id AND v.roster_id = r.id
-			WHERE r.team_id = $1 AND r.id = $2 AND v.version = $3 FOR UPDATE OF r`, team, rosterID, version)
+			WHERE r.team_id = $1 AND r.id = $2 AND v.version = $3 FOR NO KEY UPDATE OF r`, team, rosterID, version)
 		if err != nil {
 			return translate(err, fmt.Sprintf("roster %s version %d", rosterID, version))
 		}
