@@ -155,7 +155,7 @@ type versionCache struct {
 	// loading holds a lock per roster, taken while its latest version is
 	// read from the store: requests that find the cache behind wait for
 	// one read, rather than each decoding the version again.
-	loading map[string]*sync.Mutex
+	loading rosterLocks
 }
 
 // versionEntry is a roster version and the roster's events.
@@ -194,18 +194,7 @@ func (c *versionCache) put(roster string, v *rounds.RosterVersion, events []roun
 // latest version with read, one caller at a time per roster, and keeps it
 // (with no events yet: the caller reads them).
 func (c *versionCache) load(roster string, version int, read func() (*rounds.RosterVersion, error)) (*rounds.RosterVersion, error) {
-	c.mu.Lock()
-	if c.loading == nil || len(c.loading) >= maxLiveDays {
-		c.loading = make(map[string]*sync.Mutex)
-	}
-	lock := c.loading[roster]
-	if lock == nil {
-		lock = new(sync.Mutex)
-		c.loading[roster] = lock
-	}
-	c.mu.Unlock()
-	lock.Lock()
-	defer lock.Unlock()
+	defer c.loading.lock(roster)()
 	if v, _, ok := c.get(roster, version); ok {
 		return v, nil // read by the caller this one waited for
 	}
@@ -215,4 +204,26 @@ func (c *versionCache) load(roster string, version int, read func() (*rounds.Ros
 	}
 	c.put(roster, v, nil)
 	return v, nil
+}
+
+// rosterLocks holds a mutex per roster. The zero value is ready to use.
+type rosterLocks struct {
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
+}
+
+// lock locks roster's mutex and returns its unlock.
+func (l *rosterLocks) lock(roster string) func() {
+	l.mu.Lock()
+	if l.locks == nil || len(l.locks) >= maxLiveDays {
+		l.locks = make(map[string]*sync.Mutex)
+	}
+	m := l.locks[roster]
+	if m == nil {
+		m = new(sync.Mutex)
+		l.locks[roster] = m
+	}
+	l.mu.Unlock()
+	m.Lock()
+	return m.Unlock
 }

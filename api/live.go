@@ -37,9 +37,9 @@ type Live struct {
 }
 
 // maxEventRetries is how often POST .../events checks its events again
-// when other callers extended the history first: each time one of the
-// callers racing for a roster wins, so it is enough for that many
-// dispatchers reporting on one roster at the same moment.
+// when callers of other server processes extended the history first:
+// each time one of the callers racing for a roster wins, so it is enough
+// for that many processes reporting on one roster at the same moment.
 const maxEventRetries = 32
 
 // now returns the service's date and time of day.
@@ -127,6 +127,7 @@ func (s *Server) addEvents(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	team, roster := c.Param("team"), c.Param("roster")
+	defer s.recording.lock(team + "/" + roster)()
 	for try := 0; ; try++ {
 		v, stored, err := s.liveRoster(ctx, team, roster)
 		if err != nil {

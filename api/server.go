@@ -65,6 +65,10 @@ type Server struct {
 	lives   liveCache
 	// versions holds the live versions read, for the live-day routes.
 	versions versionCache
+	// recording is held per roster while events are checked and stored:
+	// this server's callers take turns, and only another server's
+	// events can make one check them again.
+	recording rosterLocks
 }
 
 // New returns a server for cfg; serve it with Handler, or Start and Shutdown.
