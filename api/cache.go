@@ -76,8 +76,10 @@ type liveKey struct {
 	at      rounds.Clock
 }
 
-// maxLiveDays caps the live-day cache: past it the cache starts afresh.
-const maxLiveDays = 256
+// maxLiveRosters caps the rosters whose live day and live version the
+// server keeps (liveCache, versionCache): past it a cache starts afresh.
+// A borough day's version and live day take a few megabytes.
+const maxLiveRosters = 32
 
 // liveCache keeps the newest live day built for each roster, so that
 // dispatchers asking at the same minute of the same version share one
@@ -125,7 +127,7 @@ func (c *liveCache) get(roster string, key liveKey, build func(prev *liveDay) (*
 			default: // still building: build afresh
 			}
 		}
-		if c.newest == nil || len(c.newest) >= maxLiveDays {
+		if c.newest == nil || len(c.newest) >= maxLiveRosters {
 			c.newest = make(map[string]*liveEntry)
 		}
 		e = &liveEntry{key: key, ready: make(chan struct{})}
@@ -184,7 +186,7 @@ func (c *versionCache) put(roster string, v *rounds.RosterVersion, events []roun
 	if e, ok := c.newest[roster]; ok && (e.v.Version > v.Version || e.v.Version == v.Version && len(e.events) > len(events)) {
 		return
 	}
-	if c.newest == nil || len(c.newest) >= maxLiveDays {
+	if c.newest == nil || len(c.newest) >= maxLiveRosters {
 		c.newest = make(map[string]versionEntry)
 	}
 	c.newest[roster] = versionEntry{v: v, events: slices.Clip(events)}
@@ -215,7 +217,7 @@ type rosterLocks struct {
 // lock locks roster's mutex and returns its unlock.
 func (l *rosterLocks) lock(roster string) func() {
 	l.mu.Lock()
-	if l.locks == nil || len(l.locks) >= maxLiveDays {
+	if l.locks == nil || len(l.locks) >= maxLiveRosters {
 		l.locks = make(map[string]*sync.Mutex)
 	}
 	m := l.locks[roster]
