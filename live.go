@@ -588,7 +588,8 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 		} else if r != nil {
 			rt.Depart, rt.Return, rt.Break = r.Depart, r.Return, nil
 		} else {
-			rt.Break = nil
+			// no shift left and nothing made: the worker does not go out
+			rt.Return, rt.Break = rt.Depart, nil
 		}
 		out.Routes = append(out.Routes, rt)
 	}

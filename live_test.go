@@ -156,3 +156,25 @@ func TestMergeTakesTheBreakHome(t *testing.T) {
 		t.Errorf("w1 goes home at %s with break %v, want the break %v first", rt.Return, rt.Break, want)
 	}
 }
+
+// TestMergeStaysHome: a worker unavailable before they made anything
+// gets a route with no visits that returns when it departs.
+func TestMergeStaysHome(t *testing.T) {
+	req, roster := liveFixture()
+	events, err := rounds.ValidateEvents(req, roster, []rounds.Event{ev("e1", rounds.EventWorkerUnavailable, rounds.At(8, 30), "w3")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := rounds.LiveDay(req, roster, day, events, rounds.At(8, 40))
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := s.Merge(context.Background(), req, roster, &rounds.Roster{}, geo.Haversine{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := merged.Routes[2]
+	if rt.WorkerID != "w3" || len(rt.Stops) != 0 || rt.Return != rt.Depart {
+		t.Errorf("w3 off from 08:30 has %d stops, departs %s and returns %s; want none, back when leaving", len(rt.Stops), rt.Depart, rt.Return)
+	}
+}
