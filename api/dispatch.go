@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/geo"
 	"github.com/roundsdev/rounds/solver"
 	"github.com/roundsdev/rounds/validate"
 )
@@ -206,7 +207,7 @@ func (s *Server) accept(ctx context.Context, cur *rounds.RosterVersion, events [
 	if whole.Totals.Cost, whole.Totals.Score, err = validate.Score(ctx, req, whole, s.cfg.Source); err != nil {
 		return nil, err
 	}
-	if err := s.mustPass(ctx, req, whole, "option", option.Rank); err != nil {
+	if err := mustPass(ctx, req, whole, s.cfg.Source, "option", option.Rank); err != nil {
 		return nil, err
 	}
 	note := fmt.Sprintf("dispatch %s to %s", visit.ID, option.WorkerID)
@@ -218,9 +219,11 @@ func (s *Server) accept(ctx context.Context, cur *rounds.RosterVersion, events [
 }
 
 // mustPass returns a violationsError naming field and value if the
-// independent validator finds a broken rule in r.
-func (s *Server) mustPass(ctx context.Context, req *rounds.Request, r *rounds.Roster, field string, value any) error {
-	violations, err := validate.Roster(ctx, req, r, s.cfg.Source)
+// independent validator, with travel times from src, finds a broken rule
+// in r. (A reported worker position is one way to get there: the live
+// day plans from it, but a roster cannot say where a worker was.)
+func mustPass(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.Source, field string, value any) error {
+	violations, err := validate.Roster(ctx, req, r, src)
 	if err != nil {
 		return err
 	}

@@ -127,12 +127,8 @@ func (r repairer) Repair(ctx context.Context, req *rounds.Request, rj *rounds.Re
 	if whole.Totals.Cost, whole.Totals.Score, err = validate.Score(ctx, req, whole, r.src); err != nil {
 		return nil, nil, err
 	}
-	bad, err := validate.Roster(ctx, req, whole, r.src)
-	if err != nil {
+	if err := mustPass(ctx, req, whole, r.src, "at", rj.At); err != nil {
 		return nil, nil, err
-	}
-	if len(bad) > 0 {
-		return nil, nil, rounds.Errorf(rounds.EINTERNAL, "the repaired roster breaks a hard rule: %s", bad[0])
 	}
 	return whole, rep, nil
 }

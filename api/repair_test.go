@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/roundsdev/rounds"
@@ -138,5 +139,30 @@ func TestRepairJob(t *testing.T) {
 			}
 			f.checkRepaired(t, 2, sick, later)
 		})
+	}
+}
+
+// TestRepairAfterAPosition: a worker's reported position is where the
+// live day plans them from, which a roster cannot say: a repair that
+// sends them on from it is refused naming at, with the broken rule, and
+// stores nothing (not a server error). w1 goes off sick at 10:30; only
+// w3, idle and reported 2 km off, can take w1's visits.
+func TestRepairAfterAPosition(t *testing.T) {
+	f := newLiveFixture(t, stores[0].new(t, repairPlanner()), true)
+	if len(f.roster.Routes[2].Stops) != 0 {
+		t.Fatalf("w3 has %d visits; the test wants them idle", len(f.roster.Routes[2].Stops))
+	}
+	far := rounds.Location{Lat: 51.50, Lon: -0.17} // 2 km north of the clients
+	f.must(t, "POST", f.base+"/events", f.disp, EventsRequest{Events: []rounds.Event{
+		{ID: "sick", Kind: rounds.EventWorkerUnavailable, At: rounds.At(10, 30), WorkerID: "w1"},
+		{ID: "pos", Kind: rounds.EventWorkerPosition, At: rounds.At(10, 29), WorkerID: "w3", Location: &far}}}, 201, nil)
+	at := rounds.At(10, 30)
+	status, b := f.call(t, "POST", f.base+"/repair", f.disp, RepairRequest{At: &at, Iterations: 100, Seed: 1, TimeLimitSeconds: 20})
+	var body ErrorBody
+	if err := json.Unmarshal(b, &body); err != nil || status != 422 || body.Error.Field != "at" || len(body.Violations) == 0 {
+		t.Errorf("a repair from a reported position: %d %.400s, want 422 naming at with the broken rule", status, b)
+	}
+	if v := f.latest(t); v.Version != 1 {
+		t.Errorf("the refused repair stored version %d", v.Version)
 	}
 }
