@@ -700,8 +700,8 @@ func (r *Roster) sumTotals() {
 
 // WithDay returns a copy of r, a roster of req, whose routes and
 // unassigned visits of date are day's (a live day's roster): each route
-// of date is replaced in place by day's route of its worker, and day's
-// other routes come after. Totals and continuity are summed again from
+// of date is replaced in place by day's route of its worker (or goes, if
+// day has none), and day's other routes come after. Totals and continuity are summed again from
 // the routes; Cost and Score are day's plus those of nothing else, so
 // the caller costs the whole roster again if r covers other dates.
 func (r *Roster) WithDay(req *Request, date Date, day *Roster) *Roster {

@@ -178,3 +178,35 @@ func TestMergeStaysHome(t *testing.T) {
 		t.Errorf("w3 off from 08:30 has %d stops, departs %s and returns %s; want none, back when leaving", len(rt.Stops), rt.Depart, rt.Return)
 	}
 }
+
+// TestWithDay: a live day's roster replaces its date's rounds and
+// unassigned visits in a roster of several dates, the others kept, and
+// the totals are summed again over all of them.
+func TestWithDay(t *testing.T) {
+	req, roster := liveFixture()
+	x := rounds.Stop{VisitID: "x", ClientID: "c2", Location: loc(2), Arrival: rounds.At(9, 10), Start: rounds.At(9, 10), End: rounds.At(9, 40), TravelSeconds: 600}
+	roster.Routes = append(roster.Routes, rounds.Route{WorkerID: "w1", Date: otherDay, Start: loc(0), End: loc(0), Depart: rounds.At(9, 0),
+		Return: rounds.At(9, 50), Stops: []rounds.Stop{x}, TravelSeconds: 1200, WorkSeconds: 3000})
+	day := &rounds.Roster{Routes: []rounds.Route{
+		{WorkerID: "w2", Date: day, Stops: []rounds.Stop{}},
+		{WorkerID: "w1", Date: day, Stops: []rounds.Stop{{VisitID: "a1", ClientID: "c1"}}, TravelSeconds: 100, WorkSeconds: 1900},
+	}, Unassigned: []rounds.Unassigned{{VisitID: "b1", ClientID: "c4", Priority: rounds.Routine}}, Totals: rounds.Totals{Cost: 7}}
+	out := roster.WithDay(req, day.Routes[0].Date, day)
+	var order []string
+	for _, rt := range out.Routes {
+		order = append(order, fmt.Sprintf("%s/%s/%d", rt.WorkerID, rt.Date, len(rt.Stops)))
+	}
+	if got := fmt.Sprint(order); got != "[w1/2025-03-03/1 w2/2025-03-03/0 w1/2025-03-04/1]" {
+		t.Errorf("routes %s, want w1 and w2 of the day in the roster's order, w3's gone, and the other date's kept", got)
+	}
+	if len(out.Unassigned) != 1 || out.Unassigned[0].VisitID != "b1" {
+		t.Errorf("unassigned %v, want the day's (b1) only: u was the day's too", out.Unassigned)
+	}
+	if out.Totals.Assigned != 2 || out.Totals.TravelSeconds != 1300 || out.Totals.Unassigned != 1 || out.Totals.Cost != 7 {
+		t.Errorf("totals %+v, want 2 assigned over both dates, 1300 s of travel, 1 unassigned, the day's cost", out.Totals)
+	}
+	out.Routes[2].Stops[0].VisitID = "changed"
+	if roster.Routes[3].Stops[0].VisitID != "x" {
+		t.Errorf("changing the result changed the roster it came from")
+	}
+}
