@@ -29,19 +29,22 @@ stress: build
 
 # test runs every test (the fuzz targets on their seed corpora), then fuzzes
 # the HTTP API for FUZZTIME; the PostgreSQL tests need the local server (db
-# starts it).
+# starts it), the page's browser tests Chromium (they write their
+# screenshots to bin/screenshots).
 FUZZTIME ?= 15s
 test: db
-	$(GO) test -count=1 -timeout 8m ./...
+	ROUNDS_SCREENSHOTS=$(CURDIR)/bin/screenshots $(GO) test -count=1 -timeout 8m ./...
 	$(GO) test -count=1 -run '^$$' -fuzz '^FuzzAPI$$' -fuzztime $(FUZZTIME) ./api
 
 # bench prints the benchmark tables: Solomon at 1 s per instance (gap to
-# the best known per family), the borough fixture over 5 solver seeds, and
-# the Go benchmarks (per-size time per iteration).
+# the best known per family), the borough fixture over 5 solver seeds, the
+# Go benchmarks (per-size time per iteration), and the coordinator's page
+# on a merged area day in Chromium (render and redraw times).
 bench: build
 	$(BIN) bench solomon ../shared/benchdata/solomon -time 1s -out bin/bench/solomon
 	$(BIN) bench care -size borough -seeds 1,2,3,4,5 -time 10s
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./benchmarks/
+	$(GO) test -run '^$$' -bench PageArea -benchtime 3x ./web/
 
 # digests checks that iteration-bounded runs (Solomon r101, c201, rc105;
 # Mankowska B6, E9; the borough day) give the recorded rosters: run it after

@@ -76,7 +76,8 @@ func (e *Event) equal(o *Event) bool {
 // visit event for a visit on no round of that date (any visit of the
 // date may be cancelled); a worker who is not on the visit's round; a
 // time outside the day (before the shift of the worker concerned starts
-// or after it ends with its overtime); a visit finished before it
+// or after it ends with its overtime; a cancellation may come at any time
+// of the day); a visit finished before it
 // started or never started, started twice, or started, finished or not
 // reached after it was cancelled or not reached; a position without a
 // valid location; an ID used for a different event.
@@ -202,6 +203,9 @@ func ValidateEvents(req *Request, roster *Roster, events []Event) ([]Event, erro
 					return nil, err
 				}
 			}
+		}
+		if e.Kind == EventVisitCancelled {
+			who = nil // a call may cancel any visit of the day, whenever it comes
 		}
 		if err := eventInDay(f+".at", e, who, workers); err != nil {
 			return nil, err

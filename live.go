@@ -52,6 +52,9 @@ type LiveRound struct {
 	// From out when it is the home of a client whose details it withholds.
 	From   Location `json:"from,omitzero"`
 	FreeAt Clock    `json:"freeAt"`
+	// PositionAt is when the worker reported being at From; nil when From
+	// is not a reported position.
+	PositionAt *Clock `json:"positionAt,omitempty"`
 	// WorkedSeconds is the travel and visit time of the frozen stops.
 	WorkedSeconds int `json:"workedSeconds"`
 	// Break is the break already taken or in hand; nil if it is still to
@@ -92,7 +95,8 @@ type liveWalk struct {
 // had not started by U. A double-handed visit frozen on one round is
 // frozen on both, with the stops before it, and its two halves start
 // together. The break of the roster is taken if it started before the
-// worker is free. req is the roster's request.
+// worker is free (and before they became unavailable). req is the
+// roster's request.
 func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) (*LiveState, error) {
 	visits := make(map[string]*Visit, len(req.Visits))
 	for i := range req.Visits {
@@ -227,16 +231,15 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 					free = j >= forced[ri]-1
 				}
 			}
-			lr.From = w.loc
+			lr.From, lr.FreeAt = w.loc, max(w.end, at)
 			if w.frozen == 0 {
-				// free from the start of the shift, not the planned departure
-				lr.From, w.end = rt.Start, shiftStart(req, rt.WorkerID, date, rt.Depart)
+				lr.From = rt.Start
 			}
-			lr.FreeAt = max(w.end, at)
 			if p := position[rt.WorkerID]; p != nil && p.At >= w.end {
-				lr.From, lr.FreeAt = *p.Location, max(p.At, at)
+				pa := p.At
+				lr.From, lr.FreeAt, lr.PositionAt = *p.Location, max(p.At, at), &pa
 			}
-			if b := rt.Break; b != nil && b.Start < lr.FreeAt {
+			if b := rt.Break; b != nil && b.Start < lr.FreeAt && !(off && u <= b.Start) {
 				bt := *b
 				lr.Break = &bt
 				lr.FreeAt = max(lr.FreeAt, b.End)
@@ -271,22 +274,6 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 		}
 	}
 	return s, nil
-}
-
-// shiftStart returns when worker's shift on date starts; def if the
-// request gives them none.
-func shiftStart(req *Request, worker string, date Date, def Clock) Clock {
-	for i := range req.Workers {
-		if req.Workers[i].ID != worker {
-			continue
-		}
-		for _, sh := range req.Workers[i].Shifts {
-			if sh.Date == date {
-				return sh.Start
-			}
-		}
-	}
-	return def
 }
 
 // alignPairs looks at the double-handed visits after a pass of LiveDay:
@@ -545,6 +532,9 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 		prev := old.Depart
 		for _, f := range lr.Frozen {
 			st := byID[f.VisitID]
+			if b := lr.Break; b != nil && b.Start >= prev && b.End <= f.Start && b.Start < prev+Clock(f.TravelSeconds) {
+				prev = b.End // the break is taken before travelling on
+			}
 			st.Arrival = min(prev+Clock(f.TravelSeconds), f.Start)
 			st.Start, st.End, st.TravelSeconds, st.WaitSeconds = f.Start, f.End, f.TravelSeconds, int(f.Start-st.Arrival)
 			rt.Stops = append(rt.Stops, st)
@@ -561,13 +551,17 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 			if len(lr.Frozen) == 0 {
 				rt.Depart = r.Depart
 			} else {
-				// the worker leaves the last frozen stop when it ends and
-				// waits at the next, whenever the rest of the day departs
+				// the worker leaves the last frozen stop when it ends (or
+				// the position reported, at its time) and waits at the
+				// next, whenever the rest of the day departs
 				first := &stops[0]
 				for _, b := range []*BreakTime{lr.Break, r.Break} {
 					if b != nil && b.Start >= prev && b.Start < first.Arrival {
 						prev = b.End
 					}
+				}
+				if lr.PositionAt != nil {
+					prev = max(prev, *lr.PositionAt) // it leaves the position reported
 				}
 				arrival := min(prev+Clock(first.TravelSeconds), first.Start)
 				wait += int(first.Arrival - arrival)
@@ -629,9 +623,10 @@ func (s *LiveState) homeLegs(ctx context.Context, req *Request, out *Roster, idx
 		last := rt.Stops[len(rt.Stops)-1]
 		leave := last.End
 		if rt.Break == nil {
-			if b := breakDue(req, rt.WorkerID, s.Date, leave); b != nil {
-				rt.Break, leave = b, b.End
-			}
+			rt.Break = breakDue(req, rt.WorkerID, s.Date, leave)
+		}
+		if b := rt.Break; b != nil && b.Start >= last.End {
+			leave = b.End // the break taken before going home
 		}
 		m, err := src.Matrix(ctx, []geo.Point{last.Location.Point(), rt.End.Point()}, rt.TravelMode)
 		if err != nil {

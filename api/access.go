@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -163,4 +164,27 @@ func mayGrant(maker, k *rounds.APIKey) error {
 		}
 	}
 	return nil
+}
+
+// Me is the body of GET /v1/me: the caller's key and the permissions its
+// role and teams give it, so that a client (the coordinator's page) shows
+// only what the key may do.
+type Me struct {
+	Key rounds.APIKey `json:"key"`
+	// Permissions are the names of the permissions the key holds, sorted:
+	// read, manage_teams, edit_team, write_care, write_visits, plan,
+	// solve, edit_roster, publish, admin.
+	Permissions []string `json:"permissions"`
+}
+
+func (s *Server) me(c echo.Context) error {
+	k := keyOf(c)
+	m := Me{Key: *k, Permissions: []string{}}
+	for p, roles := range allowed {
+		if slices.Contains(roles, k.Role) && (!globalOnly[p] || k.Global()) {
+			m.Permissions = append(m.Permissions, string(p))
+		}
+	}
+	slices.Sort(m.Permissions)
+	return c.JSON(http.StatusOK, m)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -153,8 +154,18 @@ func TestEditWithOvertime(t *testing.T) {
 		t.Fatalf("planned %d stops with %d s of overtime; want 3 stops and overtime", len(stops), v1.Roster.Totals.OvertimeSeconds)
 	}
 	front := 0
-	var v2 rounds.RosterVersion
+	// Checked first: the version it would make, and nothing stored.
+	var checked, v2 rounds.RosterVersion
+	e.must(t, "POST", base+"/edits/check", coord, Edit{Version: 1, Op: "move", VisitID: stops[2].VisitID, WorkerID: "w1", Position: &front}, 200, &checked)
+	var still rounds.RosterVersion
+	e.must(t, "GET", base, e.admin, nil, 200, &still)
+	if still.Version != 1 || checked.Version != 2 {
+		t.Fatalf("a check made version %d, the roster is at version %d; want a version 2 answered and nothing stored", checked.Version, still.Version)
+	}
 	e.must(t, "POST", base+"/edits", coord, Edit{Version: 1, Op: "move", VisitID: stops[2].VisitID, WorkerID: "w1", Position: &front}, 201, &v2)
+	if !reflect.DeepEqual(checked.Roster, v2.Roster) {
+		t.Errorf("the edit stored a roster other than the one its check answered")
+	}
 	var latest rounds.RosterVersion
 	e.must(t, "GET", base, e.admin, nil, 200, &latest)
 	recomputed(t, &latest)
@@ -254,11 +265,13 @@ func TestEditDoubleHanded(t *testing.T) {
 		{"pin", Edit{Version: 1, Op: "pin", VisitID: pair, WorkerID: a},
 			"op", "move each worker's half instead"},
 	} {
-		status, body := e.call(t, "POST", base+"/edits", coord, tt.edit)
-		var got ErrorBody
-		json.Unmarshal(body, &got)
-		if status != 422 || got.Error.Field != tt.field || !strings.Contains(got.Error.Message, tt.words) {
-			t.Errorf("%s: status %d, %s; want 422 on %s saying %q", tt.name, status, body, tt.field, tt.words)
+		for _, path := range []string{base + "/edits/check", base + "/edits"} {
+			status, body := e.call(t, "POST", path, coord, tt.edit)
+			var got ErrorBody
+			json.Unmarshal(body, &got)
+			if status != 422 || got.Error.Field != tt.field || !strings.Contains(got.Error.Message, tt.words) {
+				t.Errorf("%s: POST %s: status %d, %s; want 422 on %s saying %q", tt.name, path, status, body, tt.field, tt.words)
+			}
 		}
 	}
 

@@ -158,6 +158,7 @@ func (w *fuzzWorld) loadTeam(tb testing.TB, team string, seed int64) {
 	w.sample(tb, team, "/v1/teams/:team/dispatch", DispatchRequest{RosterID: job.RosterID, Referral: ref})
 	w.sample(tb, team, "/v1/teams/:team/dispatch/accept", AcceptRequest{RosterID: job.RosterID, Version: 1, Referral: ref, Rank: 1})
 	w.sample(tb, team, "/v1/teams/:team/rosters/:roster/repair", RepairRequest{At: &at, Iterations: 50, Seed: 1})
+	w.sample(tb, team, "/v1/teams/:team/rosters/:roster/edits/check", Edit{Version: 1, Op: "move", VisitID: day.Visits[0].ID, WorkerID: day.Workers[0].ID})
 	w.sample(tb, team, "/v1/solve", day)
 }
 

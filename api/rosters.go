@@ -79,38 +79,52 @@ func (s *Server) publishRoster(c echo.Context) error {
 	return c.JSON(http.StatusOK, v)
 }
 
-func (s *Server) editRoster(c echo.Context) error {
+// nextVersion returns the version the edit in the body makes of the
+// roster's latest version: timed by solver.Retime and checked by the
+// independent validator, not stored. It returns ECONFLICT if the edit is
+// of an earlier version, and EINVALID with the broken rules
+// (violationsError) if the edit breaks one.
+func (s *Server) nextVersion(c echo.Context) (*rounds.RosterVersion, error) {
 	var e Edit
 	if err := rounds.DecodeStrict(c.Request().Body, &e); err != nil {
-		return err
+		return nil, err
 	}
 	ctx := c.Request().Context()
 	cur, err := s.cfg.Store.RosterVersion(ctx, c.Param("team"), c.Param("roster"), 0)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if e.Version != cur.Version {
 		err := rounds.Invalid("version", e.Version, "the roster is at version %d; edit the latest version", cur.Version)
 		if e.Version > 0 && e.Version < cur.Version {
 			err.Code = rounds.ECONFLICT // someone else edited it first
 		}
-		return err
+		return nil, err
 	}
 	next, err := e.apply(ctx, cur, s.cfg.Source)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	violations, err := validate.Roster(ctx, next.Request, next.Roster, s.cfg.Source)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(violations) > 0 {
 		msgs := make([]string, len(violations))
 		for i, v := range violations {
 			msgs[i] = v.String()
 		}
-		return &violationsError{err: rounds.Invalid("op", e.Op, "the edit breaks a hard rule: %s", msgs[0]), violations: msgs}
+		return nil, &violationsError{err: rounds.Invalid("op", e.Op, "the edit breaks a hard rule: %s", msgs[0]), violations: msgs}
 	}
+	return next, nil
+}
+
+func (s *Server) editRoster(c echo.Context) error {
+	next, err := s.nextVersion(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
 	if err := s.cfg.Store.AddRosterVersion(ctx, next); err != nil {
 		return err
 	}
@@ -118,6 +132,19 @@ func (s *Server) editRoster(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, next)
+}
+
+// checkEdit answers what editRoster would store, and stores nothing: the
+// validator's verdict on a move or pin before it is made.
+func (s *Server) checkEdit(c echo.Context) error {
+	next, err := s.nextVersion(c)
+	if err != nil {
+		return err
+	}
+	if err := s.showRoster(c.Request().Context(), keyOf(c), next); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, next)
 }
 
 func (s *Server) diffRoster(c echo.Context) error {

@@ -102,6 +102,7 @@ func New(cfg Config) (*Server, error) {
 	for _, r := range s.routes() {
 		e.Add(r.method, r.path, r.handler, checkParams, s.authorize(r))
 	}
+	s.pageRoutes(e)
 	s.echo = e
 	return s, nil
 }

@@ -285,9 +285,8 @@ type SickResult struct {
 	// Free is how many of their visits were still to make.
 	Free   int
 	Report *rounds.RepairReport
-	// Violations counts the rules validate.Roster finds broken, the
-	// sick worker's missing break aside (a shift cut short before its
-	// break, for the validator's live mode).
+	// Violations counts the rules validate.Roster finds broken, in its
+	// live mode (the event, the published roster).
 	Violations int
 }
 
@@ -318,14 +317,10 @@ func (d *LiveDay) Sick(ctx context.Context, at rounds.Clock, budget time.Duratio
 		return nil, err
 	}
 	res.Report = rep
-	vs, err := validate.Roster(ctx, d.Request, out, d.Source)
+	vs, err := validate.Roster(ctx, d.Request, out, d.Source, validate.Events(events, at), validate.Published(d.Roster))
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range vs {
-		if v.Rule != "break" || v.WorkerID != res.WorkerID {
-			res.Violations++
-		}
-	}
+	res.Violations = len(vs)
 	return res, nil
 }

@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -31,9 +32,8 @@ type Live struct {
 	// seen counts, per client and worker, the stops of day: the whole
 	// day's continuity of care.
 	seen map[string]map[string]int
-	// frozen is the travel of each worker's frozen stops; home the
-	// journey home and overtime cost of a worker who makes nothing after
-	// them, as day has them.
+	// home is the journey home and overtime cost of each worker who
+	// makes nothing after their frozen stops, as day has them.
 	home map[string]homeLeg
 	// knows holds the client and worker pairs of the roster's stops.
 	knows map[[2]string]bool
@@ -53,27 +53,22 @@ type homeLeg struct {
 
 // NewLive builds the live day of roster (planned for req) at state.At:
 // the residual request's Problem, the free rounds on it and the whole day
-// as it stands, costed as LiveRoster costs it. It returns the errors of
-// Build and Retime (the free rounds must fit the residual request, as
-// they do when state came from the roster). It takes about a Build and a
-// LiveRoster.
+// as it stands, costed as LiveRoster costs it. Free rounds that events
+// have made impossible (a late finish, a worker gone) lose the visits
+// that no longer fit, which the day as it stands (Day) leaves unassigned
+// and every option with them. It returns the errors of Build and
+// LiveRoster. It takes about a Build and a LiveRoster.
 func NewLive(ctx context.Context, req *rounds.Request, roster *rounds.Roster, state *rounds.LiveState, src geo.Source) (*Live, error) {
 	p, b, err := liveProblem(ctx, req, state, src)
 	if err != nil {
 		return nil, err
 	}
-	sol, err := p.fixedSolution(FreeRounds(req, state))
+	sol, err := p.fitted(FreeRounds(req, state))
 	if err != nil {
-		return nil, err
-	}
-	if err := p.feasible(sol); err != nil {
 		return nil, err
 	}
 	s := newState(p)
 	s.load(sol)
-	if p.rich && s.broken {
-		return nil, p.unscheduled(sol)
-	}
 	s.snapshot(sol)
 	rest, err := Roster(p, sol)
 	if err != nil {
@@ -114,6 +109,18 @@ func NewLive(ctx context.Context, req *rounds.Request, roster *rounds.Roster, st
 	return l, nil
 }
 
+// Dispatch answers one referral on the live day of roster at state.At:
+// NewLive, then Live.Options. A caller answering several referrals on one
+// roster version and time keeps the Live instead: building it is most of
+// the work (on the borough day about 50 ms against 2 ms per referral).
+func Dispatch(ctx context.Context, req *rounds.Request, roster *rounds.Roster, state *rounds.LiveState, ref *rounds.Referral, src geo.Source) (*rounds.Dispatch, error) {
+	l, err := NewLive(ctx, req, roster, state, src)
+	if err != nil {
+		return nil, err
+	}
+	return l.Options(ctx, ref)
+}
+
 // Day returns the whole day as it stands at the live time, costed as
 // LiveRoster costs it. It must not be modified.
 func (l *Live) Day() *rounds.Roster { return l.day }
@@ -122,13 +129,17 @@ func (l *Live) Day() *rounds.Roster { return l.day }
 // position of a vehicle's route (kb < 0 for a visit made by one worker),
 // after a short chain if u >= 0: visit u comes off the referral's round
 // first (pa is then a position of the round without it) and goes to
-// position pu of vehicle ku's round, or is dropped if ku < 0. bound is
+// position pu of vehicle ku's round (if w >= 0, once visit w comes off
+// it and is dropped), or is dropped if ku < 0; for a double-handed
+// referral, ub >= 0 is a visit dropped from the second half's round (pb
+// is then a position of the round without it). bound is
 // the change in the residual cost as the rounds alone judge it; cost the
 // exact change in the whole day's cost once evaluated.
 type candidate struct {
 	ka, kb   int32
 	pa, pb   int
-	u, ku    int32
+	u, ku, w int32
+	ub       int32
 	pu       int
 	bound    int64
 	cost     int64
@@ -166,8 +177,13 @@ const (
 // for a referral made by one worker, short chains make room as well: one
 // not-yet-started visit of the chosen worker near the referral's window
 // goes to another worker's round, or, if its priority is lower, is
-// dropped (chains). Then the cheapest of those (exactPerWorker per worker, exactPerOption ×
-// k in all) are applied to the loaded rounds and costed exactly by the
+// dropped (chains); when only a drop makes room, the visit handed over
+// may in turn take the place of one of lower priority than the referral
+// on the other round, which is dropped; and a double-handed referral no
+// two rounds can take as they are may drop a visit of lower priority
+// from one of its two rounds or from both (pairChains). Then the
+// cheapest of those (exactPerWorker per worker, exactPerOption × k in
+// all) are applied to the loaded rounds and costed exactly by the
 // solver's objective; the best of each of the k best workers are
 // written out with every visit whose start moves, by the same schedule
 // LiveRoster uses (Problem.Schedule), so that accepting one (Accept)
@@ -277,6 +293,7 @@ type evaluator struct {
 	penalty int64            // the referral's penalties (both halves)
 	client  string
 	cands   []candidate
+	lifts   []lift
 	scratch Solution
 	bufs    *matrixBufs
 }
@@ -364,9 +381,24 @@ func (ev *evaluator) scan() {
 					}
 					c += late
 				}
-				ev.cands = append(ev.cands, candidate{ka: int32(k), pa: pos + 1, kb: -1, u: -1, ku: -1, bound: c})
+				ev.cands = append(ev.cands, candidate{ka: int32(k), pa: pos + 1, kb: -1, u: -1, ku: -1, w: -1, ub: -1, bound: c})
 			}
-			ev.chains(int32(k))
+			ev.chains(int32(k), false)
+		}
+		// when only dropping one of the referral's round makes room, the
+		// visit that comes off may displace one of lower priority instead:
+		// the deepLifts cheapest such visits are tried
+		if !slices.ContainsFunc(ev.cands, func(c candidate) bool { return c.u < 0 || c.ku >= 0 }) {
+			ev.lifts = ev.lifts[:0]
+			for k := range s.routes {
+				if p.Allowed(int(v), k) && p.winOff[v] < p.winOff[v+1] {
+					ev.chains(int32(k), true)
+				}
+			}
+			slices.SortStableFunc(ev.lifts, func(a, b lift) int { return cmp.Compare(a.d, b.d) })
+			for _, x := range ev.lifts[:min(len(ev.lifts), deepLifts)] {
+				ev.displace(x.k, x.at, x.d, x.u)
+			}
 		}
 		return
 	}
@@ -389,10 +421,107 @@ func (ev *evaluator) scan() {
 			if !ok {
 				continue
 			}
-			ev.cands = append(ev.cands, candidate{ka: ca.k, pa: ca.pos, kb: cb.k, pb: cb.pos, u: -1, ku: -1,
+			ev.cands = append(ev.cands, candidate{ka: ca.k, pa: ca.pos, kb: cb.k, pb: cb.pos, u: -1, ku: -1, w: -1, ub: -1,
 				bound: ca.d + cb.d + late + s.contInsert(a, ca.k) + s.contInsert(b, cb.k)})
 		}
 	}
+	if len(ev.cands) == 0 {
+		ev.pairChains(l, w.candB)
+	}
+}
+
+// pairPlaces is how many of the cheapest chain places of each half
+// pairChains pairs up.
+const pairPlaces = 30
+
+// place is a chain place of one half of a double-handed referral: at
+// position at of vehicle k's round once visit u comes off it and is
+// dropped, for a change d in the round's cost and the penalty of u,
+// starting between lo and hi as the round was (removing u only widens
+// the range).
+type place struct {
+	k, u   int32
+	at     int
+	d      int64
+	lo, hi int32
+}
+
+// pairChains lists, for a double-handed referral no two rounds can take
+// as they are, the chains that drop a visit of lower priority near its
+// window from one round or from both to make room for its halves: each
+// half's chain places (places) paired with the other's, or with the
+// other half's places on the rounds as they are (cands), where their
+// time ranges can meet (gapFits, judged from the rounds as they were).
+func (ev *evaluator) pairChains(l *Link, cands []pairCand) {
+	a, b := ev.va, ev.vb
+	pa, pb := ev.places(a), ev.places(b)
+	for _, x := range pa {
+		ha := pairCand{k: x.k, lo: x.lo, hi: x.hi}
+		n := 0
+		for i := range cands {
+			cb := &cands[i]
+			if cb.k == x.k || !gapFits(l, a, &ha, cb) {
+				continue
+			}
+			ev.cands = append(ev.cands, candidate{ka: x.k, pa: x.at, kb: cb.k, pb: cb.pos, u: x.u, ku: -1, w: -1, ub: -1, bound: x.d + cb.d})
+			if n++; n == pairPartners {
+				break
+			}
+		}
+		for _, y := range pb {
+			hb := pairCand{k: y.k, lo: y.lo, hi: y.hi}
+			if y.k == x.k || !gapFits(l, a, &ha, &hb) {
+				continue
+			}
+			ev.cands = append(ev.cands, candidate{ka: x.k, pa: x.at, kb: y.k, pb: y.at, u: x.u, ku: -1, w: -1, ub: y.u, bound: x.d + y.d})
+		}
+	}
+}
+
+// pairPartners is how many of the second half's places on the rounds as
+// they are a chain place of the first half is paired with.
+const pairPartners = 8
+
+// places returns the pairPlaces cheapest chain places of half v: a visit
+// of lower priority near its window comes off a round that may take v,
+// and v goes within chainSpan stops of its place (room).
+func (ev *evaluator) places(v int32) []place {
+	s, p := ev.s, ev.p
+	var out []place
+	for k := range s.routes {
+		if !p.Allowed(int(v), k) || p.winOff[v] == p.winOff[v+1] {
+			continue
+		}
+		r := &s.routes[k]
+		for j := 1; j <= r.size(); j++ {
+			u := r.visits[j-1]
+			if p.penalty[u] >= p.penalty[v] || p.pairOf[u] >= 0 || !ev.near(r, j, v) {
+				continue
+			}
+			at, d, ok := ev.room(r, j, v)
+			if !ok {
+				continue
+			}
+			prev := at - 1 // the stop before v, on the round with u
+			if prev >= j {
+				prev++
+			}
+			next := prev + 1 // the stop after v
+			if next == j {
+				next++
+			}
+			lo, ok := p.earliestStart(v, r.es[prev]+r.du[prev]+p.travel(k, r.lc[prev], p.loc[v]))
+			if !ok {
+				continue
+			}
+			hi, ok := p.latestStart(v, r.ls[next]-p.travel(k, p.loc[v], r.lc[next])-p.dur[v])
+			if ok && lo <= hi {
+				out = append(out, place{k: int32(k), u: u, at: at, d: d + p.penalty[u], lo: lo, hi: hi})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(x, y place) int { return cmp.Compare(x.d, y.d) })
+	return out[:min(len(out), pairPlaces)]
 }
 
 // allCands appends the positions of v on every round that may take it
@@ -408,42 +537,31 @@ func (ev *evaluator) allCands(w *scratch, out []pairCand, v int32) []pairCand {
 // chains lists the short chains that make room for the referral on
 // vehicle k's round: each of its visits that starts within chainReach of
 // the referral's window and is not half of a double-handed visit comes
-// off, the referral goes within chainSpan stops of its place (the
-// round's cost judged in O(span) by Problem.chain), and the visit either
-// goes to its cheapest places on two other rounds that may take it
-// (insertCost) or, if it has a lower priority than the referral, is
-// dropped. O(m·(span + K·m')) for a round of m visits.
-func (ev *evaluator) chains(k int32) {
+// off, the referral goes within chainSpan stops of its place (room), and
+// the visit either goes to its cheapest places on two other rounds that
+// may take it (insertCost) or, if it has a lower priority than the
+// referral, is dropped. With deep set, it lists the visits that may come
+// off (lifts) instead, for displace. O(m·(span + K·m')) for a round of m
+// visits and rounds of m'; O(m·span) with deep.
+func (ev *evaluator) chains(k int32, deep bool) {
 	s, p := ev.s, ev.p
 	v := ev.va
 	r := &s.routes[k]
-	m := r.size()
-	open, close := p.win[p.winOff[v]].Start, p.lastEnd(v)
-	var mid [chainSpan + 1]int32
-	for j := 1; j <= m; j++ {
+	for j := 1; j <= r.size(); j++ {
 		u := r.visits[j-1]
-		if r.es[j]+p.dur[u] < open-chainReach || r.es[j] > close+chainReach || p.pairOf[u] >= 0 {
+		if !ev.near(r, j, v) || p.pairOf[u] >= 0 {
 			continue
 		}
-		best, at := int64(math.MaxInt64), 0
-		for i := max(0, j-chainSpan); i < j; i++ { // the referral after stop i, before u's place
-			buf := append(append(mid[:0], v), r.visits[i:j-1]...)
-			if c, ok := p.chain(r, i, buf, r, j+1); ok && c < best {
-				best, at = c, i+1
-			}
-		}
-		for q := j + 1; q <= min(m, j+chainSpan); q++ { // the referral after stop q, past u's place
-			buf := append(append(mid[:0], r.visits[j:q]...), v)
-			if c, ok := p.chain(r, j-1, buf, r, q+1); ok && c < best {
-				best, at = c, q
-			}
-		}
-		if at == 0 {
+		at, d, ok := ev.room(r, j, v)
+		if !ok {
 			continue
 		}
-		d := best - r.cost
+		if deep {
+			ev.lifts = append(ev.lifts, lift{k: k, at: at, d: d, u: u})
+			continue
+		}
 		if p.penalty[u] < p.penalty[v] {
-			ev.cands = append(ev.cands, candidate{ka: k, pa: at, kb: -1, u: u, ku: -1, bound: d + p.penalty[u]})
+			ev.cands = append(ev.cands, candidate{ka: k, pa: at, kb: -1, u: u, ku: -1, w: -1, ub: -1, bound: d + p.penalty[u]})
 		}
 		var to [2]candidate
 		n := 0
@@ -460,7 +578,7 @@ func (ev *evaluator) chains(k int32) {
 				if !ok {
 					continue
 				}
-				cand := candidate{ka: k, pa: at, kb: -1, u: u, ku: int32(k2), pu: pos + 1, bound: d + c}
+				cand := candidate{ka: k, pa: at, kb: -1, u: u, ku: int32(k2), pu: pos + 1, w: -1, ub: -1, bound: d + c}
 				switch {
 				case n < 2:
 					to[n] = cand
@@ -479,6 +597,74 @@ func (ev *evaluator) chains(k int32) {
 	}
 }
 
+// lift is a visit u that may come off vehicle k's round to make room
+// for the referral at position at, for a change d in the round's cost.
+type lift struct {
+	k, u int32
+	at   int
+	d    int64
+}
+
+// deepLifts is how many of the cheapest lifts displace tries: each scans
+// every round, O(K·m·span).
+const deepLifts = 8
+
+// displace lists the chains where visit u, taken off vehicle k's round
+// to make room for the referral (at position at, for a change d in k's
+// cost), takes the place of a visit w of lower priority than the
+// referral on another round that may take u, and w is dropped.
+func (ev *evaluator) displace(k int32, at int, d int64, u int32) {
+	s, p := ev.s, ev.p
+	for k2 := range s.routes {
+		if int32(k2) == k || !p.Allowed(int(u), k2) {
+			continue
+		}
+		r2 := &s.routes[k2]
+		for j := 1; j <= r2.size(); j++ {
+			w := r2.visits[j-1]
+			if p.penalty[w] >= p.penalty[ev.va] || p.pairOf[w] >= 0 || !ev.near(r2, j, u) {
+				continue
+			}
+			if pu, d2, ok := ev.room(r2, j, u); ok {
+				ev.cands = append(ev.cands, candidate{ka: k, pa: at, kb: -1, u: u, ku: int32(k2), pu: pu, w: w, ub: -1,
+					bound: d + d2 + p.penalty[w]})
+			}
+		}
+	}
+}
+
+// near reports whether the visit at position j of r starts within
+// chainReach of visit v's windows.
+func (ev *evaluator) near(r *route, j int, v int32) bool {
+	p := ev.p
+	u := r.visits[j-1]
+	return r.es[j]+p.dur[u] >= p.win[p.winOff[v]].Start-chainReach && r.es[j] <= p.lastEnd(v)+chainReach
+}
+
+// room returns where visit v goes, within chainSpan stops, on round r
+// once the visit at position j comes off (a position of the round
+// without it), and the change in the round's cost, judged on the round
+// alone by Problem.chain; false if nowhere.
+func (ev *evaluator) room(r *route, j int, v int32) (int, int64, bool) {
+	p := ev.p
+	m := r.size()
+	var mid [chainSpan + 1]int32
+	best, at := int64(math.MaxInt64), 0
+	for i := max(0, j-chainSpan); i < j; i++ { // v after stop i, before j's place
+		buf := append(append(mid[:0], v), r.visits[i:j-1]...)
+		if c, ok := p.chain(r, i, buf, r, j+1); ok && c < best {
+			best, at = c, i+1
+		}
+	}
+	for q := j + 1; q <= min(m, j+chainSpan); q++ { // v after stop q, past j's place
+		buf := append(append(mid[:0], r.visits[j:q]...), v)
+		if c, ok := p.chain(r, j-1, buf, r, q+1); ok && c < best {
+			best, at = c, q
+		}
+	}
+	return at, best - r.cost, at > 0
+}
+
 // apply puts the candidate on the rounds in a journaled step of the
 // state: its chain first, then the referral's halves. It reports whether
 // the joint schedule holds; the caller rolls it back.
@@ -487,6 +673,12 @@ func (ev *evaluator) apply(c *candidate) bool {
 	s.begin()
 	if c.u >= 0 {
 		s.detach(c.u)
+		if c.w >= 0 {
+			s.detach(c.w)
+		}
+		if c.ub >= 0 {
+			s.detach(c.ub)
+		}
 		s.settle()
 		if c.ku >= 0 {
 			s.insert(c.u, c.ku, c.pu)
@@ -552,7 +744,8 @@ func (ev *evaluator) merged() (*rounds.Roster, error) {
 
 // continuity returns the change in the whole day's continuity cost from
 // the candidate: its worker (and partner) visit the referral's client,
-// and a visit handed over or dropped changes who visits its client.
+// and a visit handed over or dropped (and one it displaces) changes who
+// visits its client.
 func (ev *evaluator) continuity(c *candidate) int64 {
 	cost := ev.l.req.Options.ContinuityCost()
 	if cost == 0 {
@@ -562,7 +755,7 @@ func (ev *evaluator) continuity(c *candidate) int64 {
 		client, worker string
 		n              int
 	}
-	var changes [4]change
+	var changes [6]change
 	n := 0
 	for _, k := range []int32{c.ka, c.kb} {
 		if k >= 0 {
@@ -578,6 +771,14 @@ func (ev *evaluator) continuity(c *candidate) int64 {
 			changes[n] = change{cu, ev.p.workerID(int(c.ku)), 1}
 			n++
 		}
+		if c.w >= 0 {
+			changes[n] = change{ev.p.meta.req.Clients[ev.p.Visits[c.w].Client-1].ID, ev.p.workerID(int(c.ku)), -1}
+			n++
+		}
+	}
+	if c.ub >= 0 {
+		changes[n] = change{ev.p.meta.req.Clients[ev.p.Visits[c.ub].Client-1].ID, ev.p.workerID(int(c.kb)), -1}
+		n++
 	}
 	var d int64
 	done := map[string]bool{}
@@ -613,7 +814,7 @@ func (ev *evaluator) continuity(c *candidate) int64 {
 // exactPerOption × k in all are costed exactly.
 func (ev *evaluator) best(k int) []candidate {
 	ev.scan()
-	slices.SortStableFunc(ev.cands, func(a, b candidate) int { return cmpInt64(a.bound, b.bound) })
+	slices.SortStableFunc(ev.cands, func(a, b candidate) int { return cmp.Compare(a.bound, b.bound) })
 	type key struct{ ka, kb int32 }
 	tried := map[key]int{}
 	cands := ev.cands[:0]
@@ -638,12 +839,12 @@ func (ev *evaluator) best(k int) []candidate {
 	cands = slices.DeleteFunc(cands, func(c candidate) bool { return !c.feasible })
 	slices.SortStableFunc(cands, func(a, b candidate) int {
 		if a.cost != b.cost {
-			return cmpInt64(a.cost, b.cost)
+			return cmp.Compare(a.cost, b.cost)
 		}
 		if a.start != b.start {
-			return cmpInt64(int64(a.start), int64(b.start))
+			return cmp.Compare(a.start, b.start)
 		}
-		return cmpInt64(int64(a.ka), int64(b.ka))
+		return cmp.Compare(a.ka, b.ka)
 	})
 	// one option per worker (and partner): their cheapest way
 	seen := map[key]bool{}
@@ -684,16 +885,6 @@ func (s *state) startOf(v int32) int32 {
 		return s.start[v]
 	}
 	return s.routes[s.routeOf[v]].es[s.posOf[v]]
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // option writes candidate c out: it is applied, the schedule of the new
@@ -750,7 +941,7 @@ func (ev *evaluator) option(c candidate) rounds.DispatchOption {
 				OldStart: rounds.Clock(ev.starts[v] - off), NewStart: st, Late: rv.SoftEnd != nil && st > *rv.SoftEnd})
 		}
 	}
-	slices.SortFunc(o.Moved, func(a, b rounds.MovedVisit) int { return cmpInt64(int64(a.OldStart), int64(b.OldStart)) })
+	slices.SortFunc(o.Moved, func(a, b rounds.MovedVisit) int { return cmp.Compare(a.OldStart, b.OldStart) })
 	// the score, by key, of the whole day: the residual's change, with
 	// the corrections exact names
 	after := score(p, sol)
@@ -771,9 +962,17 @@ func (ev *evaluator) option(c candidate) rounds.DispatchOption {
 		if c.ku >= 0 {
 			o.Handover = &rounds.Handover{VisitID: rv.ID, FromWorkerID: o.WorkerID, ToWorkerID: p.workerID(int(c.ku))}
 			changed[int(c.ku)] = true
+			if c.w >= 0 {
+				rw := &meta.req.Visits[c.w]
+				o.Dropped = append(o.Dropped, rounds.DroppedVisit{VisitID: rw.ID, WorkerID: o.Handover.ToWorkerID, Priority: rw.Priority})
+			}
 		} else {
 			o.Dropped = append(o.Dropped, rounds.DroppedVisit{VisitID: rv.ID, WorkerID: o.WorkerID, Priority: rv.Priority})
 		}
+	}
+	if c.ub >= 0 {
+		rv := &meta.req.Visits[c.ub]
+		o.Dropped = append(o.Dropped, rounds.DroppedVisit{VisitID: rv.ID, WorkerID: o.PartnerID, Priority: rv.Priority})
 	}
 	maps := o.ScoreChange
 	for key, d := range maps {

@@ -42,11 +42,10 @@ func Repair(ctx context.Context, req *rounds.Request, roster *rounds.Roster, sta
 	}
 	pub := published(roster, state.Date)
 	p := base.disrupted(pub, &req.Options)
-	start, err := p.fixedSolution(FreeRounds(req, state))
+	start, err := p.fitted(FreeRounds(req, state))
 	if err != nil {
 		return nil, nil, err
 	}
-	p.fitRoutes(start)
 	o := opt
 	o.Start, o.Progress = start, nil
 	if o.Iterations == 0 {
@@ -142,10 +141,48 @@ func (p *Problem) disrupted(pub map[string]*publication, opt *rounds.Options) *P
 	return out
 }
 
-// fitRoutes makes sol's routes fit their vehicles on their own, for a
-// warm start: each keeps, in order, the visits that still fit after the
-// ones kept before them, and a double-handed visit kept on one route
-// only is taken off it too. O(S·m) for S stops on routes of m.
+// fitted returns the solution of the given rounds less the visits that
+// no longer fit them (after events: a late finish, a worker gone): each
+// round keeps, in order, the visits that still fit after the ones kept
+// before them (fitRoutes); then, while the linked and double-handed
+// visits leave no joint schedule, the last of them on a round comes off,
+// with its partner. It returns fixedSolution's errors. O(S·m) for S stops
+// on rounds of m, plus a schedule per linked visit taken off.
+func (p *Problem) fitted(order []Round) (*Solution, error) {
+	sol, err := p.fixedSolution(order)
+	if err != nil {
+		return nil, err
+	}
+	p.fitRoutes(sol)
+	if !p.rich {
+		return sol, nil
+	}
+	s := newState(p)
+	for s.load(sol); s.broken; s.load(sol) {
+		k, i := -1, -1
+		for kk, r := range sol.Routes {
+			for ii, v := range r {
+				if p.linkOff[v] < p.linkOff[v+1] {
+					k, i = kk, ii
+				}
+			}
+		}
+		if k < 0 {
+			return nil, p.unscheduled(sol)
+		}
+		v := sol.Routes[k][i]
+		for kk, r := range sol.Routes {
+			sol.Routes[kk] = slices.DeleteFunc(r, func(u int) bool { return u == v || int32(u) == p.pairOf[v] })
+		}
+		finish(sol, len(p.Visits))
+	}
+	return sol, nil
+}
+
+// fitRoutes makes sol's routes fit their vehicles on their own: each
+// keeps, in order, the visits that still fit after the ones kept before
+// them, and a double-handed visit kept on one route only is taken off it
+// too. O(S·m) for S stops on routes of m.
 func (p *Problem) fitRoutes(sol *Solution) {
 	var r route
 	for k, visits := range sol.Routes {

@@ -20,7 +20,7 @@ func (c *checker) checkBreak(rt *rounds.Route, shift *rounds.Shift) {
 	needs := rule.Needs(shift) && len(rt.Stops) > 0
 	b := rt.Break
 	switch {
-	case b == nil && needs:
+	case b == nil && needs && !c.breakExcused(rt, shift):
 		c.add(RuleBreak, rt.WorkerID, "", rt.Date, "%s has no break, but the shift %s-%s is longer than %s and gets one of %s",
 			routeName(rt), shift.Start, shift.End, span(afterShift(rule)), span(rule.Length()))
 	case b == nil:

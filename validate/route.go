@@ -62,7 +62,9 @@ func (c *checker) checkRoute(rt *rounds.Route) {
 		ret = sum.ret
 		c.checkReturn(rt, sum)
 		c.checkRouteSums(rt, sum)
-		c.checkWorkingTime(rt, w, shift, sum.work)
+		if !c.limitExcused(rt) {
+			c.checkWorkingTime(rt, w, shift, sum.work)
+		}
 		c.travel += sum.travel
 		c.work += sum.work
 		c.wait += sum.wait
@@ -75,7 +77,7 @@ func (c *checker) checkRoute(rt *rounds.Route) {
 	c.checkOvertime(rt, shift, ret)
 	c.checkBreak(rt, shift)
 	switch end := int(shift.End) + shift.OvertimeMinutes*60; {
-	case ret <= end:
+	case ret <= end, c.limitExcused(rt):
 	case shift.OvertimeMinutes > 0:
 		c.add(RuleShiftEnd, w.ID, "", rt.Date, "worker %s gets back at %s on %s, after their shift ends at %s and its %s of overtime at %s",
 			w.ID, clock(ret), rt.Date, shift.End, span(shift.OvertimeMinutes*60), clock(end))

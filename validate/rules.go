@@ -116,7 +116,8 @@ const (
 // waiting); and by a route that has a break it does not need.
 const RuleBreak = "break"
 
-// Rules lists every rule, in the order Roster checks them.
+// Rules lists every rule, in the order Roster checks them; with Events,
+// LiveRules too.
 var Rules = []string{
 	RuleUnknownWorker, RuleNoShift, RuleDuplicateRoute, RuleRouteWorker, RuleShiftStart, RuleShiftEnd,
 	RuleReturn, RuleRouteSums, RuleWorkingTime, RuleOvertime, RuleBreak, RuleUnknownVisit, RuleWrongDate, RuleStopDetails,

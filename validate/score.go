@@ -30,10 +30,17 @@ import (
 //   - unassigned, per priority: the priority's penalty per unassigned
 //     entry, once per worker the visit needs.
 //
+// With Events, the routes are timed as on a live day (see Events): a
+// stop with reported times keeps them, the leg after a reported position
+// starts there, and overtime counts from the actual ends; the visit
+// seconds of balance stay the planned durations. Roster checks the cost
+// with the same options it is given, so a live roster is costed by
+// passing Score the options its validation will get.
+//
 // It returns an error if Roster would, or if a route names a worker or
 // visit the request does not have; it does not check the hard rules.
-func Score(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.Source) (int64, map[string]int64, error) {
-	c, err := newCheck(ctx, req, r, src, nil)
+func Score(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.Source, opts ...Option) (int64, map[string]int64, error) {
+	c, err := newCheck(ctx, req, r, src, opts)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -25,47 +25,93 @@ func (c *checker) walk(rt *rounds.Route, w *rounds.Worker) routeSum {
 	if w != nil {
 		tbl, prev = c.tables[w.TravelMode], w.Start
 	}
+	lv := c.live
+	if lv != nil && rt.Date != lv.date {
+		lv = nil // another day: checked as planned
+	}
 	at := int(rt.Depart)
+	stopEnd := at // when the last stop ended (before any break)
+	leave := 0    // when the worker was at a reported position
 	brk := rt.Break
 	if brk != nil && brk.End <= rt.Depart {
 		brk = nil // taken before leaving
 	}
+	frozen := true // so far every stop is frozen (live days)
 	for i := range rt.Stops {
 		s := &rt.Stops[i]
+		v := c.visits[s.VisitID]
+		var a actualTimes
+		reported, isFrozen := false, false
+		if v != nil {
+			a, reported = lv.reported(v.ID)
+			isFrozen = lv.isFrozen(rt.WorkerID, v.ID)
+		}
+		if lv != nil && frozen && !isFrozen {
+			frozen = false
+			lv.freeAt[rt.WorkerID] = max(lv.at, rounds.Clock(stopEnd))
+			lv.hasFree[rt.WorkerID] = true
+			if loc, t, name, ok := lv.positionOf(rt.WorkerID); ok {
+				prev, from, leave = loc, name, t
+			}
+		}
 		if brk != nil && int(brk.Start) >= at && brk.End <= s.Start {
 			if int(brk.Start) < at+c.leg(w, prev, s, sum.known) || s.Arrival >= brk.End {
 				at = int(brk.End) // taken before travelling on, else while waiting
 			}
 			brk = nil
 		}
-		v := c.visits[s.VisitID]
+		at, leave = max(at, leave), 0 // not before the worker was at a reported position
 		if v == nil {
 			c.add(RuleUnknownVisit, rt.WorkerID, s.VisitID, rt.Date, "%s stops for visit %s, which is not in the request; travel times after it cannot be checked", routeName(rt), s.VisitID)
 			sum.known = false
 			continue
 		}
-		c.served[v.ID] = append(c.served[v.ID], appearance{workerID: rt.WorkerID, start: int(s.Start)})
-		c.checkStop(rt, s, v)
+		c.served[v.ID] = append(c.served[v.ID], appearance{workerID: rt.WorkerID, start: int(s.Start), actual: reported})
+		dur := v.DurationMinutes * 60
+		end := int(s.Start) + dur
+		if reported {
+			end = lv.end(a, dur)
+			c.checkActual(rt, s, v, a)
+		}
+		c.checkStop(rt, s, v, end, isFrozen || reported)
 		if w != nil {
 			c.checkFit(rt, w, v)
 		}
 		loc := c.clients[v.ClientID].Location
+		arrival := at
 		if sum.known {
 			leg := tbl.seconds(prev, loc)
-			c.checkLeg(rt, s, v, w, from, at, leg)
+			arrival = at + leg
+			if reported {
+				arrival = min(arrival, int(a.start))
+			}
+			c.checkLeg(rt, s, v, w, from, at, leg, arrival)
 			sum.travel += leg
-			sum.wait += max(0, int(s.Start)-(at+leg))
+			sum.wait += max(0, int(s.Start)-arrival)
 		}
-		sum.work += v.DurationMinutes * 60
-		at = int(s.Start) + v.DurationMinutes*60
+		if lv != nil {
+			c.checkLiveStop(rt, s, v, arrival, sum.known)
+		}
+		start := int(s.Start)
+		if reported {
+			start = int(a.start)
+		}
+		sum.work += end - start
+		at, stopEnd = end, end
 		prev, from = loc, "visit "+v.ID
+	}
+	if lv != nil && frozen {
+		lv.freeAt[rt.WorkerID] = max(lv.at, rounds.Clock(stopEnd))
 	}
 	if brk != nil && int(brk.Start) >= at && len(rt.Stops) > 0 {
 		at, brk = int(brk.End), nil // taken before going home
 	}
-	if brk != nil {
+	if brk != nil && (lv == nil || brk.Start >= lv.at) {
 		c.add(RuleBreak, rt.WorkerID, "", rt.Date, "%s has a break %s-%s that is not between two stops: it overlaps a visit or a journey",
 			routeName(rt), brk.Start, brk.End)
+	}
+	if b := rt.Break; lv != nil && b != nil && b.Start < lv.freeAt[rt.WorkerID] {
+		lv.freeAt[rt.WorkerID] = max(lv.freeAt[rt.WorkerID], b.End) // in hand
 	}
 	if sum.known && len(rt.Stops) > 0 {
 		sum.home = tbl.seconds(prev, w.EndLocation())
@@ -77,14 +123,19 @@ func (c *checker) walk(rt *rounds.Route, w *rounds.Worker) routeSum {
 }
 
 // checkLeg checks the travel, arrival, and wait of a stop reached leg
-// seconds after leaving the previous place (from) at time at.
-func (c *checker) checkLeg(rt *rounds.Route, s *rounds.Stop, v *rounds.Visit, w *rounds.Worker, from string, at, leg int) {
-	arrival := at + leg
+// seconds after leaving the previous place (from) at time at: at
+// arrival, at + leg unless it started earlier (live days).
+func (c *checker) checkLeg(rt *rounds.Route, s *rounds.Stop, v *rounds.Visit, w *rounds.Worker, from string, at, leg, arrival int) {
 	if s.TravelSeconds != leg {
 		c.add(RuleTravel, rt.WorkerID, v.ID, rt.Date, "%s on %s gives %s of travel from %s, but it takes %s %s",
 			visitName(v), routeName(rt), span(s.TravelSeconds), from, span(leg), byMode(w.TravelMode))
 	}
-	if int(s.Arrival) != arrival {
+	switch {
+	case int(s.Arrival) == arrival:
+	case arrival < at+leg:
+		c.add(RuleArrival, rt.WorkerID, v.ID, rt.Date, "%s on %s gives arrival %s, but it was reported started at %s, before the worker could get there from %s (%s): it arrives then",
+			visitName(v), routeName(rt), s.Arrival, clock(arrival), from, clock(at+leg))
+	default:
 		c.add(RuleArrival, rt.WorkerID, v.ID, rt.Date, "%s on %s gives arrival %s, but the worker leaves %s at %s and takes %s: %s",
 			visitName(v), routeName(rt), s.Arrival, from, clock(at), span(leg), clock(arrival))
 	}
@@ -98,8 +149,10 @@ func (c *checker) checkLeg(rt *rounds.Route, s *rounds.Stop, v *rounds.Visit, w 
 	}
 }
 
-// checkStop checks what a stop says about its visit, whoever makes it.
-func (c *checker) checkStop(rt *rounds.Route, s *rounds.Stop, v *rounds.Visit) {
+// checkStop checks what a stop says about its visit, whoever makes it:
+// that it ends at end, and, unless it is past (frozen or with reported
+// times on a live day), its window, service hours and deadline.
+func (c *checker) checkStop(rt *rounds.Route, s *rounds.Stop, v *rounds.Visit, end int, past bool) {
 	on := routeName(rt)
 	if v.Date != rt.Date {
 		c.add(RuleWrongDate, rt.WorkerID, v.ID, rt.Date, "%s is due on %s but is on %s", visitName(v), v.Date, on)
@@ -118,9 +171,12 @@ func (c *checker) checkStop(rt *rounds.Route, s *rounds.Stop, v *rounds.Visit) {
 		c.add(RuleStopDetails, rt.WorkerID, v.ID, rt.Date, "the stop for %s on %s gives %s", visitName(v), on, strings.Join(wrong, "; and "))
 	}
 	start, dur := int(s.Start), v.DurationMinutes*60
-	if int(s.End) != start+dur {
+	if _, reported := c.live.reported(v.ID); !reported && int(s.End) != end {
 		c.add(RuleDuration, rt.WorkerID, v.ID, rt.Date, "%s on %s ends %s, but it starts %s and lasts %s: it ends %s",
-			visitName(v), on, s.End, s.Start, span(dur), clock(start+dur))
+			visitName(v), on, s.End, s.Start, span(dur), clock(end))
+	}
+	if past {
+		return
 	}
 	c.checkWindow(rt, s, v)
 	if end := start + dur; end > int(rounds.ServiceHours.End) {

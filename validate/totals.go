@@ -24,7 +24,11 @@ func (c *checker) checkTotals() {
 			unassignedBy[v.Priority]++
 		}
 	}
-	c.checkCount("visits in the request", t.Visits, len(c.req.Visits))
+	if c.live == nil {
+		c.checkCount("visits in the request", t.Visits, len(c.req.Visits))
+	} else {
+		c.checkCount("visits of the live day made or unassigned", t.Visits, assigned+unassigned)
+	}
 	c.checkCount("visits assigned", t.Assigned, assigned)
 	c.checkCount("visits unassigned", t.Unassigned, unassigned)
 	c.checkCount("workers with visits", t.WorkersUsed, len(c.usedWorkers))

@@ -41,6 +41,11 @@ func (c *checker) loadTravel(ctx context.Context, src geo.Source) error {
 		}
 		need(w.TravelMode, w.Start)
 		need(w.TravelMode, w.EndLocation())
+		if c.live != nil {
+			if loc, _, _, ok := c.live.positionOf(w.ID); ok {
+				need(w.TravelMode, loc)
+			}
+		}
 		for _, s := range rt.Stops {
 			if v := c.visits[s.VisitID]; v != nil {
 				need(w.TravelMode, c.clients[v.ClientID].Location)

@@ -36,6 +36,12 @@ type config struct {
 	// syncSeconds is how far apart the two starts of a double-handed visit
 	// may be.
 	syncSeconds int
+	// live, events and at are the live day of Events; published is the
+	// roster of Published.
+	live      bool
+	events    []rounds.Event
+	at        rounds.Clock
+	published *rounds.Roster
 }
 
 // SyncTolerance lets the two workers of a double-handed visit start up to d
@@ -51,13 +57,15 @@ func SyncTolerance(d time.Duration) Option {
 // unassigned entry by entry, then visit by visit in request order, then the
 // totals, then the continuity of care (each client's different workers),
 // then the cost and its score rule by rule. None means r is a valid plan
-// of req.
+// of req. With Events, r is judged as a live day's roster (see Events):
+// the frozen rounds come right after the routes.
 //
 // It calls src.Matrix once per travel mode used by the routes, over the
 // distinct worker starts, worker ends and client locations those routes
 // need. It returns an error, and no violations, if req, r or src is nil, if
-// req fails Request.Validate (an EINVALID *rounds.Error), or if src fails or
-// returns a matrix of the wrong size; a broken rule is never an error.
+// req fails Request.Validate (an EINVALID *rounds.Error), if src fails or
+// returns a matrix of the wrong size, or on the errors Events names; a
+// broken rule is never an error.
 //
 // The time complexity of Roster is O(S + V + L·M + P²·modes) for S stops, V
 // visits, L links, M workers per linked visit and P distinct points, plus
@@ -68,6 +76,9 @@ func Roster(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.
 		return nil, err
 	}
 	c.checkRoutes()
+	if c.live != nil {
+		c.checkFrozenOrder()
+	}
 	c.checkUnassigned()
 	c.checkVisits()
 	c.checkTotals()
@@ -96,6 +107,12 @@ func newCheck(ctx context.Context, req *rounds.Request, r *rounds.Roster, src ge
 		o(&cfg)
 	}
 	c := newChecker(req, r, cfg)
+	if cfg.live {
+		var err error
+		if c.live, err = newLive(req, r, cfg); err != nil {
+			return nil, fmt.Errorf("validate live roster: %w", err)
+		}
+	}
 	if err := c.loadTravel(ctx, src); err != nil {
 		return nil, fmt.Errorf("validate roster: %w", err)
 	}
@@ -128,12 +145,16 @@ type checker struct {
 	overtimeCost int64
 	// usedWorkers holds every worker id with at least one stop.
 	usedWorkers map[string]bool
+	// live is the live day of Events, or nil.
+	live *live
 }
 
 // appearance is one worker making a visit.
 type appearance struct {
 	workerID string
 	start    int
+	// actual says the start was reported (Events).
+	actual bool
 }
 
 func newChecker(req *rounds.Request, r *rounds.Roster, cfg config) *checker {

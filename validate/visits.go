@@ -45,7 +45,7 @@ func (c *checker) checkVisits() {
 		v := &c.req.Visits[i]
 		made, listed := c.served[v.ID], c.unassigned[v.ID]
 		switch {
-		case len(made) == 0 && listed == 0:
+		case len(made) == 0 && listed == 0 && c.ofDay(v):
 			c.add(RuleNotAccounted, "", v.ID, v.Date, "%s on %s is on no route and not listed as unassigned", visitName(v), v.Date)
 		case len(made) > 0 && listed > 0:
 			c.add(RuleServedAndUnassigned, made[0].workerID, v.ID, v.Date, "%s on %s is made by %s and also listed as unassigned", visitName(v), v.Date, workerNames(made))
@@ -55,6 +55,9 @@ func (c *checker) checkVisits() {
 		}
 		c.checkWorkers(v, made)
 		c.checkPin(v, made)
+		if c.live != nil && c.live.frozenVisit[v.ID] {
+			continue // a frozen visit's own links no longer bind it
+		}
 		for _, l := range v.Links {
 			c.checkLink(v, made, l)
 		}
@@ -71,7 +74,7 @@ func (c *checker) checkWorkers(v *rounds.Visit, made []appearance) {
 		c.add(RuleDoubleHanded, made[0].workerID, v.ID, v.Date, "double-handed %s on %s is made by worker %s alone; it needs two workers", visitName(v), v.Date, made[0].workerID)
 	case need == 2 && made[0].workerID == made[1].workerID:
 		c.add(RuleDoubleHanded, made[0].workerID, v.ID, v.Date, "double-handed %s on %s is made twice by worker %s; it needs two different workers", visitName(v), v.Date, made[0].workerID)
-	case need == 2 && abs(made[0].start-made[1].start) > c.cfg.syncSeconds:
+	case need == 2 && !(made[0].actual && made[1].actual) && abs(made[0].start-made[1].start) > c.cfg.syncSeconds:
 		c.add(RuleDoubleHanded, made[0].workerID, v.ID, v.Date, "double-handed %s on %s starts at %s with worker %s but at %s with worker %s; the starts may differ by %s at most",
 			visitName(v), v.Date, clock(made[0].start), made[0].workerID, clock(made[1].start), made[1].workerID, span(c.cfg.syncSeconds))
 	}
@@ -87,10 +90,10 @@ func (c *checker) checkPin(v *rounds.Visit, made []appearance) {
 	for _, a := range made {
 		pinned = pinned || a.workerID == v.Pin.WorkerID
 	}
-	if !pinned {
+	if !pinned && !c.pinExcused(v, false) {
 		c.add(RulePin, made[0].workerID, v.ID, v.Date, "%s on %s is pinned to worker %s but made by %s", visitName(v), v.Date, v.Pin.WorkerID, workerNames(made))
 	}
-	if v.Pin.Start == nil {
+	if v.Pin.Start == nil || c.pinExcused(v, true) {
 		return
 	}
 	for _, a := range made {

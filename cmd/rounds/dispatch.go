@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -38,7 +37,7 @@ func runDispatch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	var ref rounds.Referral
-	if err := readStrict(pos[2], &ref); err != nil {
+	if err := readFileStrict(pos[2], &ref); err != nil {
 		return err
 	}
 	if *k != 0 {
@@ -54,7 +53,7 @@ func runDispatch(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	var events []rounds.Event
 	if *eventsPath != "" {
-		if err := readStrict(*eventsPath, &events); err != nil {
+		if events, err = readEvents(*eventsPath); err != nil {
 			return err
 		}
 	}
@@ -131,8 +130,8 @@ func runRepair(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	var events []rounds.Event
-	if err := readStrict(pos[2], &events); err != nil {
+	events, err := readEvents(pos[2])
+	if err != nil {
 		return err
 	}
 	date, err := liveDate(roster, "")
@@ -171,23 +170,10 @@ func readLive(reqPath, rosterPath string) (*rounds.Request, *rounds.Roster, erro
 		return nil, nil, err
 	}
 	var roster rounds.Roster
-	if err := readStrict(rosterPath, &roster); err != nil {
+	if err := readFileStrict(rosterPath, &roster); err != nil {
 		return nil, nil, err
 	}
 	return req, &roster, nil
-}
-
-// readStrict decodes a JSON file into v, refusing unknown fields.
-func readStrict(path string, v any) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := rounds.DecodeStrict(f, v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
 }
 
 // liveAt returns the live time: the flag, else given, else the last

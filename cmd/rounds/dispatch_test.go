@@ -42,7 +42,7 @@ func writeJSONTest(t *testing.T, dir, name string, v any) string {
 // TestDispatchAcceptValidates: rounds dispatch ranks options for a
 // referral on the live day and, with -accept, writes a roster that
 // rounds validate passes against the request it writes with the
-// referral's visit.
+// referral's visit, also after events (in its live mode).
 func TestDispatchAcceptValidates(t *testing.T) {
 	dir := t.TempDir()
 	req, roster := planDay(t, dir, "-double-handed", "0.2", "-linked-medication", "-preferences", "-breaks")
@@ -78,16 +78,41 @@ func TestDispatchAcceptValidates(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "-accept 9") {
 		t.Errorf("-accept past the options exited %d: %s", code, stderr)
 	}
+	// after a visit finished late, the accepted roster keeps its actual
+	// times: the validator's live mode passes it
+	var ro rounds.Roster
+	if err := readFileStrict(roster, &ro); err != nil {
+		t.Fatal(err)
+	}
+	var events []rounds.Event
+	for _, rt := range ro.Routes {
+		if st := rt.Stops; len(st) > 2 && st[0].End+600 < rounds.At(10, 15) {
+			events = append(events, rounds.Event{ID: "s", Kind: rounds.EventVisitStarted, At: st[0].Start + 300, VisitID: st[0].VisitID},
+				rounds.Event{ID: "f", Kind: rounds.EventVisitFinished, At: st[0].End + 600, VisitID: st[0].VisitID})
+			break
+		}
+	}
+	if len(events) == 0 {
+		t.Fatal("no visit ends before 10:05")
+	}
+	evPath := writeJSONTest(t, dir, "events.json", events)
+	code, stdout, stderr = runCLI(t, "dispatch", "-at", "10:15", "-events", evPath, "-accept", "1", "-out", next, "-out-request", req2, req, roster, ref)
+	if code != 0 {
+		t.Fatalf("dispatch -events -accept exited %d:\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "validate", "-events", evPath, "-at", "10:15", "-published", roster, req2, next)
+	if code != 0 || !strings.HasPrefix(stdout, "valid:") {
+		t.Fatalf("live validate of the accepted roster exited %d: %s%s", code, stdout, stderr)
+	}
 }
 
 // TestRepairValidates: rounds repair after a worker goes off sick writes
-// a roster rounds validate passes. (The day has no breaks: a long shift
-// cut short before its break is for the validator's live mode.)
+// a roster rounds validate passes in its live mode.
 func TestRepairValidates(t *testing.T) {
 	dir := t.TempDir()
-	req, roster := planDay(t, dir, "-double-handed", "0.2", "-preferences")
+	req, roster := planDay(t, dir, "-double-handed", "0.2", "-preferences", "-breaks")
 	var ro rounds.Roster
-	if err := readStrict(roster, &ro); err != nil {
+	if err := readFileStrict(roster, &ro); err != nil {
 		t.Fatal(err)
 	}
 	sick := ""
@@ -102,7 +127,7 @@ func TestRepairValidates(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "Handed over") {
 		t.Fatalf("repair exited %d:\n%s%s", code, stdout, stderr)
 	}
-	code, stdout, stderr = runCLI(t, "validate", req, next)
+	code, stdout, stderr = runCLI(t, "validate", "-events", events, "-at", "10:30", "-published", roster, req, next)
 	if code != 0 || !strings.HasPrefix(stdout, "valid:") {
 		t.Fatalf("validate of the repaired roster exited %d: %s%s", code, stdout, stderr)
 	}
