@@ -36,7 +36,13 @@ type LiveState struct {
 	// Missed lists the free visits no worker can still make: linked to a
 	// frozen visit, with no window left in the link's gap.
 	Missed []string `json:"missed,omitempty"`
+	// events are the events the state was made from.
+	events []Event
 }
+
+// Events returns the events the state was made from (LiveDay's), so
+// that a roster made from the state can be checked against them.
+func (s *LiveState) Events() []Event { return s.events }
 
 // LiveRound is one worker's round on a live day.
 type LiveRound struct {
@@ -152,7 +158,7 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 			}
 		}
 	}
-	s := &LiveState{Date: date, At: at}
+	s := &LiveState{Date: date, At: at, events: events}
 	cancelled := map[string]bool{}
 	var routes []*Route
 	for i := range roster.Routes {

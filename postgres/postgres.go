@@ -204,6 +204,7 @@ const (
 	pqForeignKey = "23503"
 	pqUnique     = "23505"
 	pqCheck      = "23514"
+	pqDeadlock   = "40P01"
 )
 
 // translate turns driver errors into domain errors: no rows is ENOTFOUND,

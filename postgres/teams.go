@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -88,13 +89,28 @@ func (s *Store) UpdateTeam(ctx context.Context, t *rounds.Team) error {
 	})
 }
 
-// DeleteTeam removes a team and, by cascade, everything it owns.
+// DeleteTeam removes a team and, by cascade, everything it owns. The
+// cascade locks rows of many tables, so a transaction writing the team's
+// records at the same time (a plan storing its roster) can deadlock with
+// it; PostgreSQL then cancels one of the two, and a cancelled delete is
+// tried again, up to deleteAttempts times.
 func (s *Store) DeleteTeam(ctx context.Context, id string) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var before teamRow
-		if err := tx.GetContext(ctx, &before, `DELETE FROM teams WHERE id = $1 RETURNING *`, id); err != nil {
-			return translate(err, "team "+id)
+	var err error
+	for range deleteAttempts {
+		err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+			var before teamRow
+			if err := tx.GetContext(ctx, &before, `DELETE FROM teams WHERE id = $1 RETURNING *`, id); err != nil {
+				return err
+			}
+			return audit(ctx, tx, id, rounds.AuditDelete, "team", id, toTeam(before), nil)
+		})
+		var pe *pq.Error
+		if !errors.As(err, &pe) || pe.Code != pqDeadlock {
+			break
 		}
-		return audit(ctx, tx, id, rounds.AuditDelete, "team", id, toTeam(before), nil)
-	})
+	}
+	return translate(err, "team "+id)
 }
+
+// deleteAttempts is how often DeleteTeam tries when it deadlocks.
+const deleteAttempts = 5

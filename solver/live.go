@@ -80,7 +80,8 @@ func liveMerge(ctx context.Context, req *rounds.Request, roster *rounds.Roster, 
 	if err != nil {
 		return nil, err
 	}
-	cost, score, err := validate.Score(ctx, dayOf(req, state.Date), out, src)
+	cost, score, err := validate.Score(ctx, dayOf(req, state.Date), out, src,
+		validate.Events(state.Events(), state.At), validate.Published(roster))
 	if err != nil {
 		return nil, rounds.Errorf(rounds.EINTERNAL, "cost the live day: %v", err)
 	}
