@@ -203,11 +203,14 @@ func (s *Server) accept(ctx context.Context, cur *rounds.RosterVersion, events [
 	if slices.ContainsFunc(day.Unassigned, func(u rounds.Unassigned) bool { return u.VisitID == visit.ID }) {
 		return nil, rounds.Invalid("option", option.Rank, "the option leaves the referral's visit %s unassigned", visit.ID)
 	}
+	// the version is checked and costed as a live day's roster: the
+	// visits done at their reported times, the frozen stops kept
+	live := []validate.Option{validate.Events(events, at), validate.Published(cur.Roster)}
 	whole := cur.Roster.WithDay(req, date, day)
-	if whole.Totals.Cost, whole.Totals.Score, err = validate.Score(ctx, req, whole, s.cfg.Source); err != nil {
+	if whole.Totals.Cost, whole.Totals.Score, err = validate.Score(ctx, req, whole, s.cfg.Source, live...); err != nil {
 		return nil, err
 	}
-	if err := mustPass(ctx, req, whole, s.cfg.Source, "option", option.Rank); err != nil {
+	if err := mustPass(ctx, req, whole, s.cfg.Source, "option", option.Rank, live...); err != nil {
 		return nil, err
 	}
 	note := fmt.Sprintf("dispatch %s to %s", visit.ID, option.WorkerID)
@@ -219,11 +222,10 @@ func (s *Server) accept(ctx context.Context, cur *rounds.RosterVersion, events [
 }
 
 // mustPass returns a violationsError naming field and value if the
-// independent validator, with travel times from src, finds a broken rule
-// in r. (A reported worker position is one way to get there: the live
-// day plans from it, but a roster cannot say where a worker was.)
-func mustPass(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.Source, field string, value any) error {
-	violations, err := validate.Roster(ctx, req, r, src)
+// independent validator, with travel times from src and opts, finds a
+// broken rule in r.
+func mustPass(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.Source, field string, value any, opts ...validate.Option) error {
+	violations, err := validate.Roster(ctx, req, r, src, opts...)
 	if err != nil {
 		return err
 	}

@@ -310,3 +310,28 @@ func TestSimultaneousAccepts(t *testing.T) {
 		})
 	}
 }
+
+// TestAcceptKeepsActualTimes: a visit reported done at other times than
+// planned stays at its reported times in the accepted version, which
+// passes the validator's live mode (with the events, against the
+// published version).
+func TestAcceptKeepsActualTimes(t *testing.T) {
+	f := newLiveFixture(t, stores[0].new(t, &solver.Planner{Source: geo.Haversine{}}), true)
+	first := f.stop(t, "w1", 0)
+	started, finished := first.Start+300, first.End+600
+	f.must(t, "POST", f.base+"/events", f.disp, EventsRequest{Events: []rounds.Event{
+		{ID: "e1", Kind: rounds.EventVisitStarted, At: started, VisitID: first.VisitID},
+		{ID: "e2", Kind: rounds.EventVisitFinished, At: finished, VisitID: first.VisitID}}}, 201, nil)
+	ref := referral("rr-1")
+	var v2 rounds.RosterVersion
+	f.must(t, "POST", "/v1/teams/hf/dispatch/accept", f.disp, AcceptRequest{RosterID: f.latest(t).RosterID, Version: 1, Referral: ref, Rank: 1}, 201, &v2)
+	stored := f.latest(t)
+	events, err := f.store.Events(f.ctx, "hf", stored.RosterID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recomputed(t, stored, validate.Events(events, *ref.At), validate.Published(f.roster))
+	if s, _ := stopOf(stored.Roster, "w1", first.VisitID); s.Start != started || s.End != finished {
+		t.Errorf("%s at %s-%s in the accepted version, want the reported %s-%s", first.VisitID, s.Start, s.End, started, finished)
+	}
+}

@@ -123,11 +123,14 @@ func (r repairer) Repair(ctx context.Context, req *rounds.Request, rj *rounds.Re
 	if err != nil {
 		return nil, nil, err
 	}
+	// checked and costed as a live day's roster: the visits done at their
+	// reported times, the frozen stops kept, positions reached from
+	live := []validate.Option{validate.Events(rj.Events, rj.At), validate.Published(rj.Roster)}
 	whole := rj.Roster.WithDay(req, rj.Date, day)
-	if whole.Totals.Cost, whole.Totals.Score, err = validate.Score(ctx, req, whole, r.src); err != nil {
+	if whole.Totals.Cost, whole.Totals.Score, err = validate.Score(ctx, req, whole, r.src, live...); err != nil {
 		return nil, nil, err
 	}
-	if err := mustPass(ctx, req, whole, r.src, "at", rj.At); err != nil {
+	if err := mustPass(ctx, req, whole, r.src, "at", rj.At, live...); err != nil {
 		return nil, nil, err
 	}
 	return whole, rep, nil

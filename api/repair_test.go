@@ -1,12 +1,12 @@
 package api
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/roundsdev/rounds"
 	"github.com/roundsdev/rounds/geo"
 	"github.com/roundsdev/rounds/solver"
+	"github.com/roundsdev/rounds/validate"
 )
 
 // repairPlanner is the planner the repair tests give the job runners.
@@ -142,12 +142,11 @@ func TestRepairJob(t *testing.T) {
 	}
 }
 
-// TestRepairAfterAPosition: a worker's reported position is where the
-// live day plans them from, which a roster cannot say: a repair that
-// sends them on from it is refused naming at, with the broken rule, and
-// stores nothing (not a server error). w1 goes off sick at 10:30; only
-// w3, idle and reported 2 km off, can take w1's visits.
-func TestRepairAfterAPosition(t *testing.T) {
+// TestRepairFromAPosition: w1 goes off sick at 10:30 and w3, idle,
+// reported 2 km off, takes w1's visits: the repaired version reaches
+// w3's first visit from the position reported, and passes the validator's
+// live mode.
+func TestRepairFromAPosition(t *testing.T) {
 	f := newLiveFixture(t, stores[0].new(t, repairPlanner()), true)
 	if len(f.roster.Routes[2].Stops) != 0 {
 		t.Fatalf("w3 has %d visits; the test wants them idle", len(f.roster.Routes[2].Stops))
@@ -157,12 +156,22 @@ func TestRepairAfterAPosition(t *testing.T) {
 		{ID: "sick", Kind: rounds.EventWorkerUnavailable, At: rounds.At(10, 30), WorkerID: "w1"},
 		{ID: "pos", Kind: rounds.EventWorkerPosition, At: rounds.At(10, 29), WorkerID: "w3", Location: &far}}}, 201, nil)
 	at := rounds.At(10, 30)
-	status, b := f.call(t, "POST", f.base+"/repair", f.disp, RepairRequest{At: &at, Iterations: 100, Seed: 1, TimeLimitSeconds: 20})
-	var body ErrorBody
-	if err := json.Unmarshal(b, &body); err != nil || status != 422 || body.Error.Field != "at" || len(body.Violations) == 0 {
-		t.Errorf("a repair from a reported position: %d %.400s, want 422 naming at with the broken rule", status, b)
+	f.must(t, "POST", f.base+"/repair", f.disp, RepairRequest{At: &at, Iterations: 100, Seed: 1, TimeLimitSeconds: 20}, 201, nil)
+	v := f.latest(t)
+	events, err := f.store.Events(f.ctx, "hf", v.RosterID)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if v := f.latest(t); v.Version != 1 {
-		t.Errorf("the refused repair stored version %d", v.Version)
+	recomputed(t, v, validate.Events(events, at), validate.Published(f.roster))
+	rt := v.Roster.Routes[2]
+	if rt.WorkerID != "w3" || len(rt.Stops) == 0 {
+		t.Fatalf("w3 makes %d visits after the repair, want w1's", len(rt.Stops))
+	}
+	home, err := geo.Haversine{}.Matrix(f.ctx, []geo.Point{far.Point(), rt.Stops[0].Location.Point()}, rt.TravelMode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rt.Stops[0].TravelSeconds, int(home.At(0, 1)); got != want {
+		t.Errorf("w3's first visit is %d s of travel away, want %d from the position reported", got, want)
 	}
 }
