@@ -159,7 +159,12 @@ func runLive(db string, dispatchers int, duration, think time.Duration) error {
 	if err != nil {
 		return err
 	}
-	bad, err := validate.Roster(ctx, final.Request, final.Roster, src)
+	events, err := st.Events(ctx, lt.team, lt.rosterID)
+	if err != nil {
+		return err
+	}
+	// a live day's roster: checked with its events, in the validator's live mode
+	bad, err := validate.Roster(ctx, final.Request, final.Roster, src, validate.Events(events, liveAt))
 	if err != nil {
 		return err
 	}
