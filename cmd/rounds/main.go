@@ -32,6 +32,7 @@ Usage:
   rounds worker                            run queued solve jobs from PostgreSQL (DATABASE_URL)
   rounds migrate                           apply the database migrations (DATABASE_URL)
   rounds import -team TEAM REQUEST.json    store a request's records in a team, all or nothing (DATABASE_URL)
+  rounds simulate SCENARIOS.json [flags]   simulate weeks of referrals and compare staffing scenarios
 
 Run "rounds COMMAND -h" for the flags of a command.
 `
@@ -50,6 +51,7 @@ var commands = map[string]command{
 	"worker":   runWorker,
 	"migrate":  runMigrate,
 	"import":   runImport,
+	"simulate": runSimulate,
 }
 
 func main() {

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/simulation"
+)
+
+func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("simulate", "simulate [flags] SCENARIOS.json", stderr)
+	format := fs.String("format", "table", "output: table or csv")
+	out := fs.String("out", "", "also write summary.csv, replications.csv, days.csv and result.json to this directory")
+	parallel := fs.Int("parallel", 0, "replications run at once (0: one per core)")
+	travel := travelFlags(fs)
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	if *format != "table" && *format != "csv" {
+		return usagef("-format %q: want table or csv", *format)
+	}
+	if *parallel < 0 {
+		return usagef("-parallel %d: want 0 or more", *parallel)
+	}
+	fh, err := os.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	f, err := simulation.ReadFile(fh)
+	fh.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", pos[0], err)
+	}
+	src, err := travel.source()
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return err
+		}
+	}
+	progress, endProgress := simulateProgress(stderr)
+	start := time.Now()
+	res, err := simulation.Run(ctx, f, simulation.Options{Source: src, Parallel: *parallel, Progress: progress})
+	endProgress()
+	if err != nil {
+		return fmt.Errorf("%s: %w", pos[0], err)
+	}
+	elapsed := time.Since(start)
+	days := len(res.Scenarios) * res.Replications * res.HorizonDays
+	fmt.Fprintf(stderr, "simulated %d days (%d scenarios × %d replications × %d days) in %.1fs: %.2fs a day\n",
+		days, len(res.Scenarios), res.Replications, res.HorizonDays, elapsed.Seconds(), elapsed.Seconds()/float64(days))
+	sum := simulation.Summarise(res)
+	if *out != "" {
+		if err := writeSimulation(*out, res, sum); err != nil {
+			return err
+		}
+	}
+	if *format == "csv" {
+		return summaryCSV(stdout, sum)
+	}
+	return summaryTable(stdout, res, sum)
+}
+
+// simulateProgress returns a progress line for a terminal: the days done
+// of the run and an estimate of the time left.
+func simulateProgress(stderr io.Writer) (progress func(done, total int), end func()) {
+	f, ok := stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, func() {}
+	}
+	start := time.Now()
+	shown := false
+	progress = func(done, total int) {
+		el := time.Since(start)
+		left := time.Duration(float64(el) / float64(done) * float64(total-done)).Round(time.Second)
+		fmt.Fprintf(f, "\rsimulated day %d of %d (%.0f%%), %s left   ", done, total, 100*float64(done)/float64(total), left)
+		shown = true
+	}
+	end = func() {
+		if shown {
+			fmt.Fprintln(f)
+		}
+	}
+	return progress, end
+}
+
+// isShare reports whether a KPI is a share, printed as a percentage.
+func isShare(kpi string) bool {
+	return kpi == simulation.Coverage || kpi == simulation.RapidResponseWithin2h || kpi == simulation.TravelShare ||
+		strings.HasPrefix(kpi, simulation.UtilisationPrefix)
+}
+
+// interval formats an estimate and its interval: "93.4% [92.1, 94.7]".
+func interval(kpi string, iv simulation.Interval, signed bool) string {
+	scale, unit, prec := 1.0, "", 2
+	if isShare(kpi) {
+		scale, unit, prec = 100, "%", 1
+	}
+	num := func(x float64) string { return strconv.FormatFloat(x*scale, 'f', prec, 64) }
+	mean := num(iv.Mean)
+	if signed && iv.Mean >= 0 {
+		mean = "+" + mean
+	}
+	s := fmt.Sprintf("%s%s [%s, %s]", mean, unit, num(iv.Low), num(iv.High))
+	if signed && iv.N > 1 && iv.Excludes(0) {
+		s += " *"
+	}
+	return s
+}
+
+// summaryTable prints every KPI's mean and 95% interval per scenario,
+// then each scenario's paired difference from the baseline; a * marks a
+// difference whose interval excludes zero (with two replications or more).
+func summaryTable(w io.Writer, res *simulation.Result, sum []simulation.Summary) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := []string{"KPI"}
+	for _, s := range sum {
+		head = append(head, strings.ToUpper(s.Scenario))
+	}
+	for _, s := range sum[1:] {
+		head = append(head, strings.ToUpper(s.Scenario)+" - BASELINE")
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	for k, e := range sum[0].Estimates {
+		row := []string{e.KPI}
+		for _, s := range sum {
+			row = append(row, interval(e.KPI, s.Estimates[k].Value, false))
+		}
+		for _, s := range sum[1:] {
+			row = append(row, interval(e.KPI, *s.Estimates[k].Difference, true))
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\nMeans over %d replications of %d days from %s (seed %d) with their %.0f%% confidence intervals; differences are paired by replication (common random numbers), * where the interval excludes 0.\n",
+		res.Replications, res.HorizonDays, res.Start, res.Seed, 100*simulation.Confidence)
+	return err
+}
+
+// summaryCSV writes one row per scenario and KPI: the mean, its interval
+// and, but for the baseline, the paired difference and its interval.
+func summaryCSV(w io.Writer, sum []simulation.Summary) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"scenario", "kpi", "mean", "low", "high", "n", "difference", "difference_low", "difference_high"})
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 8, 64) }
+	for _, s := range sum {
+		for _, e := range s.Estimates {
+			row := []string{s.Scenario, e.KPI, g(e.Value.Mean), g(e.Value.Low), g(e.Value.High), strconv.Itoa(e.Value.N), "", "", ""}
+			if d := e.Difference; d != nil {
+				row[6], row[7], row[8] = g(d.Mean), g(d.Low), g(d.High)
+			}
+			cw.Write(row)
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeSimulation writes a run's files to dir: summary.csv,
+// replications.csv (every KPI of every replication), days.csv (the
+// ledger of every day) and result.json (all of it).
+func writeSimulation(dir string, res *simulation.Result, sum []simulation.Summary) error {
+	write := func(name string, fill func(w io.Writer) error) error {
+		fh, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if err := fill(fh); err != nil {
+			fh.Close()
+			return err
+		}
+		return fh.Close()
+	}
+	if err := write("summary.csv", func(w io.Writer) error { return summaryCSV(w, sum) }); err != nil {
+		return err
+	}
+	var sets []map[string]float64
+	for _, sc := range res.Scenarios {
+		for _, r := range sc.Replications {
+			sets = append(sets, r.KPIs)
+		}
+	}
+	names := simulation.KPINames(sets...)
+	err := write("replications.csv", func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write(append([]string{"scenario", "replication"}, names...))
+		for _, sc := range res.Scenarios {
+			for i, r := range sc.Replications {
+				row := []string{sc.Name, strconv.Itoa(i + 1)}
+				for _, n := range names {
+					row = append(row, strconv.FormatFloat(r.KPIs[n], 'g', 8, 64))
+				}
+				cw.Write(row)
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return err
+	}
+	err = write("days.csv", func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"scenario", "replication", "date", "referrals_rapid_response", "referrals_reablement", "carried", "unplanned", "due", "made", "rolled_over", "breached", "cancelled"})
+		for _, sc := range res.Scenarios {
+			for i, r := range sc.Replications {
+				for _, d := range r.Days {
+					l := d.Ledger
+					cw.Write([]string{sc.Name, strconv.Itoa(i + 1), string(d.Date),
+						strconv.Itoa(d.Referrals[rounds.RapidResponse]), strconv.Itoa(d.Referrals[rounds.Reablement]),
+						strconv.Itoa(d.Carried), strconv.Itoa(d.Unplanned), strconv.Itoa(l.Due), strconv.Itoa(l.Made),
+						strconv.Itoa(l.RolledOver), strconv.Itoa(l.Breached), strconv.Itoa(l.Cancelled)})
+				}
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSONFile(filepath.Join(dir, "result.json"), struct {
+		*simulation.Result
+		Summary []simulation.Summary `json:"summary"`
+	}{res, sum})
+}
