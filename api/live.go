@@ -185,6 +185,10 @@ func (s *Server) listEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	events = slices.Clone(events)
+	if err := s.showEvents(ctx, keyOf(c), v, events); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, Events{RosterID: v.RosterID, Version: v.Version, Events: events})
 }
 
@@ -225,34 +229,52 @@ func (s *Server) getLive(c echo.Context) error {
 }
 
 // showLive hides from a live state, in place, where the workers are when
-// that is the home of a client k may not see: the From of a round whose
-// last frozen stop is such a client's (see showRoster).
+// that is the home of a client k may not see (see showRoster): the From
+// of a round after such a client's visit, or at a position reported
+// there.
 func (s *Server) showLive(ctx context.Context, k *rounds.APIKey, v *rounds.RosterVersion, state *rounds.LiveState) error {
-	if seesWithoutConsent(k) {
-		return nil
-	}
-	hidden, err := s.withoutConsent(ctx, v.Team)
-	if err != nil {
+	homes, err := s.hiddenHomes(ctx, k, v)
+	if err != nil || len(homes) == 0 {
 		return err
 	}
-	if len(hidden) == 0 {
-		return nil
-	}
-	stops := map[string]rounds.Stop{}
-	for _, rt := range v.Roster.Routes {
-		if rt.Date == state.Date {
-			for _, st := range rt.Stops {
-				stops[st.VisitID] = st
-			}
-		}
-	}
 	for i := range state.Rounds {
-		lr := &state.Rounds[i]
-		for _, f := range lr.Frozen {
-			if st, ok := stops[f.VisitID]; ok && hidden[st.ClientID] && st.Location == lr.From {
-				lr.From = rounds.Location{}
-			}
+		if lr := &state.Rounds[i]; homes[lr.From] {
+			lr.From = rounds.Location{}
 		}
 	}
 	return nil
+}
+
+// showEvents hides, in place, the location of a worker's position
+// reported at the home of a client k may not see.
+func (s *Server) showEvents(ctx context.Context, k *rounds.APIKey, v *rounds.RosterVersion, events []rounds.Event) error {
+	homes, err := s.hiddenHomes(ctx, k, v)
+	if err != nil || len(homes) == 0 {
+		return err
+	}
+	for i := range events {
+		if l := events[i].Location; l != nil && homes[*l] {
+			events[i].Location = nil
+		}
+	}
+	return nil
+}
+
+// hiddenHomes returns the homes, in v's request, of the clients of v's
+// team that k may not see; nil if k sees them all.
+func (s *Server) hiddenHomes(ctx context.Context, k *rounds.APIKey, v *rounds.RosterVersion) (map[rounds.Location]bool, error) {
+	if seesWithoutConsent(k) || v.Request == nil {
+		return nil, nil
+	}
+	hidden, err := s.withoutConsent(ctx, v.Team)
+	if err != nil || len(hidden) == 0 {
+		return nil, err
+	}
+	homes := map[rounds.Location]bool{}
+	for _, c := range v.Request.Clients {
+		if hidden[c.ID] {
+			homes[c.Location] = true
+		}
+	}
+	return homes, nil
 }

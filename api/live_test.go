@@ -285,6 +285,35 @@ func TestLive(t *testing.T) {
 			if withheld.Rounds[0].From != (rounds.Location{}) {
 				t.Errorf("a dispatcher sees w1 from %v, want it withheld: it is the home of a client without consent", withheld.Rounds[0].From)
 			}
+
+			// a position reported at another withheld home: withheld in
+			// the live state and in the events alike
+			other := f.req.Clients[0]
+			if other.ID == first.ClientID {
+				other = f.req.Clients[1]
+			}
+			other.Consent = false
+			if err := f.store.Clients().Update(f.ctx, "hf", &other); err != nil {
+				t.Fatal(err)
+			}
+			home := other.Location
+			pos := rounds.Event{ID: "e4", Kind: rounds.EventWorkerPosition, At: at + 60, WorkerID: "w1", Location: &home}
+			f.must(t, "POST", f.base+"/events", f.admin, EventsRequest{Events: []rounds.Event{pos}}, 201, nil)
+			var list, all Events
+			f.must(t, "GET", f.base+"/events", f.disp, nil, 200, &list)
+			f.must(t, "GET", f.base+"/events", f.admin, nil, 200, &all)
+			if e := list.Events[len(list.Events)-1]; e.ID != "e4" || e.Location != nil {
+				t.Errorf("a dispatcher reads %+v, want e4 without its location", e)
+			}
+			if e := all.Events[len(all.Events)-1]; e.Location == nil || *e.Location != home {
+				t.Errorf("an admin reads %+v, want e4 at %v", e, home)
+			}
+			f.must(t, "GET", f.base+"/live?at="+(at+120).String(), f.disp, nil, 200, &withheld)
+			for _, r := range withheld.Rounds {
+				if r.WorkerID == "w1" && r.From != (rounds.Location{}) {
+					t.Errorf("a dispatcher sees w1 from %v, reported at a withheld home %v", r.From, home)
+				}
+			}
 		})
 	}
 }
