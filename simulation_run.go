@@ -112,7 +112,7 @@ func (r *SimulationRun) Settle(jobs map[JobState]int) {
 // progress after each simulated day. It returns EINVALID if the job names
 // no replication or x is nil (the runner cannot replicate), and ctx's
 // error if ctx ends before the replication does.
-func RunReplication(ctx context.Context, x Replicator, j *Job, progress func(Progress)) (json.RawMessage, error) {
+func RunReplication(ctx context.Context, x Replicator, j *Job, progress func(Progress)) (*JobResult, error) {
 	t := j.Replication
 	if t == nil {
 		return nil, Invalid("replication", "null", "the job names no replication")
@@ -124,5 +124,8 @@ func RunReplication(ctx context.Context, x Replicator, j *Job, progress func(Pro
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return &JobResult{Replication: out}, nil
 }

@@ -123,10 +123,10 @@ func (s *Store) progress(id string, p rounds.Progress) {
 }
 
 // finish records how a run ended: the roster, report or replication's
-// result written once, or
-// the job cancelled, failed, or handed back to the queue if its runner is
-// stopping.
-func (s *Store) finish(ctx context.Context, id string, roster *rounds.Roster, report *rounds.SimulationReport, result json.RawMessage, runErr error, stopping bool) error {
+// result written once (a repair's roster as the next version of its
+// roster, if no other came first), or the job cancelled, failed, or handed back to the queue if
+// its runner is stopping.
+func (s *Store) finish(ctx context.Context, id string, res *rounds.JobResult, runErr error, stopping bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.jobs[id]
@@ -144,15 +144,44 @@ func (s *Store) finish(ctx context.Context, id string, roster *rounds.Roster, re
 		j.State = rounds.JobQueued
 	case runErr != nil:
 		j.State, j.Error = rounds.JobFailed, jobError(runErr)
-	case roster != nil:
-		v := &rounds.RosterVersion{Team: j.Team, From: j.From, To: j.To, JobID: j.ID, Note: "planned", Request: j.Request, Roster: roster}
+	case j.Kind == rounds.JobReplicate:
+		j.State, r.result = rounds.JobCompleted, res.Replication
+	case j.Kind == rounds.JobRepair:
+		v := j.Repair.Next(j.Team, j.Request, res.Roster)
+		if err := s.addRosterVersion(ctx, v); rounds.ErrorCode(err) == rounds.ECONFLICT {
+			j.State, j.Error = rounds.JobFailed, jobError(err)
+			return nil
+		} else if err != nil {
+			return err
+		}
+		j.State, j.RosterID, j.Version, j.RepairReport = rounds.JobCompleted, v.RosterID, v.Version, res.Repair
+	case res.Roster != nil:
+		v := &rounds.RosterVersion{Team: j.Team, From: j.From, To: j.To, JobID: j.ID, Note: "planned", Request: j.Request, Roster: res.Roster}
 		if err := s.createRoster(ctx, v); err != nil {
 			return err
 		}
 		j.State, j.RosterID = rounds.JobCompleted, v.RosterID
 	default:
-		j.State, j.Report, r.result = rounds.JobCompleted, report, result
+		j.State, j.Report = rounds.JobCompleted, res.Report
 	}
+	return nil
+}
+
+// loadRepair reads the roster version and events a repair job re-plans
+// into it.
+func (s *Store) loadRepair(ctx context.Context, j *rounds.Job) error {
+	rj := j.Repair
+	if rj == nil {
+		return rounds.Invalid("repair", "null", "the repair job says nothing to repair")
+	}
+	v, err := s.RosterVersion(ctx, j.Team, rj.RosterID, rj.Version)
+	if err != nil {
+		return err
+	}
+	if rj.Events, err = s.Events(ctx, j.Team, rj.RosterID); err != nil {
+		return err
+	}
+	rj.Roster = v.Roster
 	return nil
 }
 
@@ -166,8 +195,7 @@ func jobError(err error) string {
 	return "internal error: the job failed; see the server log"
 }
 
-// Runner works a memory store's jobs with a planner (and the
-// replications of simulation runs with a replicator) in goroutines.
+// Runner works a memory store's jobs with a planner in goroutines.
 type Runner struct {
 	store      *Store
 	planner    rounds.Planner
@@ -226,22 +254,23 @@ func (r *Runner) run(ctx context.Context, id string) {
 	if !ok {
 		return
 	}
+	var res *rounds.JobResult
+	var err error
+	if job.Kind == rounds.JobRepair {
+		err = r.store.loadRepair(jctx, job)
+	}
 	progress := func(p rounds.Progress) { r.store.progress(id, p) }
-	var (
-		roster *rounds.Roster
-		report *rounds.SimulationReport
-		result json.RawMessage
-		err    error
-	)
-	if job.Kind == rounds.JobReplicate {
-		result, err = rounds.RunReplication(jctx, r.replicator, job, progress)
-	} else {
-		roster, report, err = rounds.RunJob(jctx, r.planner, job, progress)
+	switch {
+	case err != nil:
+	case job.Kind == rounds.JobReplicate:
+		res, err = rounds.RunReplication(jctx, r.replicator, job, progress)
+	default:
+		res, err = rounds.RunJob(jctx, r.planner, job, progress)
 	}
 	if err != nil && rounds.ErrorCode(err) == rounds.EINTERNAL && ctx.Err() == nil && jctx.Err() == nil {
 		r.log.Error("job failed", "job", id, "team", job.Team, "err", err)
 	}
-	if err := r.store.finish(context.WithoutCancel(ctx), id, roster, report, result, err, ctx.Err() != nil); err != nil {
+	if err := r.store.finish(context.WithoutCancel(ctx), id, res, err, ctx.Err() != nil); err != nil {
 		r.log.Error("job result not saved", "job", id, "err", err)
 	}
 }

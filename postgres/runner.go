@@ -196,7 +196,7 @@ func (w *jobWorker) Work(ctx context.Context, rj *river.Job[jobArgs]) error {
 	if err != nil || job == nil {
 		return err // nil job: cancelled, finished or run by another river job meanwhile
 	}
-	out, runErr := w.run(ctx, rj.ID, job)
+	res, runErr := w.run(ctx, rj.ID, job)
 	if errors.Is(runErr, errJobLost) {
 		w.log.Warn("job taken back from this runner; another runs it", "job", id, "attempt", job.Attempts)
 		return nil
@@ -209,7 +209,7 @@ func (w *jobWorker) Work(ctx context.Context, rj *river.Job[jobArgs]) error {
 		if err := holdJob(octx, tx, id, rj.ID); err != nil {
 			return err
 		}
-		if err := w.record(octx, ctx, tx, job, out, runErr); err != nil {
+		if err := w.record(octx, ctx, tx, job, res, runErr); err != nil {
 			return err
 		}
 		_, err := river.JobCompleteTx[*riverdatabasesql.Driver](octx, tx.Tx, rj)
@@ -222,19 +222,10 @@ func (w *jobWorker) Work(ctx context.Context, rj *river.Job[jobArgs]) error {
 	return err
 }
 
-// outcome is what a run of a job found: a solve's roster, a simulation's
-// report or a replication's result.
-type outcome struct {
-	roster *rounds.Roster
-	report *rounds.SimulationReport
-	result json.RawMessage
-}
-
-// run plans job (or runs its replication) under its time limit, writing
-// its heartbeat and progress as lease holder, and stopping if it is
-// cancelled or taken back (then it returns errJobLost) or overruns
-// (errOverran).
-func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (outcome, error) {
+// run plans job under its time limit, writing its heartbeat and progress
+// as lease holder, and stopping if it is cancelled or taken back (then it
+// returns errJobLost) or overruns (errOverran).
+func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (*rounds.JobResult, error) {
 	jctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	if limit := timeLimit(job); limit > 0 {
@@ -244,28 +235,69 @@ func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (outc
 	}
 	var watching sync.WaitGroup
 	watching.Go(func() { w.watch(jctx, job.ID, lease, cancel) })
-	var out outcome
+	var res *rounds.JobResult
 	var err error
-	progress := w.progress(jctx, job.ID, lease)
-	if job.Kind == rounds.JobReplicate {
-		out.result, err = rounds.RunReplication(jctx, w.replicator, job, progress)
-	} else {
-		out.roster, out.report, err = rounds.RunJob(jctx, w.planner, job, progress)
+	switch job.Kind {
+	case rounds.JobRepair:
+		err = w.s.loadRepair(jctx, job)
+	case rounds.JobReplicate:
+		err = w.s.loadReplication(jctx, job)
+	}
+	switch {
+	case err != nil:
+	case job.Kind == rounds.JobReplicate:
+		res, err = rounds.RunReplication(jctx, w.replicator, job, w.progress(jctx, job.ID, lease))
+	default:
+		res, err = rounds.RunJob(jctx, w.planner, job, w.progress(jctx, job.ID, lease))
 	}
 	cause := context.Cause(jctx)
 	cancel(nil)
 	watching.Wait()
 	if errors.Is(cause, errJobLost) || errors.Is(cause, errOverran) {
-		return outcome{}, cause
+		return nil, cause
 	}
-	return out, err
+	return res, err
+}
+
+// loadReplication reads the scenario file of a replication job's run.
+func (s *Store) loadReplication(ctx context.Context, j *rounds.Job) error {
+	t := j.Replication
+	if t == nil {
+		return rounds.Invalid("replication", "null", "the replication job names no simulation")
+	}
+	var file []byte
+	if err := s.db.GetContext(ctx, &file, `SELECT file FROM simulations WHERE id = $1`, t.Simulation); err != nil {
+		return translate(err, "simulation "+t.Simulation)
+	}
+	t.File = file
+	return nil
+}
+
+// loadRepair reads the roster version and events a repair job re-plans
+// into it.
+func (s *Store) loadRepair(ctx context.Context, j *rounds.Job) error {
+	rj := j.Repair
+	if rj == nil {
+		return rounds.Invalid("repair", "null", "the repair job says nothing to repair")
+	}
+	v, err := s.RosterVersion(ctx, j.Team, rj.RosterID, rj.Version)
+	if err != nil {
+		return err
+	}
+	if rj.Events, err = s.Events(ctx, j.Team, rj.RosterID); err != nil {
+		return err
+	}
+	rj.Roster = v.Roster
+	return nil
 }
 
 // record writes how a run of job ended in tx: cancelled if that was asked
-// for; completed with its roster, report or result; queued again on a new river
-// job if the process is stopping (ctx ended) or the run hit an internal
-// error and has attempts left; else failed.
-func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.Job, out outcome, runErr error) error {
+// for; completed with its roster, report or replication result (a
+// repair's roster as the next version of its roster, failed if another
+// version came first); queued
+// again on a new river job if the process is stopping (ctx ended) or the
+// run hit an internal error and has attempts left; else failed.
+func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.Job, res *rounds.JobResult, runErr error) error {
 	id := job.ID
 	var cancelled bool
 	if err := tx.GetContext(octx, &cancelled, `SELECT cancel_requested FROM jobs WHERE id = $1`, id); err != nil {
@@ -274,21 +306,43 @@ func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.J
 	switch {
 	case cancelled:
 		return finishJobTx(octx, tx, id, rounds.JobCancelled, "", nil, "")
-	case runErr == nil:
-		if out.result != nil {
-			if _, err := tx.ExecContext(octx, `UPDATE jobs SET result = $2 WHERE id = $1`, id, []byte(out.result)); err != nil {
-				return translate(err, "result of job "+id)
-			}
+	case runErr == nil && job.Kind == rounds.JobRepair:
+		v := job.Repair.Next(job.Team, job.Request, res.Roster)
+		if _, err := tx.ExecContext(octx, `SAVEPOINT repaired`); err != nil {
+			return err
 		}
+		if err := addRosterVersion(octx, tx, v); rounds.ErrorCode(err) == rounds.ECONFLICT {
+			if _, err := tx.ExecContext(octx, `ROLLBACK TO SAVEPOINT repaired`); err != nil {
+				return err
+			}
+			return finishJobTx(octx, tx, id, rounds.JobFailed, "", nil, err.Error())
+		} else if err != nil {
+			return err
+		}
+		rep, err := json.Marshal(res.Repair)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(octx, `UPDATE jobs SET roster_version = $2, repair_report = $3 WHERE id = $1`, id, v.Version, rep)
+		if err != nil {
+			return translate(err, "finish job "+id)
+		}
+		return finishJobTx(octx, tx, id, rounds.JobCompleted, v.RosterID, nil, "")
+	case runErr == nil && job.Kind == rounds.JobReplicate:
+		if _, err := tx.ExecContext(octx, `UPDATE jobs SET result = $2 WHERE id = $1`, id, []byte(res.Replication)); err != nil {
+			return translate(err, "result of job "+id)
+		}
+		return finishJobTx(octx, tx, id, rounds.JobCompleted, "", nil, "")
+	case runErr == nil:
 		var rosterID string
-		if out.roster != nil {
-			v := &rounds.RosterVersion{Team: job.Team, From: job.From, To: job.To, JobID: id, Note: "planned", Request: job.Request, Roster: out.roster}
+		if res.Roster != nil {
+			v := &rounds.RosterVersion{Team: job.Team, From: job.From, To: job.To, JobID: id, Note: "planned", Request: job.Request, Roster: res.Roster}
 			if err := createRoster(octx, tx, v); err != nil {
 				return err
 			}
 			rosterID = v.RosterID
 		}
-		return finishJobTx(octx, tx, id, rounds.JobCompleted, rosterID, out.report, "")
+		return finishJobTx(octx, tx, id, rounds.JobCompleted, rosterID, res.Report, "")
 	case ctx.Err() != nil:
 		w.log.Info("job handed back", "job", id, "attempt", job.Attempts)
 		return w.s.requeueTx(octx, tx, id, time.Time{})
@@ -311,7 +365,7 @@ func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.J
 }
 
 // timeLimit is how long a run of job may take: its request's time limit
-// (10 s if it sets none, as the planner does), once per day for a
+// (a repair's budget; 10 s if it sets none, as the planner does), once per day for a
 // simulation, doubled and a minute added for building the problem and
 // storing the result; 0 (none) for a search bounded by iterations alone.
 func timeLimit(job *rounds.Job) time.Duration {
@@ -320,8 +374,12 @@ func timeLimit(job *rounds.Job) time.Duration {
 	}
 	o := job.Request.Options
 	limit := time.Duration(o.TimeLimitSeconds * float64(time.Second))
+	iterations := o.Iterations
+	if rj := job.Repair; rj != nil {
+		limit, iterations = time.Duration(rj.TimeLimitSeconds*float64(time.Second)), rj.Iterations
+	}
 	if limit == 0 {
-		if o.Iterations > 0 {
+		if iterations > 0 {
 			return 0
 		}
 		limit = 10 * time.Second
@@ -382,7 +440,7 @@ func (w *jobWorker) progress(ctx context.Context, id string, lease int64) func(r
 }
 
 // startJob gives the job's lease to river job lease and marks it running,
-// returning it with its request (or its replication's file), or nil if it has finished, was cancelled
+// returning it with its request, or nil if it has finished, was cancelled
 // (marking it so if it was queued) or another river job holds it. The
 // river job that holds it may start it again (river retries it when
 // recording its outcome failed).
@@ -398,14 +456,7 @@ func (s *Store) startJob(ctx context.Context, id string, lease int64) (*rounds.J
 	if err != nil {
 		return nil, translate(err, "start job "+id)
 	}
-	j, err := r.toJob()
-	if err != nil || j.Replication == nil {
-		return j, err
-	}
-	var file []byte
-	err = s.db.GetContext(ctx, &file, `SELECT file FROM simulations WHERE id = $1`, j.Replication.Simulation)
-	j.Replication.File = file
-	return j, translate(err, "simulation "+j.Replication.Simulation)
+	return r.toJob()
 }
 
 // holdJob locks the job's row in tx and returns errJobLost unless it is

@@ -2,7 +2,7 @@
 -- scenario file; each replication of each scenario is a job of kind
 -- 'replicate' that names the run, and keeps its result (the
 -- replication's KPIs and days) in jobs.result. Such a job has no
--- planning request. (00003 is the live day's events, on another branch.)
+-- planning request. (00003 is the live day's events and repair jobs.)
 
 -- +goose Up
 CREATE TABLE simulations (
@@ -20,7 +20,7 @@ CREATE INDEX simulations_team ON simulations (team_id, created_at DESC);
 
 ALTER TABLE jobs
     DROP CONSTRAINT jobs_kind_check,
-    ADD CONSTRAINT jobs_kind_check CHECK (kind IN ('solve', 'simulate', 'replicate')),
+    ADD CONSTRAINT jobs_kind_check CHECK (kind IN ('solve', 'simulate', 'repair', 'replicate')),
     ALTER COLUMN request DROP NOT NULL,
     ADD COLUMN simulation_id text REFERENCES simulations (id) ON DELETE CASCADE,
     ADD COLUMN scenario integer,
@@ -42,5 +42,5 @@ ALTER TABLE jobs
     DROP COLUMN simulation_id,
     ALTER COLUMN request SET NOT NULL,
     DROP CONSTRAINT jobs_kind_check,
-    ADD CONSTRAINT jobs_kind_check CHECK (kind IN ('solve', 'simulate'));
+    ADD CONSTRAINT jobs_kind_check CHECK (kind IN ('solve', 'simulate', 'repair'));
 DROP TABLE simulations;
