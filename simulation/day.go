@@ -105,6 +105,7 @@ type dayRunner struct {
 func (r *replication) runDay(ctx context.Context, date rounds.Date, req *rounds.Request, roster *rounds.Roster,
 	cancelled map[string]bool, hours rounds.Window, referrals []rounds.Visit) (*dayRun, error) {
 	vary := &r.plan.demand.Day
+	req = onTheDay(req, vary.OvertimeMinutes)
 	d := &dayRunner{r: r, req: req, roster: roster, date: date, hours: hours,
 		visits: make(map[string]*rounds.Visit, len(req.Visits)), workers: make(map[string]*rounds.Worker, len(req.Workers)),
 		cancelled: cancelled, byWorker: map[string]int{}, waiting: map[string][]arrival{}, failed: map[string]bool{},
@@ -147,6 +148,24 @@ func (r *replication) runDay(ctx context.Context, date rounds.Date, req *rounds.
 	}
 	d.finish()
 	return d.out, nil
+}
+
+// onTheDay returns req as the day runs it: every shift allows overtime
+// minutes past its end, as the running day lets a worker finish a visit
+// (Variation.OvertimeMinutes), so that the live day takes what the day
+// did (the events of a visit that ran over) and dispatch may ask a worker
+// to stay on. req is not modified.
+func onTheDay(req *rounds.Request, overtime int) *rounds.Request {
+	out := *req
+	out.Workers = slices.Clone(req.Workers)
+	for i := range out.Workers {
+		w := &out.Workers[i]
+		w.Shifts = slices.Clone(w.Shifts)
+		for j := range w.Shifts {
+			w.Shifts[j].OvertimeMinutes = max(w.Shifts[j].OvertimeMinutes, overtime)
+		}
+	}
+	return &out
 }
 
 // waitingIDs returns the set of double-handed visits a worker waits at.
@@ -372,6 +391,7 @@ func (d *dayRunner) dispatch(ctx context.Context, v *rounds.Visit) error {
 			events = append(events, e)
 		}
 	}
+	slices.SortStableFunc(events, func(a, b rounds.Event) int { return int(a.At - b.At) })
 	state, err := rounds.LiveDay(d.req, d.roster, d.date, events, at)
 	if err != nil {
 		return err

@@ -21,7 +21,7 @@ import (
 func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("simulate", "simulate [flags] SCENARIOS.json", stderr)
 	format := fs.String("format", "table", "output: table or csv")
-	out := fs.String("out", "", "also write summary.csv, replications.csv, days.csv and result.json to this directory")
+	out := fs.String("out", "", "also write summary.csv, replications.csv, days.csv, result.json and the plots (SVG and PNG) to this directory")
 	parallel := fs.Int("parallel", 0, "replications run at once (0: one per core)")
 	travel := travelFlags(fs)
 	pos, err := parse(fs, args, 1)
@@ -174,7 +174,8 @@ func summaryCSV(w io.Writer, sum []simulation.Summary) error {
 
 // writeSimulation writes a run's files to dir: summary.csv,
 // replications.csv (every KPI of every replication), days.csv (the
-// ledger of every day) and result.json (all of it).
+// ledger of every day), the plots (simulation.WritePlots: kpis, hours and
+// coverage, each as SVG and PNG) and result.json (all of it).
 func writeSimulation(dir string, res *simulation.Result, sum []simulation.Summary) error {
 	write := func(name string, fill func(w io.Writer) error) error {
 		fh, err := os.Create(filepath.Join(dir, name))
@@ -217,14 +218,16 @@ func writeSimulation(dir string, res *simulation.Result, sum []simulation.Summar
 	}
 	err = write("days.csv", func(w io.Writer) error {
 		cw := csv.NewWriter(w)
-		cw.Write([]string{"scenario", "replication", "date", "referrals_rapid_response", "referrals_reablement", "carried", "unplanned", "due", "made", "rolled_over", "breached", "cancelled"})
+		cw.Write([]string{"scenario", "replication", "date", "referrals_rapid_response", "referrals_reablement", "carried", "unplanned",
+			"dispatched", "dispatched_late", "due", "made", "rolled_over", "breached", "cancelled"})
 		for _, sc := range res.Scenarios {
 			for i, r := range sc.Replications {
 				for _, d := range r.Days {
 					l := d.Ledger
 					cw.Write([]string{sc.Name, strconv.Itoa(i + 1), string(d.Date),
 						strconv.Itoa(d.Referrals[rounds.RapidResponse]), strconv.Itoa(d.Referrals[rounds.Reablement]),
-						strconv.Itoa(d.Carried), strconv.Itoa(d.Unplanned), strconv.Itoa(l.Due), strconv.Itoa(l.Made),
+						strconv.Itoa(d.Carried), strconv.Itoa(d.Unplanned), strconv.Itoa(d.Dispatched), strconv.Itoa(d.DispatchedLate),
+						strconv.Itoa(l.Due), strconv.Itoa(l.Made),
 						strconv.Itoa(l.RolledOver), strconv.Itoa(l.Breached), strconv.Itoa(l.Cancelled)})
 				}
 			}
@@ -233,6 +236,9 @@ func writeSimulation(dir string, res *simulation.Result, sum []simulation.Summar
 		return cw.Error()
 	})
 	if err != nil {
+		return err
+	}
+	if _, err := simulation.WritePlots(dir, res, sum); err != nil {
 		return err
 	}
 	return writeJSONFile(filepath.Join(dir, "result.json"), struct {
