@@ -102,6 +102,12 @@ func Run(ctx context.Context, f *File, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return p.run(ctx, opt)
+}
+
+// run simulates every scenario of p (p.runs) for every replication.
+func (p *plan) run(ctx context.Context, opt Options) (*Result, error) {
+	f := p.file
 	if opt.Source == nil {
 		opt.Source = geo.Haversine{}
 	}
