@@ -89,6 +89,8 @@ type dayRunner struct {
 	out       *dayRun
 	grace     rounds.Clock
 	overtime  rounds.Clock
+	// now is the time of the last dispatch: nobody leaves before it.
+	now rounds.Clock
 }
 
 // runDay runs a day's plan and dispatches the day's same-day referrals
@@ -238,10 +240,12 @@ func (d *dayRunner) load(ctx context.Context, roster *rounds.Roster) error {
 }
 
 // departure returns when rr leaves for its next stop: when the worker is
-// free, or when the round has them leave if later.
-func departure(rr *routeRun) rounds.Clock {
+// free, or when the round has them leave if later, and not before the
+// last dispatch (whose rounds may have them leave earlier, at a time the
+// day has passed).
+func (d *dayRunner) departure(rr *routeRun) rounds.Clock {
 	s := &rr.rt.Stops[rr.next]
-	return max(rr.t, s.Arrival-rounds.Clock(s.TravelSeconds))
+	return max(rr.t, s.Arrival-rounds.Clock(s.TravelSeconds), d.now)
 }
 
 // nextRoute returns the index of the route that leaves soonest with
@@ -253,7 +257,7 @@ func (d *dayRunner) nextRoute() (int, rounds.Clock) {
 		if rr.waiting || rr.next >= len(rr.rt.Stops) {
 			continue
 		}
-		if t := departure(rr); best < 0 || t < when {
+		if t := d.departure(rr); best < 0 || t < when {
 			best, when = i, t
 		}
 	}
@@ -426,7 +430,7 @@ func (d *dayRunner) dispatch(ctx context.Context, v *rounds.Visit) error {
 	if err != nil {
 		return err
 	}
-	d.req = req
+	d.req, d.now = req, at
 	d.visits[v.ID] = &req.Visits[len(req.Visits)-1]
 	d.out.dispatched++
 	if late {
