@@ -19,6 +19,10 @@ const (
 	// JobSimulate plans each day of a range under what-if changes and
 	// reports coverage and travel, storing no roster.
 	JobSimulate JobKind = "simulate"
+	// JobRepair re-plans the rest of a published roster's live day after
+	// its events and stores the result as the roster's next version, a
+	// draft.
+	JobRepair JobKind = "repair"
 )
 
 // JobState is where a job is in its life.
@@ -50,14 +54,21 @@ type Job struct {
 	Request *Request `json:"request,omitempty"`
 	// Simulation holds the what-if changes of a JobSimulate.
 	Simulation *Simulation `json:"simulation,omitempty"`
-	Progress   Progress    `json:"progress"`
+	// Repair says what a JobRepair re-plans; Request is then the
+	// repaired version's request.
+	Repair   *RepairJob `json:"repair,omitempty"`
+	Progress Progress   `json:"progress"`
 	// Skipped counts visits left out of the request because their client
 	// has not consented.
 	Skipped int `json:"skipped"`
-	// RosterID is the roster a completed solve wrote.
+	// RosterID is the roster a completed solve wrote, or repaired;
+	// Version the version a completed repair wrote.
 	RosterID string `json:"rosterId,omitempty"`
+	Version  int    `json:"version,omitempty"`
 	// Report is what a completed simulation found.
 	Report *SimulationReport `json:"report,omitempty"`
+	// RepairReport is what a completed repair changed.
+	RepairReport *RepairReport `json:"repairReport,omitempty"`
 	// Error says why a job failed.
 	Error string `json:"error,omitempty"`
 	// Attempts counts the runs started, more than one if a worker died.
@@ -130,14 +141,63 @@ type SimulatedDay struct {
 	ByPriority        map[Priority]int `json:"unassignedByPriority"`
 }
 
+// RepairJob is what a repair job re-plans: the live day of a roster
+// version at a time, within a time budget.
+type RepairJob struct {
+	RosterID string `json:"rosterId"`
+	// Version is the version repaired; the repair is stored as the next
+	// one, if no other version came first.
+	Version int   `json:"version"`
+	Date    Date  `json:"date"`
+	At      Clock `json:"at"`
+	// TimeLimitSeconds is the search budget; Iterations, if not 0, bounds
+	// the search instead (reproducibly, with Seed).
+	TimeLimitSeconds float64 `json:"timeLimitSeconds"`
+	Iterations       int     `json:"iterations,omitempty"`
+	Seed             int64   `json:"seed,omitempty"`
+	// Roster and Events are the version's roster and the roster's events,
+	// which the job runner reads from the store when the job runs; they
+	// are not kept with the job.
+	Roster *Roster `json:"-"`
+	Events []Event `json:"-"`
+}
+
+// Repairer re-plans the rest of a live day: a Planner that implements it
+// runs repair jobs.
+type Repairer interface {
+	// Repair re-plans the live day of rj (its Roster, planned for req,
+	// and Events) at rj.At within its budget, and returns the whole
+	// roster, every date of it, and what changed. It returns EINVALID if
+	// the events or the date do not fit the roster.
+	Repair(ctx context.Context, req *Request, rj *RepairJob) (*Roster, *RepairReport, error)
+}
+
+// Next returns the roster version a repair stores: the next one of the
+// version it repaired, a draft, with the repaired roster and the
+// version's request req.
+func (rj *RepairJob) Next(team string, req *Request, roster *Roster) *RosterVersion {
+	return &RosterVersion{Team: team, RosterID: rj.RosterID, Version: rj.Version + 1, Status: RosterDraft,
+		Note: fmt.Sprintf("repair of version %d at %s", rj.Version, rj.At), Request: req, Roster: roster}
+}
+
+// JobResult is what a job made: a solve's or repair's roster, a
+// simulation's report, a repair's report.
+type JobResult struct {
+	Roster *Roster
+	Report *SimulationReport
+	Repair *RepairReport
+}
+
 // RunJob runs a job with planner p: a solve plans j.Request and returns the
 // roster; a simulation plans each day of j.Request under j.Simulation and
-// returns the report. progress, if not nil, hears of each improvement (a
-// simulation reports after each day). It returns EINVALID if the job is
-// malformed and ctx's error if ctx ends before the job does.
-func RunJob(ctx context.Context, p Planner, j *Job, progress func(Progress)) (*Roster, *SimulationReport, error) {
+// returns the report; a repair re-plans j.Repair (p must be a Repairer)
+// and returns the roster and what changed. progress, if not nil, hears of
+// each improvement (a simulation reports after each day). It returns
+// EINVALID if the job is malformed and ctx's error if ctx ends before the
+// job does.
+func RunJob(ctx context.Context, p Planner, j *Job, progress func(Progress)) (*JobResult, error) {
 	if j.Request == nil {
-		return nil, nil, Invalid("request", "null", "the job has no request")
+		return nil, Invalid("request", "null", "the job has no request")
 	}
 	switch j.Kind {
 	case JobSolve:
@@ -146,14 +206,36 @@ func RunJob(ctx context.Context, p Planner, j *Job, progress func(Progress)) (*R
 			err = ctx.Err()
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return r, nil, nil
+		return &JobResult{Roster: r}, nil
 	case JobSimulate:
 		rep, err := simulate(ctx, p, j, progress)
-		return nil, rep, err
+		if err != nil {
+			return nil, err
+		}
+		return &JobResult{Report: rep}, nil
+	case JobRepair:
+		rp, ok := p.(Repairer)
+		if !ok {
+			return nil, Errorf(EINTERNAL, "the job runner's planner cannot repair a live day")
+		}
+		if j.Repair == nil || j.Repair.Roster == nil {
+			return nil, Invalid("repair", "null", "the repair job has no roster")
+		}
+		r, rep, err := rp.Repair(ctx, j.Request, j.Repair)
+		if err == nil && ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		if err != nil {
+			return nil, err
+		}
+		if progress != nil {
+			progress(Progress{BestCost: r.Totals.Cost, Assigned: r.Totals.Assigned, Unassigned: r.Totals.Unassigned})
+		}
+		return &JobResult{Roster: r, Repair: rep}, nil
 	}
-	return nil, nil, Invalid("kind", j.Kind, "want solve or simulate")
+	return nil, Invalid("kind", j.Kind, "want solve, simulate or repair")
 }
 
 func plan(ctx context.Context, p Planner, req *Request, progress func(Progress)) (*Roster, error) {

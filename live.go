@@ -3,6 +3,7 @@ package rounds
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/roundsdev/rounds/geo"
@@ -53,8 +54,9 @@ type LiveRound struct {
 	Free []string `json:"free"`
 	// From and FreeAt are where and when the worker can take new work:
 	// after the last frozen stop (or their start), at the latest of its
-	// end, the reported position, a break in hand, and At.
-	From   Location `json:"from"`
+	// end, the reported position, a break in hand, and At. The API leaves
+	// From out when it is the home of a client whose details it withholds.
+	From   Location `json:"from,omitzero"`
 	FreeAt Clock    `json:"freeAt"`
 	// PositionAt is when the worker reported being at From; nil when From
 	// is not a reported position.
@@ -95,7 +97,8 @@ type liveWalk struct {
 // event is done as planned if it ends by at (times pushed back by any
 // delay before it), under way if it has started by at, and committed if
 // the worker has left for it (the planned arrival less the journey is by
-// at); the rest are free. A worker unavailable from U makes nothing that
+// at); the rest are free. A worker with nothing frozen is free from the
+// later of their shift's start and at, at their start. A worker unavailable from U makes nothing that
 // had not started by U. A double-handed visit frozen on one round is
 // frozen on both, with the stops before it, and its two halves start
 // together. The break of the roster is taken if it started before the
@@ -153,6 +156,14 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 		if e.Date == date && e.Kind == EventWorkerUnavailable && e.At > at {
 			if _, ok := unavailable[e.WorkerID]; !ok {
 				unavailable[e.WorkerID] = e.At
+			}
+		}
+	}
+	shiftStart := map[string]Clock{}
+	for i := range req.Workers {
+		for _, sh := range req.Workers[i].Shifts {
+			if sh.Date == date {
+				shiftStart[req.Workers[i].ID] = sh.Start
 			}
 		}
 	}
@@ -235,10 +246,12 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 					free = j >= forced[ri]-1
 				}
 			}
-			lr.From, lr.FreeAt = w.loc, max(w.end, at)
 			if w.frozen == 0 {
-				lr.From = rt.Start
+				// on shift and not yet out: free from the shift's start,
+				// whenever the plan had them leave
+				w.end, w.loc = shiftStart[rt.WorkerID], rt.Start
 			}
+			lr.From, lr.FreeAt = w.loc, max(w.end, at)
 			if p := position[rt.WorkerID]; p != nil && p.At >= w.end {
 				pa := p.At
 				lr.From, lr.FreeAt, lr.PositionAt = *p.Location, max(p.At, at), &pa
@@ -586,12 +599,13 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 		} else if r != nil {
 			rt.Depart, rt.Return, rt.Break = r.Depart, r.Return, nil
 		} else {
-			rt.Break = nil
+			// no shift left and nothing made: the worker does not go out
+			rt.Return, rt.Break = rt.Depart, nil
 		}
 		out.Routes = append(out.Routes, rt)
 	}
 	if len(home) > 0 {
-		n, err := s.homeLegs(ctx, out, home, src)
+		n, err := s.homeLegs(ctx, req, out, home, src)
 		if err != nil {
 			return nil, err
 		}
@@ -616,12 +630,21 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 
 // homeLegs times the journey home of the routes at the indices given,
 // whose worker makes nothing after their frozen stops, and returns the
-// summed travel seconds.
-func (s *LiveState) homeLegs(ctx context.Context, out *Roster, idx []int, src geo.Source) (int, error) {
+// summed travel seconds. A break the worker's shift gets and has not
+// taken is taken on the way home, as soon as the last stop ends within
+// the break window, if it fits.
+func (s *LiveState) homeLegs(ctx context.Context, req *Request, out *Roster, idx []int, src geo.Source) (int, error) {
 	total := 0
 	for _, i := range idx {
 		rt := &out.Routes[i]
 		last := rt.Stops[len(rt.Stops)-1]
+		leave := last.End
+		if rt.Break == nil {
+			rt.Break = breakDue(req, rt.WorkerID, s.Date, leave)
+		}
+		if b := rt.Break; b != nil && b.Start >= last.End {
+			leave = b.End // the break taken before going home
+		}
 		m, err := src.Matrix(ctx, []geo.Point{last.Location.Point(), rt.End.Point()}, rt.TravelMode)
 		if err != nil {
 			return 0, Errorf(EINTERNAL, "travel home of %s: %v", rt.WorkerID, err)
@@ -629,14 +652,32 @@ func (s *LiveState) homeLegs(ctx context.Context, out *Roster, idx []int, src ge
 		t := int(m.At(0, 1))
 		rt.TravelSeconds += t
 		rt.WorkSeconds += t
-		leave := last.End
-		if b := rt.Break; b != nil && b.Start >= last.End {
-			leave = b.End // the break taken before going home
-		}
 		rt.Return = leave + Clock(t)
 		total += t
 	}
 	return total, nil
+}
+
+// breakDue returns the break worker's shift on date gets under the
+// request's rule, taken from after on, or nil if the shift gets none or
+// it no longer fits the break window.
+func breakDue(req *Request, worker string, date Date, after Clock) *BreakTime {
+	rule := req.Options.Break
+	for i := range req.Workers {
+		if req.Workers[i].ID != worker {
+			continue
+		}
+		for _, sh := range req.Workers[i].Shifts {
+			if sh.Date != date || !rule.Needs(&sh) {
+				continue
+			}
+			span, n := rule.Span(), Clock(rule.Length())
+			if start := max(after, span.Start); start+n <= span.End {
+				return &BreakTime{Start: start, End: start + n}
+			}
+		}
+	}
+	return nil
 }
 
 // sumTotals recounts the totals that sum the routes and unassigned
@@ -667,4 +708,50 @@ func (r *Roster) sumTotals() {
 	}
 	t.Assigned, t.Unassigned = len(seen), len(r.Unassigned)
 	t.Visits = t.Assigned + t.Unassigned
+}
+
+// WithDay returns a copy of r, a roster of req, whose routes and
+// unassigned visits of date are day's (a live day's roster): each route
+// of date is replaced in place by day's route of its worker (or goes, if
+// day has none), and day's other routes come after. Totals and continuity are summed again from
+// the routes; Cost and Score are day's plus those of nothing else, so
+// the caller costs the whole roster again if r covers other dates.
+func (r *Roster) WithDay(req *Request, date Date, day *Roster) *Roster {
+	onDate := make(map[string]bool, len(req.Visits))
+	for i := range req.Visits {
+		onDate[req.Visits[i].ID] = req.Visits[i].Date == date
+	}
+	byWorker := make(map[string]*Route, len(day.Routes))
+	for i := range day.Routes {
+		byWorker[day.Routes[i].WorkerID] = &day.Routes[i]
+	}
+	out := &Roster{Team: r.Team, Routes: make([]Route, 0, len(r.Routes)), Totals: day.Totals}
+	used := map[string]bool{}
+	for _, rt := range r.Routes {
+		if rt.Date != date {
+			rt.Stops = slices.Clone(rt.Stops) // r is not modified through out
+			out.Routes = append(out.Routes, rt)
+		} else if d := byWorker[rt.WorkerID]; d != nil && !used[rt.WorkerID] {
+			out.Routes = append(out.Routes, *d)
+			used[rt.WorkerID] = true
+		}
+	}
+	for _, rt := range day.Routes {
+		if !used[rt.WorkerID] {
+			out.Routes = append(out.Routes, rt)
+		}
+	}
+	for _, u := range r.Unassigned {
+		if !onDate[u.VisitID] {
+			out.Unassigned = append(out.Unassigned, u)
+		}
+	}
+	out.Unassigned = append(out.Unassigned, day.Unassigned...)
+	if out.Unassigned == nil {
+		out.Unassigned = []Unassigned{}
+	}
+	out.Totals.Score = maps.Clone(day.Totals.Score)
+	out.sumTotals()
+	out.Continuity, out.Totals.MeanDistinctWorkers, out.Totals.PreferredShare = ContinuityOf(req, out.Routes)
+	return out
 }

@@ -103,10 +103,22 @@ type RosterStore interface {
 	// ENOTFOUND if the team does not exist.
 	CreateRoster(ctx context.Context, v *RosterVersion) error
 	// AddRosterVersion stores the next version of an existing roster as a
-	// draft. v.Version must be one more than the latest version, else it
-	// returns ECONFLICT (someone else edited first); ENOTFOUND if the roster
-	// does not exist.
+	// draft or, if v.Status is RosterPublished, as the published version,
+	// superseding the one published before (a dispatcher's accepted
+	// option), in one transaction. v.Version must be one more than the
+	// latest version, else it returns ECONFLICT (someone else edited
+	// first); ENOTFOUND if the roster does not exist.
 	AddRosterVersion(ctx context.Context, v *RosterVersion) error
+	// LiveVersion returns the latest version of a roster that has been
+	// published: the version its live day follows (see EventStore). It
+	// returns ENOTFOUND if there is no such roster, and an EINVALID error
+	// naming "roster" if none of its versions is published.
+	LiveVersion(ctx context.Context, team, rosterID string) (*RosterVersion, error)
+	// LiveHead returns the number of the version LiveVersion would return
+	// and how many events the roster holds, cheaply: enough to tell
+	// whether a live day read before is still current. Its errors are
+	// LiveVersion's.
+	LiveHead(ctx context.Context, team, rosterID string) (version, events int, err error)
 	// RosterVersion returns one version, or the latest if version is 0;
 	// ENOTFOUND if there is none.
 	RosterVersion(ctx context.Context, team, rosterID string, version int) (*RosterVersion, error)
@@ -117,6 +129,24 @@ type RosterStore interface {
 	// PublishRoster marks a version published and the version published
 	// before it, if any, superseded. ENOTFOUND if there is no such version.
 	PublishRoster(ctx context.Context, team, rosterID string, version int) (*RosterVersion, error)
+}
+
+// EventStore keeps the events of rosters' live days (see Event), in the
+// order they were stored. Events belong to a roster, not to one version:
+// they are checked against its live version.
+type EventStore interface {
+	// Events returns a roster's events, oldest first; ENOTFOUND if the
+	// roster does not exist.
+	Events(ctx context.Context, team, rosterID string) ([]Event, error)
+	// AddEvents appends events to a roster's history in one transaction,
+	// each audited (entity "event", id "ROSTER/EVENT"): all of them, or
+	// none. seen is the number of events the caller read, and checked the
+	// new ones after: if the roster holds more by now, it returns
+	// ECONFLICT and stores nothing, so that a history is only ever
+	// extended by events checked against all of it. It returns ECONFLICT
+	// too if an event's ID is already stored, ENOTFOUND if the roster does
+	// not exist.
+	AddEvents(ctx context.Context, team, rosterID string, seen int, events []Event) error
 }
 
 // JobStore keeps solve and simulation jobs and queues them durably.
@@ -159,6 +189,7 @@ type AuditStore interface {
 type Store interface {
 	TeamStore
 	RosterStore
+	EventStore
 	JobStore
 	KeyStore
 	AuditStore

@@ -25,6 +25,7 @@ const (
 	permSolve       permission = "solve"
 	permEditRoster  permission = "edit_roster"
 	permPublish     permission = "publish"
+	permDispatch    permission = "dispatch"
 	permAdmin       permission = "admin"
 )
 
@@ -47,6 +48,7 @@ var allowed = map[permission][]rounds.AccessRole{
 	permSolve:       {admin, coordinator, dispatcher, planner},
 	permEditRoster:  {admin, coordinator, dispatcher},
 	permPublish:     {admin, coordinator},
+	permDispatch:    {admin, coordinator, dispatcher},
 	permAdmin:       {admin},
 }
 

@@ -41,28 +41,39 @@ func (s *Server) withoutConsent(ctx context.Context, team string) (map[string]bo
 	}
 }
 
-// redactRoster hides, in place, what a roster tells of the clients in
+// redactRoster returns r with what it tells of the clients in hidden
 // hidden: where their stops are, why their unassigned visits could not be
 // made (the skills they need, the workers they accept) and their
 // continuity (whether they have preferred workers). Their visits' IDs,
-// workers and times stay, so the roster still says who goes when.
-func redactRoster(r *rounds.Roster, hidden map[string]bool) {
-	for ri := range r.Routes {
-		for si := range r.Routes[ri].Stops {
-			if s := &r.Routes[ri].Stops[si]; hidden[s.ClientID] {
+// workers and times stay, so the roster still says who goes when. r is
+// not modified: the routes and lists changed are copies.
+func redactRoster(r *rounds.Roster, hidden map[string]bool) *rounds.Roster {
+	out := *r
+	out.Routes = slices.Clone(r.Routes)
+	for ri := range out.Routes {
+		rt := &out.Routes[ri]
+		if !slices.ContainsFunc(rt.Stops, func(s rounds.Stop) bool { return hidden[s.ClientID] }) {
+			continue
+		}
+		rt.Stops = slices.Clone(rt.Stops)
+		for si := range rt.Stops {
+			if s := &rt.Stops[si]; hidden[s.ClientID] {
 				s.Location = rounds.Location{}
 			}
 		}
 	}
-	for i := range r.Unassigned {
-		if u := &r.Unassigned[i]; hidden[u.ClientID] {
+	out.Unassigned = slices.Clone(r.Unassigned)
+	for i := range out.Unassigned {
+		if u := &out.Unassigned[i]; hidden[u.ClientID] {
 			u.Detail, u.Suggestion = "", nil
 		}
 	}
-	r.Continuity = slices.DeleteFunc(r.Continuity, func(c rounds.ClientContinuity) bool { return hidden[c.ClientID] })
+	out.Continuity = slices.DeleteFunc(slices.Clone(r.Continuity), func(c rounds.ClientContinuity) bool { return hidden[c.ClientID] })
+	return &out
 }
 
-// showRoster hides from a roster version, in place, what k may not see:
+// showRoster hides from a roster version what k may not see, setting
+// its Request and Roster (and leaving the roster it had unchanged):
 // the planned request, which names every client, from all but admins, and
 // what the roster tells of the clients who have not consented now, from
 // those who may not see them (whatever the clients had agreed to when the
@@ -79,7 +90,7 @@ func (s *Server) showRoster(ctx context.Context, k *rounds.APIKey, v *rounds.Ros
 	if err != nil {
 		return err
 	}
-	redactRoster(v.Roster, hidden)
+	v.Roster = redactRoster(v.Roster, hidden)
 	return nil
 }
 

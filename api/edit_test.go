@@ -177,16 +177,17 @@ func TestEditWithOvertime(t *testing.T) {
 }
 
 // recomputed fails unless the validator, recomputing the roster of v from
-// its request, finds no broken rule and the same cost and score: the
-// routes, their times and the totals are what it works out itself.
-func recomputed(tb testing.TB, v *rounds.RosterVersion) {
+// its request (with opts: a live day's events), finds no broken rule and
+// the same cost and score: the routes, their times and the totals are
+// what it works out itself.
+func recomputed(tb testing.TB, v *rounds.RosterVersion, opts ...validate.Option) {
 	tb.Helper()
 	ctx := context.Background()
-	bad, err := validate.Roster(ctx, v.Request, v.Roster, geo.Haversine{})
+	bad, err := validate.Roster(ctx, v.Request, v.Roster, geo.Haversine{}, opts...)
 	if err != nil || len(bad) > 0 {
 		tb.Fatalf("version %d (%s): %v %v", v.Version, v.Note, err, bad)
 	}
-	cost, score, err := validate.Score(ctx, v.Request, v.Roster, geo.Haversine{})
+	cost, score, err := validate.Score(ctx, v.Request, v.Roster, geo.Haversine{}, opts...)
 	if err != nil || cost != v.Roster.Totals.Cost || !maps.Equal(score, v.Roster.Totals.Score) {
 		tb.Fatalf("version %d (%s): the validator scores %d %v, the roster says %d %v (%v)", v.Version, v.Note,
 			cost, score, v.Roster.Totals.Cost, v.Roster.Totals.Score, err)

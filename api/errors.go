@@ -27,6 +27,9 @@ type ErrorBody struct {
 	Error rounds.Error `json:"error"`
 	// Violations lists the hard rules a rejected roster edit breaks.
 	Violations []string `json:"violations,omitempty"`
+	// Dispatch holds, with a 409 for an accept on a stale roster version,
+	// the options worked out afresh on the latest version.
+	Dispatch *rounds.Dispatch `json:"dispatch,omitempty"`
 }
 
 // violationsError is an EINVALID edit with the rules it breaks.
@@ -50,6 +53,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	var he *echo.HTTPError
 	var de *rounds.Error
 	var ve *violationsError
+	var se *staleError
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -70,6 +74,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 		if errors.As(err, &ve) {
 			body.Violations = ve.violations
+		}
+		if errors.As(err, &se) {
+			body.Dispatch = se.dispatch
 		}
 	default:
 		s.log.ErrorContext(c.Request().Context(), "internal error", "request_id", requestID(c), "route", c.Path(), "err", err)

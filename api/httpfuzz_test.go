@@ -148,6 +148,16 @@ func (w *fuzzWorld) loadTeam(tb testing.TB, team string, seed int64) {
 	w.sample(tb, team, "/v1/keys", KeyRequest{Name: "escalate", Role: rounds.AccessAdmin, Teams: []string{}})
 	w.sample(tb, team, "/v1/teams/:team/rosters/:roster/publish", PublishRequest{Version: 1})
 	w.sample(tb, team, "/v1/teams/:team/rosters/:roster/edits", Edit{Version: 1, Op: "move", VisitID: day.Visits[0].ID, WorkerID: day.Workers[0].ID})
+	// the live day: the roster published, an event, a referral, its
+	// acceptance and a repair
+	e.must(tb, "POST", "/v1/teams/"+team+"/rosters/"+job.RosterID+"/publish", root, PublishRequest{Version: 1}, 200, nil)
+	at := rounds.At(11, 0)
+	ref := rounds.Referral{ClientID: day.Clients[1].ID, DurationMinutes: 30, At: &at}
+	w.sample(tb, team, "/v1/teams/:team/rosters/:roster/events", EventsRequest{Events: []rounds.Event{
+		{ID: "e1", Kind: rounds.EventWorkerUnavailable, At: rounds.At(12, 0), WorkerID: day.Workers[0].ID}}})
+	w.sample(tb, team, "/v1/teams/:team/dispatch", DispatchRequest{RosterID: job.RosterID, Referral: ref})
+	w.sample(tb, team, "/v1/teams/:team/dispatch/accept", AcceptRequest{RosterID: job.RosterID, Version: 1, Referral: ref, Rank: 1})
+	w.sample(tb, team, "/v1/teams/:team/rosters/:roster/repair", RepairRequest{At: &at, Iterations: 50, Seed: 1})
 	w.sample(tb, team, "/v1/teams/:team/rosters/:roster/edits/check", Edit{Version: 1, Op: "move", VisitID: day.Visits[0].ID, WorkerID: day.Workers[0].ID})
 	w.sample(tb, team, "/v1/solve", day)
 }

@@ -74,6 +74,17 @@ func (t timedPlanner) PlanProgress(ctx context.Context, req *rounds.Request, pro
 	return r, err
 }
 
+// Repair repairs if the planner can (see JobPlanner), and records how
+// long it took.
+func (t timedPlanner) Repair(ctx context.Context, req *rounds.Request, rj *rounds.RepairJob) (*rounds.Roster, *rounds.RepairReport, error) {
+	rp, ok := t.p.(rounds.Repairer)
+	if !ok {
+		return nil, nil, rounds.Errorf(rounds.EINTERNAL, "the job runner's planner cannot repair a live day: give it api.JobPlanner")
+	}
+	defer t.observe(time.Now())
+	return rp.Repair(ctx, req, rj)
+}
+
 func (t timedPlanner) observe(start time.Time) {
 	t.m.solves.WithLabelValues("job").Observe(time.Since(start).Seconds())
 }

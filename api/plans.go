@@ -16,16 +16,22 @@ type PlanRequest struct {
 	Team string      `json:"team"`
 	From rounds.Date `json:"from"`
 	To   rounds.Date `json:"to"`
-	// Kind is "solve" (the default) or "simulate".
+	// Kind is "solve" (the default), "simulate" or "repair".
 	Kind       rounds.JobKind     `json:"kind,omitempty"`
 	Options    rounds.Options     `json:"options,omitempty"`
 	Simulation *rounds.Simulation `json:"simulation,omitempty"`
+	// Repair says which live day a repair re-plans (its rosterId is
+	// required); From and To are then left out (they are its date).
+	Repair *RepairRequest `json:"repair,omitempty"`
 }
 
 // check validates the plan request's own fields.
 func (p *PlanRequest) check(maxSeconds float64) error {
 	if err := rounds.ValidID("team", p.Team); err != nil {
 		return err
+	}
+	if p.Kind == rounds.JobRepair || p.Repair != nil {
+		return p.checkRepair()
 	}
 	from, err := p.From.Time()
 	if err != nil {
@@ -45,12 +51,29 @@ func (p *PlanRequest) check(maxSeconds float64) error {
 		p.Kind = rounds.JobSolve
 	}
 	if p.Kind != rounds.JobSolve && p.Kind != rounds.JobSimulate {
-		return rounds.Invalid("kind", p.Kind, "want solve or simulate")
+		return rounds.Invalid("kind", p.Kind, "want solve, simulate or repair")
 	}
 	if p.Simulation != nil && p.Kind != rounds.JobSimulate {
 		return rounds.Invalid("simulation", "{...}", "only a simulate plan takes simulation changes")
 	}
 	return checkTimeLimit(&p.Options, maxSeconds)
+}
+
+// checkRepair validates the fields of a repair plan's request.
+func (p *PlanRequest) checkRepair() error {
+	switch {
+	case p.Kind != rounds.JobRepair:
+		return rounds.Invalid("repair", "{...}", "only a repair plan takes a repair")
+	case p.Repair == nil:
+		return rounds.Invalid("repair", "null", "a repair plan says which roster's live day it re-plans")
+	case p.From != "" || p.To != "":
+		return rounds.Invalid("from", p.From, "a repair's date is repair.date")
+	case p.Simulation != nil:
+		return rounds.Invalid("simulation", "{...}", "only a simulate plan takes simulation changes")
+	case p.Options.TimeLimitSeconds != 0 || p.Options.Iterations != 0:
+		return rounds.Invalid("options", "{...}", "a repair takes the options of the roster it repairs, and its budget as repair.timeLimitSeconds")
+	}
+	return rounds.ValidID("repair.rosterId", p.Repair.RosterID)
 }
 
 // checkTimeLimit rejects a time limit above max and fills in a zero one.
@@ -125,11 +148,24 @@ func (s *Server) submitPlan(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	req, skipped, err := s.loadRequest(ctx, &p)
-	if err != nil {
-		return err
+	var j *rounds.Job
+	if p.Kind == rounds.JobRepair {
+		cur, events, err := s.liveRoster(ctx, p.Team, p.Repair.RosterID)
+		if err != nil {
+			return err
+		}
+		rj, err := s.repairJob(p.Repair, cur, events, s.cfg.MaxPlanSeconds, "repair.")
+		if err != nil {
+			return err
+		}
+		j = &rounds.Job{Team: p.Team, Kind: p.Kind, From: rj.Date, To: rj.Date, Request: cur.Request, Repair: rj}
+	} else {
+		req, skipped, err := s.loadRequest(ctx, &p)
+		if err != nil {
+			return err
+		}
+		j = &rounds.Job{Team: p.Team, Kind: p.Kind, From: p.From, To: p.To, Request: req, Simulation: p.Simulation, Skipped: skipped}
 	}
-	j := &rounds.Job{Team: p.Team, Kind: p.Kind, From: p.From, To: p.To, Request: req, Simulation: p.Simulation, Skipped: skipped}
 	if err := s.cfg.Store.SubmitJob(ctx, j); err != nil {
 		return err
 	}

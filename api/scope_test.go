@@ -44,6 +44,9 @@ const (
 	visitBody   = `{"id":"%s","clientId":"c1","date":"2025-03-03","durationMinutes":30,"priority":"routine"}`
 )
 
+// referralBody is a referral at 10:00 of a new client, which w1 can take.
+const referralBody = `{"visitId":"rr-s","client":{"id":"cn","location":{"lat":51.5,"lon":-0.21},"consent":true},"durationMinutes":30,"at":"10:00"}`
+
 // fixed returns a body builder that always answers s.
 func fixed(s string) func(*scopeFixture) string { return func(*scopeFixture) string { return s } }
 
@@ -110,6 +113,18 @@ var scopeCases = map[string]scopeCase{
 	"POST /v1/teams/{team}/rosters/{roster}/edits/check": {ok: 200, scoped: true,
 		body: fixed(`{"version":1,"op":"pin","visitId":"v1","workerId":"w1"}`)},
 	"GET /v1/teams/{team}/rosters/{roster}/diff": {ok: 200, scoped: true, query: fixed("from=1&to=1")},
+	"POST /v1/teams/{team}/rosters/{roster}/events": {ok: 201, scoped: true,
+		body: fixed(`{"events":[{"id":"e1","kind":"worker_unavailable","at":"12:00","workerId":"w1"}]}`)},
+	"GET /v1/teams/{team}/rosters/{roster}/events":  {ok: 200, scoped: true},
+	"GET /v1/teams/{team}/rosters/{roster}/live":    {ok: 200, scoped: true, query: fixed("at=09:00")},
+	"POST /v1/teams/{team}/rosters/{roster}/repair": {ok: 201, scoped: true, body: fixed(`{"at":"10:00","iterations":50,"seed":1}`)},
+	"POST /v1/teams/{team}/dispatch": {ok: 200, scoped: true, body: func(f *scopeFixture) string {
+		return `{"rosterId":"` + f.roster + `","referral":` + referralBody + `}`
+	}},
+	"POST /v1/teams/{team}/dispatch/accept": {ok: 201, scoped: true, body: func(f *scopeFixture) string {
+		return `{"rosterId":"` + f.roster + `","version":1,"referral":` + referralBody +
+			`,"option":{"rank":1,"workerId":"w1","rounds":[{"workerId":"w1","visitIds":["rr-s"]}]}}`
+	}},
 
 	// Without ?team= the read is confined by the key; with another team's
 	// it is refused.
@@ -207,6 +222,8 @@ func (s *scopeEnv) seed(tb testing.TB, team string) *scopeFixture {
 	f.job = j.ID
 	v := &rounds.RosterVersion{Team: team, From: "2025-03-03", To: "2025-03-03", JobID: j.ID, Note: "planned", Request: &req, Roster: s.roster}
 	must(st.CreateRoster(ctx, v))
+	_, perr := st.PublishRoster(ctx, team, v.RosterID, 1)
+	must(perr)
 	f.roster = v.RosterID
 	k, _, err := rounds.NewAPIKey("viewer of "+team, rounds.AccessViewer, []string{team})
 	must(err)

@@ -39,6 +39,10 @@ type Config struct {
 	MaxSolveSeconds float64
 	// MaxPlanSeconds caps the time limit of a plan job; default 600.
 	MaxPlanSeconds float64
+	// Now is the service's clock: its date and time of day in its own
+	// location are a live day's default date and time ("at"). Default
+	// time.Now, in the process's local time zone (TZ).
+	Now func() time.Time
 }
 
 // Size limits of what the service plans.
@@ -58,6 +62,13 @@ type Server struct {
 	metrics *metrics
 	keys    cache[*rounds.APIKey]
 	teams   cache[*rounds.Team]
+	lives   liveCache
+	// versions holds the live versions read, for the live-day routes.
+	versions versionCache
+	// recording is held per roster while events are checked and stored:
+	// this server's callers take turns, and only another server's
+	// events can make one check them again.
+	recording rosterLocks
 }
 
 // New returns a server for cfg; serve it with Handler, or Start and Shutdown.
@@ -75,6 +86,9 @@ func New(cfg Config) (*Server, error) {
 	cfg.MaxBodyBytes = cmp.Or(cfg.MaxBodyBytes, 8<<20)
 	cfg.MaxSolveSeconds = cmp.Or(cfg.MaxSolveSeconds, 30)
 	cfg.MaxPlanSeconds = cmp.Or(cfg.MaxPlanSeconds, 600)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger}
 	m, err := newMetrics(cfg.Registry, cfg.Store)
 	if err != nil {

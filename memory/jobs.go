@@ -115,10 +115,11 @@ func (s *Store) progress(id string, p rounds.Progress) {
 	}
 }
 
-// finish records how a run ended: the roster or report written once, or
-// the job cancelled, failed, or handed back to the queue if its runner is
-// stopping.
-func (s *Store) finish(ctx context.Context, id string, roster *rounds.Roster, report *rounds.SimulationReport, runErr error, stopping bool) error {
+// finish records how a run ended: the roster or report written once (a
+// repair's roster as the next version of its roster, if no other came
+// first), or the job cancelled, failed, or handed back to the queue if
+// its runner is stopping.
+func (s *Store) finish(ctx context.Context, id string, res *rounds.JobResult, runErr error, stopping bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.jobs[id]
@@ -136,15 +137,42 @@ func (s *Store) finish(ctx context.Context, id string, roster *rounds.Roster, re
 		j.State = rounds.JobQueued
 	case runErr != nil:
 		j.State, j.Error = rounds.JobFailed, jobError(runErr)
-	case roster != nil:
-		v := &rounds.RosterVersion{Team: j.Team, From: j.From, To: j.To, JobID: j.ID, Note: "planned", Request: j.Request, Roster: roster}
+	case j.Kind == rounds.JobRepair:
+		v := j.Repair.Next(j.Team, j.Request, res.Roster)
+		if err := s.addRosterVersion(ctx, v); rounds.ErrorCode(err) == rounds.ECONFLICT {
+			j.State, j.Error = rounds.JobFailed, jobError(err)
+			return nil
+		} else if err != nil {
+			return err
+		}
+		j.State, j.RosterID, j.Version, j.RepairReport = rounds.JobCompleted, v.RosterID, v.Version, res.Repair
+	case res.Roster != nil:
+		v := &rounds.RosterVersion{Team: j.Team, From: j.From, To: j.To, JobID: j.ID, Note: "planned", Request: j.Request, Roster: res.Roster}
 		if err := s.createRoster(ctx, v); err != nil {
 			return err
 		}
 		j.State, j.RosterID = rounds.JobCompleted, v.RosterID
 	default:
-		j.State, j.Report = rounds.JobCompleted, report
+		j.State, j.Report = rounds.JobCompleted, res.Report
 	}
+	return nil
+}
+
+// loadRepair reads the roster version and events a repair job re-plans
+// into it.
+func (s *Store) loadRepair(ctx context.Context, j *rounds.Job) error {
+	rj := j.Repair
+	if rj == nil {
+		return rounds.Invalid("repair", "null", "the repair job says nothing to repair")
+	}
+	v, err := s.RosterVersion(ctx, j.Team, rj.RosterID, rj.Version)
+	if err != nil {
+		return err
+	}
+	if rj.Events, err = s.Events(ctx, j.Team, rj.RosterID); err != nil {
+		return err
+	}
+	rj.Roster = v.Roster
 	return nil
 }
 
@@ -215,11 +243,18 @@ func (r *Runner) run(ctx context.Context, id string) {
 	if !ok {
 		return
 	}
-	roster, report, err := rounds.RunJob(jctx, r.planner, job, func(p rounds.Progress) { r.store.progress(id, p) })
+	var res *rounds.JobResult
+	var err error
+	if job.Kind == rounds.JobRepair {
+		err = r.store.loadRepair(jctx, job)
+	}
+	if err == nil {
+		res, err = rounds.RunJob(jctx, r.planner, job, func(p rounds.Progress) { r.store.progress(id, p) })
+	}
 	if err != nil && rounds.ErrorCode(err) == rounds.EINTERNAL && ctx.Err() == nil && jctx.Err() == nil {
 		r.log.Error("job failed", "job", id, "team", job.Team, "err", err)
 	}
-	if err := r.store.finish(context.WithoutCancel(ctx), id, roster, report, err, ctx.Err() != nil); err != nil {
+	if err := r.store.finish(context.WithoutCancel(ctx), id, res, err, ctx.Err() != nil); err != nil {
 		r.log.Error("job result not saved", "job", id, "err", err)
 	}
 }

@@ -38,6 +38,11 @@ func (s *Store) createRoster(ctx context.Context, v *rounds.RosterVersion) error
 func (s *Store) AddRosterVersion(ctx context.Context, v *rounds.RosterVersion) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.addRosterVersion(ctx, v)
+}
+
+// addRosterVersion is AddRosterVersion with s.mu held.
+func (s *Store) addRosterVersion(ctx context.Context, v *rounds.RosterVersion) error {
 	vs, ok := s.rosters[rosterKey(v.Team, v.RosterID)]
 	if !ok {
 		return rounds.Errorf(rounds.ENOTFOUND, "roster %s not found", v.RosterID)
@@ -45,10 +50,52 @@ func (s *Store) AddRosterVersion(ctx context.Context, v *rounds.RosterVersion) e
 	if v.Version != len(vs)+1 {
 		return rounds.Errorf(rounds.ECONFLICT, "roster %s is at version %d, cannot add version %d", v.RosterID, len(vs), v.Version)
 	}
+	publish := v.Status == rounds.RosterPublished
 	v.Status, v.CreatedAt, v.From, v.To, v.JobID = rounds.RosterDraft, s.now(), vs[0].From, vs[0].To, vs[0].JobID
 	v.CreatedBy = rounds.ActorFromContext(ctx)
-	s.rosters[rosterKey(v.Team, v.RosterID)] = append(vs, clone(v))
-	return s.record(ctx, v.Team, rounds.AuditUpdate, "roster", v.RosterID, summary(vs[len(vs)-1]), summary(v))
+	if err := s.record(ctx, v.Team, rounds.AuditUpdate, "roster", v.RosterID, summary(vs[len(vs)-1]), summary(v)); err != nil {
+		return err
+	}
+	vs = append(vs, clone(v))
+	s.rosters[rosterKey(v.Team, v.RosterID)] = vs
+	if publish {
+		return s.publish(ctx, vs, v)
+	}
+	return nil
+}
+
+// LiveHead returns the latest version of a published roster and its
+// number of events.
+func (s *Store) LiveHead(_ context.Context, team, rosterID string) (int, int, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	key := rosterKey(team, rosterID)
+	vs, ok := s.rosters[key]
+	if !ok {
+		return 0, 0, rounds.Errorf(rounds.ENOTFOUND, "roster %s not found", rosterID)
+	}
+	for _, v := range vs {
+		if v.Status == rounds.RosterPublished {
+			return len(vs), len(s.events[key]), nil
+		}
+	}
+	return 0, 0, rounds.Invalid("roster", rosterID, "no version of the roster is published: publish one before its live day")
+}
+
+// LiveVersion returns the latest version of a published roster.
+func (s *Store) LiveVersion(_ context.Context, team, rosterID string) (*rounds.RosterVersion, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	vs, ok := s.rosters[rosterKey(team, rosterID)]
+	if !ok {
+		return nil, rounds.Errorf(rounds.ENOTFOUND, "roster %s not found", rosterID)
+	}
+	for _, v := range vs {
+		if v.Status == rounds.RosterPublished {
+			return clone(vs[len(vs)-1]), nil
+		}
+	}
+	return nil, rounds.Invalid("roster", rosterID, "no version of the roster is published: publish one before its live day")
 }
 
 // RosterVersion returns one version, or the latest.
@@ -96,17 +143,24 @@ func (s *Store) PublishRoster(ctx context.Context, team, rosterID string, versio
 	if !ok || version < 1 || version > len(vs) {
 		return nil, rounds.Errorf(rounds.ENOTFOUND, "roster %s version %d not found", rosterID, version)
 	}
-	for _, v := range vs {
-		if v.Status == rounds.RosterPublished {
-			v.Status = rounds.RosterSuperseded
-		}
-	}
-	before := summary(vs[version-1])
-	vs[version-1].Status = rounds.RosterPublished
-	if err := s.record(ctx, team, rounds.AuditPublish, "roster", rosterID, before, summary(vs[version-1])); err != nil {
+	if err := s.publish(ctx, vs, vs[version-1]); err != nil {
 		return nil, err
 	}
 	return clone(vs[version-1]), nil
+}
+
+// publish marks v, one of the versions vs, published, and the version
+// published before it superseded, and audits it; s.mu must be held. It
+// sets the status of v too if v is the caller's copy.
+func (s *Store) publish(ctx context.Context, vs []*rounds.RosterVersion, v *rounds.RosterVersion) error {
+	before := summary(v)
+	for _, o := range vs {
+		if o.Status == rounds.RosterPublished {
+			o.Status = rounds.RosterSuperseded
+		}
+	}
+	vs[v.Version-1].Status, v.Status = rounds.RosterPublished, rounds.RosterPublished
+	return s.record(ctx, v.Team, rounds.AuditPublish, "roster", v.RosterID, before, summary(vs[v.Version-1]))
 }
 
 // summary returns a copy of v without its request and roster.

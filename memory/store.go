@@ -24,6 +24,7 @@ type Store struct {
 	keys     map[string]*rounds.APIKey
 	audit    []rounds.AuditEntry
 	rosters  map[string][]*rounds.RosterVersion // by team/roster id, version order
+	events   map[string][]rounds.Event          // by team/roster id, oldest first
 	jobs     map[string]*jobRecord
 	queue    chan string
 	nextID   int64
@@ -45,6 +46,7 @@ func NewStore() *Store {
 		teams:   make(map[string]*rounds.Team),
 		keys:    make(map[string]*rounds.APIKey),
 		rosters: make(map[string][]*rounds.RosterVersion),
+		events:  make(map[string][]rounds.Event),
 		jobs:    make(map[string]*jobRecord),
 		queue:   make(chan string, QueueCapacity),
 		now:     func() time.Time { return time.Now().UTC() },
@@ -192,6 +194,7 @@ func (s *Store) DeleteTeam(ctx context.Context, id string) error {
 	for k, vs := range s.rosters {
 		if vs[0].Team == id {
 			delete(s.rosters, k)
+			delete(s.events, k)
 		}
 	}
 	for k, j := range s.jobs {

@@ -34,6 +34,8 @@ func TestStoreContract(t *testing.T) {
 			t.Run("create all", func(t *testing.T) { testCreateAll(t, ctx, s) })
 			t.Run("keys", func(t *testing.T) { testKeys(t, ctx, s) })
 			t.Run("rosters", func(t *testing.T) { testRosters(t, ctx, s) })
+			t.Run("live rosters", func(t *testing.T) { testLiveRosters(t, ctx, s) })
+			t.Run("events", func(t *testing.T) { testEvents(t, ctx, s) })
 			t.Run("jobs", func(t *testing.T) { testJobs(t, ctx, s) })
 			t.Run("audit", func(t *testing.T) { testAudit(t, ctx, s) })
 			t.Run("concurrent updates", func(t *testing.T) { testConcurrentUpdates(t, ctx, s) })
@@ -352,6 +354,106 @@ func testRosters(t *testing.T, ctx context.Context, s rounds.Store) {
 	none, _ := s.Rosters(ctx, "ros", rounds.Filter{From: "2025-04-01"})
 	if none.Total != 0 {
 		t.Errorf("Rosters after April = %d, want 0", none.Total)
+	}
+}
+
+// testLiveRosters: a roster is live once a version is published, and its
+// live version is its latest; a version added as published supersedes
+// the one published before.
+func testLiveRosters(t *testing.T, ctx context.Context, s rounds.Store) {
+	mustTeam(t, ctx, s, "live")
+	req := &rounds.Request{Team: "live"}
+	v1 := &rounds.RosterVersion{Team: "live", From: "2025-03-03", To: "2025-03-03", Request: req, Roster: &rounds.Roster{}}
+	wantCode(t, "create", s.CreateRoster(ctx, v1), "")
+	_, err := s.LiveVersion(ctx, "live", v1.RosterID)
+	if rounds.ErrorCode(err) != rounds.EINVALID || err.(*rounds.Error).Field != "roster" {
+		t.Errorf("live version of a draft roster: %v, want EINVALID naming roster", err)
+	}
+	_, err = s.LiveVersion(ctx, "live", "nope")
+	wantCode(t, "live version of no roster", err, rounds.ENOTFOUND)
+	_, _, err = s.LiveHead(ctx, "live", v1.RosterID)
+	if rounds.ErrorCode(err) != rounds.EINVALID || err.(*rounds.Error).Field != "roster" {
+		t.Errorf("live head of a draft roster: %v, want EINVALID naming roster", err)
+	}
+	_, _, err = s.LiveHead(ctx, "live", "nope")
+	wantCode(t, "live head of no roster", err, rounds.ENOTFOUND)
+	_, err = s.PublishRoster(ctx, "live", v1.RosterID, 1)
+	wantCode(t, "publish", err, "")
+	v2 := &rounds.RosterVersion{Team: "live", RosterID: v1.RosterID, Version: 2, Note: "edit", Request: req, Roster: &rounds.Roster{}}
+	wantCode(t, "draft 2", s.AddRosterVersion(ctx, v2), "")
+	got, err := s.LiveVersion(ctx, "live", v1.RosterID)
+	wantCode(t, "live version", err, "")
+	if got.Version != 2 || got.Status != rounds.RosterDraft || got.Roster == nil || got.Request == nil {
+		t.Errorf("live version = %+v, want the latest, version 2, a draft with its body", got)
+	}
+	wantCode(t, "an event", s.AddEvents(ctx, "live", v1.RosterID, 0, []rounds.Event{{ID: "e1", Kind: rounds.EventWorkerUnavailable, At: rounds.At(9, 0), WorkerID: "w1"}}), "")
+	if version, events, err := s.LiveHead(ctx, "live", v1.RosterID); err != nil || version != 2 || events != 1 {
+		t.Errorf("live head = version %d, %d events (%v), want 2 and 1", version, events, err)
+	}
+	v3 := &rounds.RosterVersion{Team: "live", RosterID: v1.RosterID, Version: 3, Note: "accept", Status: rounds.RosterPublished, Request: req, Roster: &rounds.Roster{}}
+	wantCode(t, "published 3", s.AddRosterVersion(ctx, v3), "")
+	if v3.Status != rounds.RosterPublished {
+		t.Errorf("version added as published has status %s", v3.Status)
+	}
+	for v, want := range map[int]rounds.RosterStatus{1: rounds.RosterSuperseded, 2: rounds.RosterDraft, 3: rounds.RosterPublished} {
+		got, err := s.RosterVersion(ctx, "live", v1.RosterID, v)
+		wantCode(t, "get", err, "")
+		if got.Status != want {
+			t.Errorf("version %d status %s, want %s", v, got.Status, want)
+		}
+	}
+	stale := &rounds.RosterVersion{Team: "live", RosterID: v1.RosterID, Version: 3, Status: rounds.RosterPublished, Request: req, Roster: &rounds.Roster{}}
+	wantCode(t, "stale published version", s.AddRosterVersion(ctx, stale), rounds.ECONFLICT)
+	if got, _ := s.RosterVersion(ctx, "live", v1.RosterID, 3); got.Status != rounds.RosterPublished {
+		t.Errorf("a refused version changed the published one: version 3 is %s", got.Status)
+	}
+}
+
+// testEvents: events are stored in order, audited, extended only by a
+// caller who read the whole history, and all or none.
+func testEvents(t *testing.T, ctx context.Context, s rounds.Store) {
+	mustTeam(t, ctx, s, "ev")
+	v := &rounds.RosterVersion{Team: "ev", From: "2025-03-03", To: "2025-03-03", Request: &rounds.Request{Team: "ev"}, Roster: &rounds.Roster{}}
+	wantCode(t, "create", s.CreateRoster(ctx, v), "")
+	got, err := s.Events(ctx, "ev", v.RosterID)
+	wantCode(t, "no events", err, "")
+	if len(got) != 0 {
+		t.Errorf("events of a new roster: %+v", got)
+	}
+	_, err = s.Events(ctx, "ev", "nope")
+	wantCode(t, "events of no roster", err, rounds.ENOTFOUND)
+	loc := rounds.Location{Lat: 51.5, Lon: -0.2}
+	first := []rounds.Event{
+		{ID: "e1", Kind: rounds.EventVisitStarted, Date: "2025-03-03", At: rounds.At(9, 0), VisitID: "v1", WorkerID: "w1"},
+		{ID: "e2", Kind: rounds.EventWorkerPosition, Date: "2025-03-03", At: rounds.At(9, 5), WorkerID: "w2", Location: &loc, Note: "by the shops"},
+	}
+	wantCode(t, "add", s.AddEvents(ctx, "ev", v.RosterID, 0, first), "")
+	wantCode(t, "add after a stale read", s.AddEvents(ctx, "ev", v.RosterID, 0,
+		[]rounds.Event{{ID: "e3", Kind: rounds.EventVisitFinished, Date: "2025-03-03", At: rounds.At(9, 30), VisitID: "v1"}}), rounds.ECONFLICT)
+	wantCode(t, "a stored id", s.AddEvents(ctx, "ev", v.RosterID, 2,
+		[]rounds.Event{{ID: "e4", Kind: rounds.EventVisitFinished, Date: "2025-03-03", At: rounds.At(9, 30), VisitID: "v1"},
+			{ID: "e1", Kind: rounds.EventVisitFinished, Date: "2025-03-03", At: rounds.At(9, 30), VisitID: "v1"}}), rounds.ECONFLICT)
+	wantCode(t, "no roster", s.AddEvents(ctx, "ev", "nope", 0, first), rounds.ENOTFOUND)
+	got, err = s.Events(ctx, "ev", v.RosterID)
+	wantCode(t, "events", err, "")
+	if len(got) != 2 || got[0].ID != "e1" || got[1].ID != "e2" || got[1].Location == nil || *got[1].Location != loc || got[1].Note != "by the shops" {
+		t.Fatalf("events = %+v, want e1 and e2 as stored (and not e4)", got)
+	}
+	wantCode(t, "add more", s.AddEvents(ctx, "ev", v.RosterID, 2,
+		[]rounds.Event{{ID: "e4", Kind: rounds.EventVisitFinished, Date: "2025-03-03", At: rounds.At(9, 30), VisitID: "v1"}}), "")
+	if got, _ = s.Events(ctx, "ev", v.RosterID); len(got) != 3 || got[2].ID != "e4" {
+		t.Errorf("events = %+v, want e1, e2, e4", got)
+	}
+	p, err := s.Audit(ctx, rounds.AuditScope{Teams: []string{"ev"}}, rounds.Filter{})
+	wantCode(t, "audit", err, "")
+	var audited []string
+	for _, e := range p.Items {
+		if e.Entity == "event" {
+			audited = append(audited, e.EntityID)
+		}
+	}
+	if want := []string{v.RosterID + "/e4", v.RosterID + "/e2", v.RosterID + "/e1"}; !equal(audited, want) {
+		t.Errorf("audited events %v, want %v (newest first)", audited, want)
 	}
 }
 

@@ -42,6 +42,9 @@ type jobRow struct {
 	Skipped         int       `db:"skipped"`
 	RosterID        *string   `db:"roster_id"`
 	Report          []byte    `db:"report"`
+	Repair          []byte    `db:"repair"`
+	RosterVersion   *int      `db:"roster_version"`
+	RepairReport    []byte    `db:"repair_report"`
 	Error           string    `db:"error"`
 	Attempts        int       `db:"attempts"`
 	CancelRequested bool      `db:"cancel_requested"`
@@ -56,10 +59,14 @@ func (r *jobRow) toJob() (*rounds.Job, error) {
 	if r.RosterID != nil {
 		j.RosterID = *r.RosterID
 	}
+	if r.RosterVersion != nil {
+		j.Version = *r.RosterVersion
+	}
 	for _, f := range []struct {
 		b []byte
 		v any
-	}{{r.Request, &j.Request}, {r.Simulation, &j.Simulation}, {r.Progress, &j.Progress}, {r.Report, &j.Report}} {
+	}{{r.Request, &j.Request}, {r.Simulation, &j.Simulation}, {r.Progress, &j.Progress}, {r.Report, &j.Report},
+		{r.Repair, &j.Repair}, {r.RepairReport, &j.RepairReport}} {
 		if f.b == nil {
 			continue
 		}
@@ -71,7 +78,7 @@ func (r *jobRow) toJob() (*rounds.Job, error) {
 }
 
 // jobColumns are the columns of a job without its request.
-const jobColumns = `id, team_id, kind, state, from_date, to_date, simulation, progress, skipped, roster_id, report, error, attempts, cancel_requested, created_by, created_at, updated_at`
+const jobColumns = `id, team_id, kind, state, from_date, to_date, simulation, progress, skipped, roster_id, report, repair, roster_version, repair_report, error, attempts, cancel_requested, created_by, created_at, updated_at`
 
 // SubmitJob stores a job and queues it on river in one transaction.
 func (s *Store) SubmitJob(ctx context.Context, j *rounds.Job) error {
@@ -83,14 +90,20 @@ func (s *Store) SubmitJob(ctx context.Context, j *rounds.Job) error {
 	if err != nil {
 		return err
 	}
+	var repair []byte
+	if j.Repair != nil {
+		if repair, err = json.Marshal(j.Repair); err != nil {
+			return err
+		}
+	}
 	j.ID, j.State, j.CreatedBy = newID(), rounds.JobQueued, rounds.ActorFromContext(ctx)
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := hasTeam(ctx, tx, j.Team); err != nil {
 			return err
 		}
-		err := tx.GetContext(ctx, &j.CreatedAt, `INSERT INTO jobs (id, team_id, kind, state, from_date, to_date, request, simulation, skipped, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING created_at`,
-			j.ID, j.Team, string(j.Kind), string(j.State), string(j.From), string(j.To), req, sim, j.Skipped, j.CreatedBy)
+		err := tx.GetContext(ctx, &j.CreatedAt, `INSERT INTO jobs (id, team_id, kind, state, from_date, to_date, request, simulation, repair, skipped, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING created_at`,
+			j.ID, j.Team, string(j.Kind), string(j.State), string(j.From), string(j.To), req, sim, repair, j.Skipped, j.CreatedBy)
 		if err != nil {
 			return translate(err, "job")
 		}

@@ -110,25 +110,88 @@ func insertVersion(ctx context.Context, tx *sqlx.Tx, v *rounds.RosterVersion, be
 
 // AddRosterVersion stores the next version of a roster.
 func (s *Store) AddRosterVersion(ctx context.Context, v *rounds.RosterVersion) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var last versionRow
-		err := tx.GetContext(ctx, &last, `SELECT `+versionColumns+` FROM rosters r
-			JOIN roster_versions v ON v.team_id = r.team_id AND v.roster_id = r.id
-			WHERE r.team_id = $1 AND r.id = $2 ORDER BY v.version DESC LIMIT 1 FOR UPDATE OF r`, v.Team, v.RosterID)
-		if err != nil {
-			return translate(err, "roster "+v.RosterID)
-		}
-		if v.Version != last.Version+1 {
-			return rounds.Errorf(rounds.ECONFLICT, "roster %s is at version %d, cannot add version %d", v.RosterID, last.Version, v.Version)
-		}
-		before, err := last.toVersion()
-		if err != nil {
-			return err
-		}
-		v.Status, v.From, v.To, v.JobID = rounds.RosterDraft, before.From, before.To, before.JobID
-		v.CreatedBy = rounds.ActorFromContext(ctx)
-		return insertVersion(ctx, tx, v, before)
-	})
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return addRosterVersion(ctx, tx, v) })
+}
+
+// addRosterVersion is AddRosterVersion in tx. The roster's row is locked
+// before the latest version is read, in a statement of its own, so that
+// the read sees a version stored by the caller the lock waited for. The
+// lock (NO KEY UPDATE) leaves the row's key free, so that events can be
+// stored meanwhile (their foreign key only shares the key).
+func addRosterVersion(ctx context.Context, tx *sqlx.Tx, v *rounds.RosterVersion) error {
+	var one int
+	if err := tx.GetContext(ctx, &one, `SELECT 1 FROM rosters WHERE team_id = $1 AND id = $2 FOR NO KEY UPDATE`, v.Team, v.RosterID); err != nil {
+		return translate(err, "roster "+v.RosterID)
+	}
+	var last versionRow
+	err := tx.GetContext(ctx, &last, `SELECT `+versionColumns+` FROM rosters r
+		JOIN roster_versions v ON v.team_id = r.team_id AND v.roster_id = r.id
+		WHERE r.team_id = $1 AND r.id = $2 ORDER BY v.version DESC LIMIT 1`, v.Team, v.RosterID)
+	if err != nil {
+		return translate(err, "roster "+v.RosterID)
+	}
+	if v.Version != last.Version+1 {
+		return rounds.Errorf(rounds.ECONFLICT, "roster %s is at version %d, cannot add version %d", v.RosterID, last.Version, v.Version)
+	}
+	before, err := last.toVersion()
+	if err != nil {
+		return err
+	}
+	publish := v.Status == rounds.RosterPublished
+	v.Status, v.From, v.To, v.JobID = rounds.RosterDraft, before.From, before.To, before.JobID
+	v.CreatedBy = rounds.ActorFromContext(ctx)
+	if err := insertVersion(ctx, tx, v, before); err != nil {
+		return err
+	}
+	if !publish {
+		return nil
+	}
+	if err := publishTx(ctx, tx, summary(v)); err != nil {
+		return err
+	}
+	v.Status = rounds.RosterPublished
+	return nil
+}
+
+// LiveHead returns the latest version of a published roster and its
+// number of events, in one round trip.
+func (s *Store) LiveHead(ctx context.Context, team, rosterID string) (int, int, error) {
+	var r struct {
+		Version   int  `db:"version"`
+		Events    int  `db:"events"`
+		Published bool `db:"published"`
+	}
+	err := s.getHot(ctx, &r, `SELECT
+		(SELECT max(v.version) FROM roster_versions v WHERE v.team_id = r.team_id AND v.roster_id = r.id) AS version,
+		(SELECT count(*) FROM roster_events e WHERE e.team_id = r.team_id AND e.roster_id = r.id) AS events,
+		EXISTS (SELECT 1 FROM roster_versions p WHERE p.team_id = r.team_id AND p.roster_id = r.id AND p.status = 'published') AS published
+		FROM rosters r WHERE r.team_id = $1 AND r.id = $2`, team, rosterID)
+	if err != nil {
+		return 0, 0, translate(err, "roster "+rosterID)
+	}
+	if !r.Published {
+		return 0, 0, rounds.Invalid("roster", rosterID, "no version of the roster is published: publish one before its live day")
+	}
+	return r.Version, r.Events, nil
+}
+
+// LiveVersion returns the latest version of a published roster.
+func (s *Store) LiveVersion(ctx context.Context, team, rosterID string) (*rounds.RosterVersion, error) {
+	var r struct {
+		versionRow
+		Published bool `db:"published"`
+	}
+	err := s.getHot(ctx, &r, `SELECT `+versionColumns+`, v.request, v.roster,
+		EXISTS (SELECT 1 FROM roster_versions p WHERE p.team_id = r.team_id AND p.roster_id = r.id AND p.status = 'published') AS published
+		FROM rosters r JOIN roster_versions v ON v.team_id = r.team_id AND v.roster_id = r.id
+		WHERE r.team_id = $1 AND r.id = $2 ORDER BY v.version DESC LIMIT 1`, team, rosterID)
+	if err != nil {
+		return nil, translate(err, "roster "+rosterID)
+	}
+	if !r.Published {
+		return nil, rounds.Invalid("roster", rosterID, "no version of the roster is published: publish one before its live day")
+	}
+	return r.toVersion()
 }
 
 // RosterVersion returns one version, or the latest.
@@ -172,7 +235,7 @@ func (s *Store) PublishRoster(ctx context.Context, team, rosterID string, versio
 		var r versionRow
 		err := tx.GetContext(ctx, &r, `SELECT `+versionColumns+` FROM rosters r
 			JOIN roster_versions v ON v.team_id = r.team_id AND v.roster_id = r.id
-			WHERE r.team_id = $1 AND r.id = $2 AND v.version = $3 FOR UPDATE OF r`, team, rosterID, version)
+			WHERE r.team_id = $1 AND r.id = $2 AND v.version = $3 FOR NO KEY UPDATE OF r`, team, rosterID, version)
 		if err != nil {
 			return translate(err, fmt.Sprintf("roster %s version %d", rosterID, version))
 		}
@@ -180,19 +243,27 @@ func (s *Store) PublishRoster(ctx context.Context, team, rosterID string, versio
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE roster_versions SET status = 'superseded'
-			WHERE team_id = $1 AND roster_id = $2 AND status = 'published'`, team, rosterID); err != nil {
-			return translate(err, "supersede roster "+rosterID)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE roster_versions SET status = 'published'
-			WHERE team_id = $1 AND roster_id = $2 AND version = $3`, team, rosterID, version); err != nil {
-			return translate(err, "publish roster "+rosterID)
-		}
 		out = summary(before)
-		out.Status = rounds.RosterPublished
-		return audit(ctx, tx, team, rounds.AuditPublish, "roster", rosterID, before, out)
+		return publishTx(ctx, tx, out)
 	})
 	return out, err
+}
+
+// publishTx publishes version v (a summary, whose Status it sets) in tx,
+// superseding the version published before, and audits it; the caller
+// holds the roster's row.
+func publishTx(ctx context.Context, tx *sqlx.Tx, v *rounds.RosterVersion) error {
+	before := *v
+	if _, err := tx.ExecContext(ctx, `UPDATE roster_versions SET status = 'superseded'
+		WHERE team_id = $1 AND roster_id = $2 AND status = 'published'`, v.Team, v.RosterID); err != nil {
+		return translate(err, "supersede roster "+v.RosterID)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE roster_versions SET status = 'published'
+		WHERE team_id = $1 AND roster_id = $2 AND version = $3`, v.Team, v.RosterID, v.Version); err != nil {
+		return translate(err, "publish roster "+v.RosterID)
+	}
+	v.Status = rounds.RosterPublished
+	return audit(ctx, tx, v.Team, rounds.AuditPublish, "roster", v.RosterID, &before, v)
 }
 
 // summary returns a copy of v without its request and roster.

@@ -192,7 +192,7 @@ func (w *jobWorker) Work(ctx context.Context, rj *river.Job[jobArgs]) error {
 	if err != nil || job == nil {
 		return err // nil job: cancelled, finished or run by another river job meanwhile
 	}
-	roster, report, runErr := w.run(ctx, rj.ID, job)
+	res, runErr := w.run(ctx, rj.ID, job)
 	if errors.Is(runErr, errJobLost) {
 		w.log.Warn("job taken back from this runner; another runs it", "job", id, "attempt", job.Attempts)
 		return nil
@@ -205,7 +205,7 @@ func (w *jobWorker) Work(ctx context.Context, rj *river.Job[jobArgs]) error {
 		if err := holdJob(octx, tx, id, rj.ID); err != nil {
 			return err
 		}
-		if err := w.record(octx, ctx, tx, job, roster, report, runErr); err != nil {
+		if err := w.record(octx, ctx, tx, job, res, runErr); err != nil {
 			return err
 		}
 		_, err := river.JobCompleteTx[*riverdatabasesql.Driver](octx, tx.Tx, rj)
@@ -221,7 +221,7 @@ func (w *jobWorker) Work(ctx context.Context, rj *river.Job[jobArgs]) error {
 // run plans job under its time limit, writing its heartbeat and progress
 // as lease holder, and stopping if it is cancelled or taken back (then it
 // returns errJobLost) or overruns (errOverran).
-func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (*rounds.Roster, *rounds.SimulationReport, error) {
+func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (*rounds.JobResult, error) {
 	jctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	if limit := timeLimit(job); limit > 0 {
@@ -231,21 +231,47 @@ func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (*rou
 	}
 	var watching sync.WaitGroup
 	watching.Go(func() { w.watch(jctx, job.ID, lease, cancel) })
-	roster, report, err := rounds.RunJob(jctx, w.planner, job, w.progress(jctx, job.ID, lease))
+	var res *rounds.JobResult
+	var err error
+	if job.Kind == rounds.JobRepair {
+		err = w.s.loadRepair(jctx, job)
+	}
+	if err == nil {
+		res, err = rounds.RunJob(jctx, w.planner, job, w.progress(jctx, job.ID, lease))
+	}
 	cause := context.Cause(jctx)
 	cancel(nil)
 	watching.Wait()
 	if errors.Is(cause, errJobLost) || errors.Is(cause, errOverran) {
-		return nil, nil, cause
+		return nil, cause
 	}
-	return roster, report, err
+	return res, err
+}
+
+// loadRepair reads the roster version and events a repair job re-plans
+// into it.
+func (s *Store) loadRepair(ctx context.Context, j *rounds.Job) error {
+	rj := j.Repair
+	if rj == nil {
+		return rounds.Invalid("repair", "null", "the repair job says nothing to repair")
+	}
+	v, err := s.RosterVersion(ctx, j.Team, rj.RosterID, rj.Version)
+	if err != nil {
+		return err
+	}
+	if rj.Events, err = s.Events(ctx, j.Team, rj.RosterID); err != nil {
+		return err
+	}
+	rj.Roster = v.Roster
+	return nil
 }
 
 // record writes how a run of job ended in tx: cancelled if that was asked
-// for; completed with its roster or report; queued again on a new river
-// job if the process is stopping (ctx ended) or the run hit an internal
-// error and has attempts left; else failed.
-func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.Job, roster *rounds.Roster, report *rounds.SimulationReport, runErr error) error {
+// for; completed with its roster or report (a repair's roster as the next
+// version of its roster, failed if another version came first); queued
+// again on a new river job if the process is stopping (ctx ended) or the
+// run hit an internal error and has attempts left; else failed.
+func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.Job, res *rounds.JobResult, runErr error) error {
 	id := job.ID
 	var cancelled bool
 	if err := tx.GetContext(octx, &cancelled, `SELECT cancel_requested FROM jobs WHERE id = $1`, id); err != nil {
@@ -254,16 +280,38 @@ func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.J
 	switch {
 	case cancelled:
 		return finishJobTx(octx, tx, id, rounds.JobCancelled, "", nil, "")
+	case runErr == nil && job.Kind == rounds.JobRepair:
+		v := job.Repair.Next(job.Team, job.Request, res.Roster)
+		if _, err := tx.ExecContext(octx, `SAVEPOINT repaired`); err != nil {
+			return err
+		}
+		if err := addRosterVersion(octx, tx, v); rounds.ErrorCode(err) == rounds.ECONFLICT {
+			if _, err := tx.ExecContext(octx, `ROLLBACK TO SAVEPOINT repaired`); err != nil {
+				return err
+			}
+			return finishJobTx(octx, tx, id, rounds.JobFailed, "", nil, err.Error())
+		} else if err != nil {
+			return err
+		}
+		rep, err := json.Marshal(res.Repair)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(octx, `UPDATE jobs SET roster_version = $2, repair_report = $3 WHERE id = $1`, id, v.Version, rep)
+		if err != nil {
+			return translate(err, "finish job "+id)
+		}
+		return finishJobTx(octx, tx, id, rounds.JobCompleted, v.RosterID, nil, "")
 	case runErr == nil:
 		var rosterID string
-		if roster != nil {
-			v := &rounds.RosterVersion{Team: job.Team, From: job.From, To: job.To, JobID: id, Note: "planned", Request: job.Request, Roster: roster}
+		if res.Roster != nil {
+			v := &rounds.RosterVersion{Team: job.Team, From: job.From, To: job.To, JobID: id, Note: "planned", Request: job.Request, Roster: res.Roster}
 			if err := createRoster(octx, tx, v); err != nil {
 				return err
 			}
 			rosterID = v.RosterID
 		}
-		return finishJobTx(octx, tx, id, rounds.JobCompleted, rosterID, report, "")
+		return finishJobTx(octx, tx, id, rounds.JobCompleted, rosterID, res.Report, "")
 	case ctx.Err() != nil:
 		w.log.Info("job handed back", "job", id, "attempt", job.Attempts)
 		return w.s.requeueTx(octx, tx, id, time.Time{})
@@ -286,7 +334,7 @@ func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.J
 }
 
 // timeLimit is how long a run of job may take: its request's time limit
-// (10 s if it sets none, as the planner does), once per day for a
+// (a repair's budget; 10 s if it sets none, as the planner does), once per day for a
 // simulation, doubled and a minute added for building the problem and
 // storing the result; 0 (none) for a search bounded by iterations alone.
 func timeLimit(job *rounds.Job) time.Duration {
@@ -295,8 +343,12 @@ func timeLimit(job *rounds.Job) time.Duration {
 	}
 	o := job.Request.Options
 	limit := time.Duration(o.TimeLimitSeconds * float64(time.Second))
+	iterations := o.Iterations
+	if rj := job.Repair; rj != nil {
+		limit, iterations = time.Duration(rj.TimeLimitSeconds*float64(time.Second)), rj.Iterations
+	}
 	if limit == 0 {
-		if o.Iterations > 0 {
+		if iterations > 0 {
 			return 0
 		}
 		limit = 10 * time.Second

@@ -20,6 +20,19 @@
 // half a page of one day's visits, half one worker. -teams 1 puts every
 // client on the same 80 visits. -cpuprofile profiles the whole run, load
 // generator included.
+//
+// With -live it drives the live day of one published borough roster with
+// every care rule instead, at 11:00: -clients dispatchers ask for options
+// for rapid-response referrals, accept the best of their last answer and
+// report visits done for -duration; then every dispatcher accepts an
+// option of the same version at the same moment (one must be stored, the
+// rest refused with 409), and the final version is checked by the
+// validator, with every accepted referral in it once.
+// -think makes each dispatcher wait after each answer, as a person reads
+// it; without it each asks again at once:
+//
+//	/tmp/loadtest -live -clients 20 -duration 60s -db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
+//	/tmp/loadtest -live -clients 20 -duration 60s -think 1s -db ...
 package main
 
 import (
@@ -63,6 +76,8 @@ func main() {
 	solveShare := flag.Float64("solves", 0.02, "share of requests that are small solves")
 	writeShare := flag.Float64("writes", 0.28, "share of requests that are writes")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	live := flag.Bool("live", false, "drive a published borough day's live day instead: -clients dispatchers asking for options, accepting and reporting events for -duration")
+	think := flag.Duration("think", 0, "with -live: how long each dispatcher waits after an answer before its next request")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -71,6 +86,13 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if *live {
+		if err := runLive(*db, *clients, *duration, *think); err != nil {
+			log.Print(err)
+			os.Exit(1)
+		}
+		return
 	}
 	if *clients < 1 || *teams < 1 || *teams > *clients {
 		log.Fatalf("want 1 <= -teams <= -clients, got -teams %d -clients %d", *teams, *clients)

@@ -64,7 +64,7 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	var runner jobRunner
 	if *workers > 0 {
-		timed := srv.InstrumentPlanner(planner)
+		timed := srv.InstrumentPlanner(api.JobPlanner(planner, src))
 		if pg != nil {
 			runner, err = postgres.NewRunner(pg, postgres.RunnerConfig{Planner: timed, Logger: log, Workers: *workers})
 		} else {
@@ -118,7 +118,7 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	defer pg.Close()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	runner, err := postgres.NewRunner(pg, postgres.RunnerConfig{Planner: &solver.Planner{Source: src}, Logger: log, Workers: *workers})
+	runner, err := postgres.NewRunner(pg, postgres.RunnerConfig{Planner: api.JobPlanner(&solver.Planner{Source: src}, src), Logger: log, Workers: *workers})
 	if err != nil {
 		return err
 	}
