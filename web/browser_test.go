@@ -417,8 +417,9 @@ func findMove(tb testing.TB, v *rounds.RosterVersion, ok bool) move {
 // TestPageBoroughDay plans a generated borough day in the browser, checks
 // the timeline has one row per worker, moves a visit with the form and
 // another by dragging it, pins one, sees a refused move explained,
-// compares versions, publishes, passes axe-core's check, and checks what
-// the keys of other roles show.
+// compares versions, publishes, sees the live day's frozen stops,
+// dispatches a referral, passes axe-core's check, and checks what the
+// keys of other roles show.
 func TestPageBoroughDay(t *testing.T) {
 	ctx := browser(t, 90*time.Second)
 	cfg := fixtures.Borough
@@ -636,8 +637,65 @@ func TestPageBoroughDay(t *testing.T) {
 		t.Errorf("after publishing the roster is version %d %s", v.Version, v.Status)
 	}
 
-	shootPage(t, ctx, dir, "page")
+	// The live day: the timeline marks the stops frozen at the minute it
+	// read, as the API finds them.
+	waitFor(t, ctx, "the live day", `!!document.querySelector('#timeline-svg[data-live-at]')`, 10*time.Second)
+	at := eval[string](t, ctx, `document.getElementById('timeline-svg').dataset.liveAt`)
+	var live struct {
+		Rounds []struct {
+			WorkerID string
+			Frozen   []struct{ VisitID, State string }
+		}
+	}
+	w.must(t, "GET", "/v1/teams/hf/rosters/"+v4.RosterID+"/live?date="+date+"&at="+at, w.coord, nil, 200, &live)
+	wantFrozen := map[string]string{}
+	for _, r := range live.Rounds {
+		for _, f := range r.Frozen {
+			wantFrozen[r.WorkerID+"/"+f.VisitID] = f.State
+		}
+	}
+	gotFrozen := map[string]string{}
+	for _, k := range eval[[]string](t, ctx, `[...document.querySelectorAll('#timeline-svg rect.visit.frozen')].map(el =>
+		el.dataset.worker + '/' + el.dataset.visit + ' ' + ['done', 'no_access', 'under_way', 'committed'].find(c => el.classList.contains(c)))`) {
+		id, state, _ := strings.Cut(k, " ")
+		gotFrozen[id] = state
+	}
+	if !maps.Equal(gotFrozen, wantFrozen) {
+		t.Errorf("at %s the timeline marks %d stops frozen, the live state %d, or in other states", at, len(gotFrozen), len(wantFrozen))
+	}
+
+	// Dispatch a referral on the live day at 11:00: the ranked options,
+	// one shown on the timeline when its row has the focus, rank 1
+	// accepted and drawn in its worker's row.
+	setField(t, ctx, "dispatch-at", "11:00")
+	setField(t, ctx, "dispatch-referred", "11:00")
+	setField(t, ctx, "dispatch-deadline", "13:00")
+	do(t, ctx, "ask for options", chromedp.Click(chromedp.ID("dispatch-submit")))
+	waitFor(t, ctx, "the options", `document.querySelectorAll('table.options tbody tr').length > 0 || !!document.getElementById('dispatch-none')`, 30*time.Second)
+	ranks := eval[[]string](t, ctx, `[...document.querySelectorAll('table.options tbody tr')].map(tr => tr.dataset.rank)`)
+	if len(ranks) == 0 || ranks[0] != "1" {
+		t.Fatalf("the referral at 11:00 has options ranked %v: %s", ranks, eval[string](t, ctx, `document.getElementById('dispatch-result').textContent`))
+	}
+	do(t, ctx, "focus option 1", chromedp.Focus(chromedp.CSS(`button[data-accept="1"]`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll('#option-mark rect.option-slot').length`); n == 0 {
+		t.Error("option 1 focused draws no slot on the timeline")
+	}
+	shoot(t, ctx, dir, "panel-dispatch", "dispatch")
+	shoot(t, ctx, dir, "panel-timeline", "live")
 	checkAxe(t, ctx)
+	chosen := eval[string](t, ctx, `document.querySelector('table.options tr[data-rank="1"]').dataset.worker`)
+	do(t, ctx, "accept option 1", chromedp.Click(chromedp.CSS(`button[data-accept="1"]`)))
+	waitFor(t, ctx, "version 5", `document.getElementById('version').value === '5'`, 30*time.Second)
+	if got := eval[string](t, ctx, `(document.querySelector('#timeline-svg rect.visit[data-visit="rr-1100"]') || {dataset: {}}).dataset.worker || ''`); got != chosen {
+		t.Errorf("after accepting option 1 the referral's visit rr-1100 is drawn in the row of %q, want %s", got, chosen)
+	}
+	if v := w.roster(t); v.Status != rounds.RosterPublished || !slices.ContainsFunc(v.Roster.Routes, func(r rounds.Route) bool {
+		return r.WorkerID == chosen && slices.ContainsFunc(r.Stops, func(s rounds.Stop) bool { return s.VisitID == "rr-1100" })
+	}) {
+		t.Errorf("version %d (%s) does not give rr-1100 to %s", v.Version, v.Status, chosen)
+	}
+
+	shootPage(t, ctx, dir, "page")
 	if v := eval[[]string](t, ctx, `window.cspViolations`); len(v) > 0 {
 		t.Errorf("the page breaks its Content-Security-Policy: %v", v)
 	}
@@ -652,19 +710,19 @@ func TestPageBoroughDay(t *testing.T) {
 	// Other roles see the roster and only the controls their key may use.
 	for _, c := range []struct {
 		role   rounds.AccessRole
-		hidden []bool // plan, publish, the adjust panel
+		hidden []bool // plan, publish, the adjust panel, the dispatch panel
 	}{
-		{rounds.AccessViewer, []bool{true, true, true}},
-		{rounds.AccessDispatcher, []bool{true, true, false}},
-		{rounds.AccessPlanner, []bool{false, true, true}},
+		{rounds.AccessViewer, []bool{true, true, true, true}},
+		{rounds.AccessDispatcher, []bool{true, true, false, false}},
+		{rounds.AccessPlanner, []bool{false, true, true, true}},
 	} {
 		do(t, ctx, "sign out", chromedp.Click(chromedp.ID("sign-out")))
 		signIn(t, ctx, w.url, w.key(t, c.role))
 		setField(t, ctx, "date", date)
 		waitFor(t, ctx, "the timeline of a "+string(c.role), `document.querySelectorAll('#timeline-svg g.row').length > 0`, 10*time.Second)
-		hidden := eval[[]bool](t, ctx, `[document.getElementById('plan').hidden, document.getElementById('publish').hidden, !document.getElementById('panel-adjust')]`)
+		hidden := eval[[]bool](t, ctx, `[document.getElementById('plan').hidden, document.getElementById('publish').hidden, !document.getElementById('panel-adjust'), !document.getElementById('panel-dispatch')]`)
 		if !slices.Equal(hidden, c.hidden) {
-			t.Errorf("a %s's key: plan, publish, adjust hidden %v, want %v", c.role, hidden, c.hidden)
+			t.Errorf("a %s's key: plan, publish, adjust, dispatch hidden %v, want %v", c.role, hidden, c.hidden)
 		}
 	}
 }
