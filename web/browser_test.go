@@ -60,7 +60,7 @@ func newWorld(tb testing.TB, cfg fixtures.Config) *world {
 	}
 	st := memory.NewStore()
 	planner := &solver.Planner{Source: geo.Haversine{}}
-	runner := memory.NewRunner(st, planner, 1, slog.New(slog.DiscardHandler))
+	runner := memory.NewRunner(st, planner, nil, 1, slog.New(slog.DiscardHandler))
 	runner.Start(context.Background())
 	tb.Cleanup(func() { runner.Stop(context.Background()) })
 	srv, err := api.New(api.Config{Store: st, Planner: planner, Logger: slog.New(slog.DiscardHandler)})
