@@ -31,6 +31,7 @@ import (
 	"github.com/roundsdev/rounds/fixtures"
 	"github.com/roundsdev/rounds/geo"
 	"github.com/roundsdev/rounds/memory"
+	"github.com/roundsdev/rounds/simulation"
 	"github.com/roundsdev/rounds/solver"
 	"github.com/roundsdev/rounds/validate"
 )
@@ -60,7 +61,7 @@ func newWorld(tb testing.TB, cfg fixtures.Config) *world {
 	}
 	st := memory.NewStore()
 	planner := &solver.Planner{Source: geo.Haversine{}}
-	runner := memory.NewRunner(st, planner, nil, 1, slog.New(slog.DiscardHandler))
+	runner := memory.NewRunner(st, planner, simulation.Replicator{}, 1, slog.New(slog.DiscardHandler))
 	runner.Start(context.Background())
 	tb.Cleanup(func() { runner.Stop(context.Background()) })
 	srv, err := api.New(api.Config{Store: st, Planner: planner, Logger: slog.New(slog.DiscardHandler)})
@@ -694,6 +695,34 @@ func TestPageBoroughDay(t *testing.T) {
 	}) {
 		t.Errorf("version %d (%s) does not give rr-1100 to %s", v.Version, v.Status, chosen)
 	}
+
+	// What if: a small scenario file run as a simulation; its KPIs are
+	// drawn as bars with intervals, one chart per KPI of the summary.
+	whatif := `{"team": {"size": "small", "seed": 1}, "horizonDays": 1, "replications": 2, "seed": 3,
+		"solve": {"iterations": 300}, "scenarios": [{"name": "winter", "demand": {"multiplier": 1.3}}]}`
+	setField(t, ctx, "whatif-file", whatif)
+	do(t, ctx, "run the what-if", chromedp.Click(chromedp.ID("whatif-run")))
+	waitFor(t, ctx, "the KPI comparison", `document.querySelectorAll('#whatif-result svg.kpi').length > 0 || /failed|cancelled|not JSON|file\./.test(document.getElementById('whatif-status').textContent)`, 60*time.Second)
+	var sims rounds.Page[struct {
+		ID      string
+		Summary []simulation.Summary
+	}]
+	w.must(t, "GET", "/v1/simulations?team=hf", w.coord, nil, 200, &sims)
+	if len(sims.Items) != 1 {
+		t.Fatalf("%d simulations of team hf, want the one the page ran", len(sims.Items))
+	}
+	var sim struct{ Summary []simulation.Summary }
+	w.must(t, "GET", "/v1/simulations/"+sims.Items[0].ID, w.coord, nil, 200, &sim)
+	if len(sim.Summary) != 2 {
+		t.Fatalf("the simulation's summary has %d scenarios, want baseline and winter: %s", len(sim.Summary), eval[string](t, ctx, `document.getElementById('whatif-status').textContent`))
+	}
+	charts := eval[int](t, ctx, `document.querySelectorAll('#whatif-result svg.kpi').length`)
+	bars := eval[int](t, ctx, `document.querySelectorAll('#whatif-result svg.kpi path.error-bar').length`)
+	if kpis := len(sim.Summary[0].Estimates); charts != kpis || bars != 2*kpis {
+		t.Errorf("the what-if draws %d charts with %d error bars, want one chart per KPI (%d), a bar per scenario", charts, bars, kpis)
+	}
+	shoot(t, ctx, dir, "panel-whatif", "whatif")
+	checkAxe(t, ctx)
 
 	shootPage(t, ctx, dir, "page")
 	if v := eval[[]string](t, ctx, `window.cspViolations`); len(v) > 0 {

@@ -12,6 +12,7 @@ import { call, q } from './api.js';
 import { esc, hm, hours, priorityLabel, secs } from './svg.js';
 import * as timeline from './timeline.js';
 import * as map from './map.js';
+import { whatifPanel } from './whatif.js';
 
 // rowHeight is the timeline's row height for the page's text size.
 function rowHeight() {
@@ -558,4 +559,4 @@ const dispatchPanel = {
 };
 
 // panels are drawn in this order.
-export const panels = [figures, timelinePanel, adjustPanel, dispatchPanel, mapPanel, unassignedPanel, comparePanel];
+export const panels = [figures, timelinePanel, adjustPanel, dispatchPanel, mapPanel, unassignedPanel, comparePanel, whatifPanel];
