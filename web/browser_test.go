@@ -665,9 +665,22 @@ func TestPageBoroughDay(t *testing.T) {
 		t.Errorf("at %s the timeline marks %d stops frozen, the live state %d, or in other states", at, len(gotFrozen), len(wantFrozen))
 	}
 
-	// Dispatch a referral on the live day at 11:00: the ranked options,
-	// one shown on the timeline when its row has the focus, rank 1
-	// accepted and drawn in its worker's row.
+	// Dispatch a referral of a new client, placed by a click on the map,
+	// on the live day at 11:00: the ranked options, one shown on the
+	// timeline when its row has the focus, rank 1 accepted and drawn in
+	// its worker's row.
+	do(t, ctx, "click the map", chromedp.Click(chromedp.ID("map-svg")))
+	picked := eval[[]string](t, ctx, `[document.querySelector('input[name=who]:checked').value, document.getElementById('dispatch-lat').value, document.getElementById('dispatch-lon').value]`)
+	lo, hi := rounds.Location{Lat: 90, Lon: 180}, rounds.Location{Lat: -90, Lon: -180}
+	for _, c := range w.day.Clients {
+		lo = rounds.Location{Lat: min(lo.Lat, c.Location.Lat), Lon: min(lo.Lon, c.Location.Lon)}
+		hi = rounds.Location{Lat: max(hi.Lat, c.Location.Lat), Lon: max(hi.Lon, c.Location.Lon)}
+	}
+	var lat, lon float64
+	if _, err := fmt.Sscan(picked[1]+" "+picked[2], &lat, &lon); err != nil || picked[0] != "new" || lat < lo.Lat || lat > hi.Lat || lon < lo.Lon || lon > hi.Lon {
+		t.Fatalf("a click in the middle of the map set the dispatch form to %v, want a new client within the clients' bounds %v-%v", picked, lo, hi)
+	}
+	setField(t, ctx, "dispatch-new-name", "Referred Client")
 	setField(t, ctx, "dispatch-at", "11:00")
 	setField(t, ctx, "dispatch-referred", "11:00")
 	setField(t, ctx, "dispatch-deadline", "13:00")
@@ -684,9 +697,19 @@ func TestPageBoroughDay(t *testing.T) {
 	shoot(t, ctx, dir, "panel-dispatch", "dispatch")
 	shoot(t, ctx, dir, "panel-timeline", "live")
 	checkAxe(t, ctx)
+	// Another dispatcher accepts a referral first: the page's accept is
+	// refused (409), says the roster changed and shows the fresh options.
+	other := map[string]any{"clientId": w.day.Clients[1].ID, "visitId": "rr-other", "durationMinutes": 20,
+		"referredAt": "11:00", "deadline": "13:00", "at": "11:00", "date": date}
+	w.must(t, "POST", "/v1/teams/hf/dispatch/accept", w.coord, map[string]any{"rosterId": v4.RosterID, "version": 4, "referral": other, "rank": 1}, 201, nil)
+	do(t, ctx, "accept a stale option", chromedp.Click(chromedp.CSS(`button[data-accept="1"]`)))
+	waitFor(t, ctx, "the fresh options", `document.getElementById('dispatch-result').textContent.includes('roster changed') && document.getElementById('version').value === '5' && document.querySelectorAll('table.options tbody tr').length > 0`, 30*time.Second)
+	if got := eval[string](t, ctx, `document.querySelector('table.options caption').textContent`); !strings.Contains(got, "into version 5") {
+		t.Errorf("after the 409 the options are %q, want those of version 5", got)
+	}
 	chosen := eval[string](t, ctx, `document.querySelector('table.options tr[data-rank="1"]').dataset.worker`)
 	do(t, ctx, "accept option 1", chromedp.Click(chromedp.CSS(`button[data-accept="1"]`)))
-	waitFor(t, ctx, "version 5", `document.getElementById('version').value === '5'`, 30*time.Second)
+	waitFor(t, ctx, "version 6", `document.getElementById('version').value === '6'`, 30*time.Second)
 	if got := eval[string](t, ctx, `(document.querySelector('#timeline-svg rect.visit[data-visit="rr-1100"]') || {dataset: {}}).dataset.worker || ''`); got != chosen {
 		t.Errorf("after accepting option 1 the referral's visit rr-1100 is drawn in the row of %q, want %s", got, chosen)
 	}
