@@ -346,7 +346,9 @@ const dispatchPanel = {
   render(ctx, body) {
     const v = ctx.version;
     const key = `${v.team}/${v.rosterId}`;
-    if (this.drawnFor === key && body.querySelector('#dispatch')) {
+    // keep the form, and what was typed in it, while the roster stays the
+    // same, until an accepted option adds a visit (and maybe a client)
+    if (this.drawnFor === key && !this.redraw && body.querySelector('#dispatch')) {
       this.show(ctx, body);
       return;
     }
@@ -355,6 +357,7 @@ const dispatchPanel = {
       this.message = null;
     }
     this.drawnFor = key;
+    this.redraw = false;
     const req = v.request;
     const clients = [...req.clients].sort((a, b) => a.id.localeCompare(b.id));
     const now = clockNow();
@@ -466,6 +469,7 @@ const dispatchPanel = {
       this.result = null;
       this.message = { ok: true, text: `Accepted option ${opt.rank}: visit ${answer.visit.id} to ${who} at ${hm(secs(opt.start))}, saved and published as version ${next.version}.` };
       ctx.highlight(null);
+      this.redraw = true;
       await ctx.accepted(next, answer.visit, sent.client);
     } catch (e) {
       if (e.status === 409 && e.dispatch) {
