@@ -192,7 +192,9 @@ function today() {
 
 // loadLive reads the live state, at this minute, of the version shown if
 // it is the latest of a roster of today alone (the live day follows the
-// latest version); a roster with no published version has none.
+// latest version); a roster with no published version has none. It
+// never fails: a live state that cannot be read is left out, and the
+// status line says why.
 async function loadLive() {
   const v = state.version;
   state.live = null;
@@ -202,7 +204,7 @@ async function loadLive() {
   try {
     state.live = await call('GET', `/v1/teams/${q(v.team)}/rosters/${q(v.rosterId)}/live?date=${v.from}&at=${at}`);
   } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 422) throw e; // 422: nothing published yet
+    if (!(e instanceof ApiError) || e.status !== 422) status(`The live day could not be read: ${e.message}`, true); // 422: nothing published yet
   }
 }
 
@@ -449,11 +451,7 @@ function start() {
     if (state.version && document.visibilityState === 'visible') {
       const p = panels.find(x => x.id === 'timeline');
       if (!p || !document.querySelector('#timeline .now')) return;
-      try {
-        await loadLive();
-      } catch (e) {
-        status(e.message, true);
-      }
+      await loadLive();
       p.render(ctx, sectionBody(p));
     }
   }, 60000);
