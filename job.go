@@ -3,6 +3,7 @@ package rounds
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -23,6 +24,9 @@ const (
 	// its events and stores the result as the roster's next version, a
 	// draft.
 	JobRepair JobKind = "repair"
+	// JobReplicate runs one replication of one scenario of a
+	// SimulationRun and stores its result.
+	JobReplicate JobKind = "replicate"
 )
 
 // JobState is where a job is in its life.
@@ -42,7 +46,8 @@ func (s JobState) Final() bool {
 	return s == JobCompleted || s == JobFailed || s == JobCancelled
 }
 
-// Job is a durable solve or simulation of a team's date range.
+// Job is a durable solve or simulation of a team's date range, or one
+// replication of a SimulationRun.
 type Job struct {
 	ID    string   `json:"id"`
 	Team  string   `json:"team"`
@@ -56,8 +61,10 @@ type Job struct {
 	Simulation *Simulation `json:"simulation,omitempty"`
 	// Repair says what a JobRepair re-plans; Request is then the
 	// repaired version's request.
-	Repair   *RepairJob `json:"repair,omitempty"`
-	Progress Progress   `json:"progress"`
+	Repair *RepairJob `json:"repair,omitempty"`
+	// Replication names what a JobReplicate runs.
+	Replication *ReplicationTask `json:"replication,omitempty"`
+	Progress    Progress         `json:"progress"`
 	// Skipped counts visits left out of the request because their client
 	// has not consented.
 	Skipped int `json:"skipped"`
@@ -181,11 +188,13 @@ func (rj *RepairJob) Next(team string, req *Request, roster *Roster) *RosterVers
 }
 
 // JobResult is what a job made: a solve's or repair's roster, a
-// simulation's report, a repair's report.
+// simulation's report, a repair's report, a replication's result
+// (package simulation's Replication as JSON).
 type JobResult struct {
-	Roster *Roster
-	Report *SimulationReport
-	Repair *RepairReport
+	Roster      *Roster
+	Report      *SimulationReport
+	Repair      *RepairReport
+	Replication json.RawMessage
 }
 
 // RunJob runs a job with planner p: a solve plans j.Request and returns the

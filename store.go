@@ -191,6 +191,7 @@ type Store interface {
 	RosterStore
 	EventStore
 	JobStore
+	SimulationStore
 	KeyStore
 	AuditStore
 	// Workers, Clients, Episodes and Visits return the team-owned records.

@@ -16,6 +16,7 @@ import (
 	"github.com/roundsdev/rounds/memory"
 	"github.com/roundsdev/rounds/postgres"
 	"github.com/roundsdev/rounds/postgres/pgtest"
+	"github.com/roundsdev/rounds/simulation"
 	"github.com/roundsdev/rounds/solver"
 )
 
@@ -34,14 +35,14 @@ var stores = []struct {
 }{
 	{"memory", func(tb testing.TB, p rounds.Planner) rounds.Store {
 		s := memory.NewStore()
-		r := memory.NewRunner(s, p, 2, slog.New(slog.DiscardHandler))
+		r := memory.NewRunner(s, p, simulation.Replicator{}, 2, slog.New(slog.DiscardHandler))
 		r.Start(context.Background())
 		tb.Cleanup(func() { r.Stop(context.Background()) })
 		return s
 	}},
 	{"postgres", func(tb testing.TB, p rounds.Planner) rounds.Store {
 		s, _ := pgtest.New(tb)
-		r, err := postgres.NewRunner(s, postgres.RunnerConfig{Planner: p, Workers: 2, PollInterval: 100 * time.Millisecond})
+		r, err := postgres.NewRunner(s, postgres.RunnerConfig{Planner: p, Replicator: simulation.Replicator{}, Workers: 2, PollInterval: 100 * time.Millisecond})
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/roundsdev/rounds"
+	"github.com/roundsdev/rounds/simulation"
 )
 
 // openAPI serves the OpenAPI 3 document of the API.
@@ -89,6 +90,8 @@ var (
 	clockType = reflect.TypeOf(rounds.Clock(0))
 	timeType  = reflect.TypeOf(time.Time{})
 	rawType   = reflect.TypeOf(json.RawMessage{})
+	// simulationPkg names the types of scenario files apart.
+	simulationPkg = reflect.TypeOf(simulation.File{}).PkgPath()
 )
 
 func (g *schemaGen) schema(t reflect.Type) map[string]any {
@@ -122,6 +125,9 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "object", "additionalProperties": g.schema(t.Elem()), "nullable": true}
 	case reflect.Struct:
 		name := strings.NewReplacer("[", "_", "]", "", "github.com/roundsdev/rounds.", "", "/", "_").Replace(t.Name())
+		if pkg := t.PkgPath(); pkg == simulationPkg {
+			name = "Simulation" + name // simulation.Team is not rounds.Team
+		}
 		if _, ok := g.defs[name]; !ok {
 			g.defs[name] = nil
 			g.defs[name] = g.object(t)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -18,9 +19,10 @@ import (
 
 // scopeFixture is one team's records for the scope matrix: records to read
 // and replace (the "1"s) and records nothing refers to, to delete (the
-// "9"s), a roster, a queued plan job and a viewer key of the team.
+// "9"s), a roster, a queued plan job, a queued simulation and a viewer
+// key of the team.
 type scopeFixture struct {
-	team, roster, job, key string
+	team, roster, job, key, simulation string
 }
 
 // scopeCase says how the matrix calls an operation of the OpenAPI
@@ -46,6 +48,9 @@ const (
 
 // referralBody is a referral at 10:00 of a new client, which w1 can take.
 const referralBody = `{"visitId":"rr-s","client":{"id":"cn","location":{"lat":51.5,"lon":-0.21},"consent":true},"durationMinutes":30,"at":"10:00"}`
+
+// scopeSimulationFile is a scenario file of one day, one replication.
+const scopeSimulationFile = `{"team":{"size":"small","seed":1},"horizonDays":1,"replications":1,"seed":1,"solve":{"iterations":100}}`
 
 // fixed returns a body builder that always answers s.
 func fixed(s string) func(*scopeFixture) string { return func(*scopeFixture) string { return s } }
@@ -98,8 +103,14 @@ var scopeCases = map[string]scopeCase{
 	"POST /v1/plans": {ok: 202, scoped: true, body: func(f *scopeFixture) string {
 		return `{"team":"` + f.team + `","from":"2025-03-03","to":"2025-03-03"}`
 	}},
-	"GET /v1/plans/{id}":    {ok: 200, scoped: true},
-	"DELETE /v1/plans/{id}": {ok: 200, scoped: true},
+	"GET /v1/plans/{id}": {ok: 200, scoped: true},
+	"POST /v1/simulations": {ok: 202, scoped: true, body: func(f *scopeFixture) string {
+		return `{"team":"` + f.team + `","file":` + scopeSimulationFile + `}`
+	}},
+	"GET /v1/simulations":         {ok: 200, scoped: true, query: func(f *scopeFixture) string { return "team=" + f.team }},
+	"GET /v1/simulations/{id}":    {ok: 200, scoped: true},
+	"DELETE /v1/simulations/{id}": {ok: 200, scoped: true},
+	"DELETE /v1/plans/{id}":       {ok: 200, scoped: true},
 	"POST /v1/solve": {ok: 200, scoped: true, body: func(f *scopeFixture) string {
 		return `{"team":"` + f.team + `","workers":[` + fmt.Sprintf(workerBody, "w1") + `],"clients":[` + fmt.Sprintf(clientBody, "c1", f.team) +
 			`],"visits":[` + fmt.Sprintf(visitBody, "v1") + `],"options":{"iterations":50,"seed":1,"threads":1}}`
@@ -225,6 +236,10 @@ func (s *scopeEnv) seed(tb testing.TB, team string) *scopeFixture {
 	_, perr := st.PublishRoster(ctx, team, v.RosterID, 1)
 	must(perr)
 	f.roster = v.RosterID
+	sim := &rounds.SimulationRun{Team: team, File: json.RawMessage(scopeSimulationFile), Scenarios: []string{"baseline"}, Replications: 1,
+		From: "2025-12-01", To: "2025-12-01"}
+	must(st.SubmitSimulation(ctx, sim))
+	f.simulation = sim.ID
 	k, _, err := rounds.NewAPIKey("viewer of "+team, rounds.AccessViewer, []string{team})
 	must(err)
 	must(st.CreateKey(ctx, k))
@@ -239,6 +254,8 @@ func (f *scopeFixture) fill(method, path string) string {
 	switch {
 	case strings.HasPrefix(path, "/v1/plans/"):
 		id = f.job
+	case strings.HasPrefix(path, "/v1/simulations/"):
+		id = f.simulation
 	case strings.HasPrefix(path, "/v1/keys/"):
 		id = f.key
 	case strings.Contains(path, "/{id}"):

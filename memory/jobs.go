@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"sync"
@@ -15,6 +16,8 @@ type jobRecord struct {
 	cancel context.CancelFunc
 	// cancelled is set when someone asked for the job to stop.
 	cancelled bool
+	// result is what a completed replication found.
+	result json.RawMessage
 }
 
 // SubmitJob stores a job and queues it for a Runner.
@@ -104,7 +107,11 @@ func (s *Store) start(ctx context.Context, id string) (*rounds.Job, context.Cont
 	r.cancel = cancel
 	r.job.State, r.job.UpdatedAt = rounds.JobRunning, s.now()
 	r.job.Attempts++
-	return clone(r.job), jctx, true
+	j := clone(r.job)
+	if j.Replication != nil {
+		j.Replication.File = s.simulations[j.Replication.Simulation].run.File
+	}
+	return j, jctx, true
 }
 
 func (s *Store) progress(id string, p rounds.Progress) {
@@ -115,9 +122,9 @@ func (s *Store) progress(id string, p rounds.Progress) {
 	}
 }
 
-// finish records how a run ended: the roster or report written once (a
-// repair's roster as the next version of its roster, if no other came
-// first), or the job cancelled, failed, or handed back to the queue if
+// finish records how a run ended: the roster, report or replication's
+// result written once (a repair's roster as the next version of its
+// roster, if no other came first), or the job cancelled, failed, or handed back to the queue if
 // its runner is stopping.
 func (s *Store) finish(ctx context.Context, id string, res *rounds.JobResult, runErr error, stopping bool) error {
 	s.mu.Lock()
@@ -137,6 +144,8 @@ func (s *Store) finish(ctx context.Context, id string, res *rounds.JobResult, ru
 		j.State = rounds.JobQueued
 	case runErr != nil:
 		j.State, j.Error = rounds.JobFailed, jobError(runErr)
+	case j.Kind == rounds.JobReplicate:
+		j.State, r.result = rounds.JobCompleted, res.Replication
 	case j.Kind == rounds.JobRepair:
 		v := j.Repair.Next(j.Team, j.Request, res.Roster)
 		if err := s.addRosterVersion(ctx, v); rounds.ErrorCode(err) == rounds.ECONFLICT {
@@ -188,17 +197,19 @@ func jobError(err error) string {
 
 // Runner works a memory store's jobs with a planner in goroutines.
 type Runner struct {
-	store   *Store
-	planner rounds.Planner
-	workers int
-	log     *slog.Logger
-	stop    context.CancelFunc
-	wg      sync.WaitGroup
+	store      *Store
+	planner    rounds.Planner
+	replicator rounds.Replicator
+	workers    int
+	log        *slog.Logger
+	stop       context.CancelFunc
+	wg         sync.WaitGroup
 }
 
-// NewRunner returns a runner of workers concurrent jobs (at least 1).
-func NewRunner(s *Store, p rounds.Planner, workers int, log *slog.Logger) *Runner {
-	return &Runner{store: s, planner: p, workers: max(workers, 1), log: log}
+// NewRunner returns a runner of workers concurrent jobs (at least 1). A
+// nil replicator fails the replications of simulation runs.
+func NewRunner(s *Store, p rounds.Planner, x rounds.Replicator, workers int, log *slog.Logger) *Runner {
+	return &Runner{store: s, planner: p, replicator: x, workers: max(workers, 1), log: log}
 }
 
 // Start starts working jobs until Stop.
@@ -248,8 +259,13 @@ func (r *Runner) run(ctx context.Context, id string) {
 	if job.Kind == rounds.JobRepair {
 		err = r.store.loadRepair(jctx, job)
 	}
-	if err == nil {
-		res, err = rounds.RunJob(jctx, r.planner, job, func(p rounds.Progress) { r.store.progress(id, p) })
+	progress := func(p rounds.Progress) { r.store.progress(id, p) }
+	switch {
+	case err != nil:
+	case job.Kind == rounds.JobReplicate:
+		res, err = rounds.RunReplication(jctx, r.replicator, job, progress)
+	default:
+		res, err = rounds.RunJob(jctx, r.planner, job, progress)
 	}
 	if err != nil && rounds.ErrorCode(err) == rounds.EINTERNAL && ctx.Err() == nil && jctx.Err() == nil {
 		r.log.Error("job failed", "job", id, "team", job.Team, "err", err)

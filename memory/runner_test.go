@@ -55,7 +55,7 @@ func TestRunner(t *testing.T) {
 		}
 		return j.ID
 	}
-	r := NewRunner(s, &solver.Planner{Source: geo.Haversine{}}, 1, slog.New(slog.DiscardHandler))
+	r := NewRunner(s, &solver.Planner{Source: geo.Haversine{}}, nil, 1, slog.New(slog.DiscardHandler))
 	if err := r.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

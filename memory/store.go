@@ -19,20 +19,21 @@ import (
 // Store is a rounds.Store held in memory. It is safe for concurrent use;
 // every change takes one lock, so a change and its audit entry land together.
 type Store struct {
-	mu       sync.RWMutex
-	teams    map[string]*rounds.Team
-	keys     map[string]*rounds.APIKey
-	audit    []rounds.AuditEntry
-	rosters  map[string][]*rounds.RosterVersion // by team/roster id, version order
-	events   map[string][]rounds.Event          // by team/roster id, oldest first
-	jobs     map[string]*jobRecord
-	queue    chan string
-	nextID   int64
-	workers  *collection[rounds.Worker]
-	clients  *collection[rounds.Client]
-	episodes *collection[rounds.Episode]
-	visits   *collection[rounds.Visit]
-	now      func() time.Time
+	mu          sync.RWMutex
+	teams       map[string]*rounds.Team
+	keys        map[string]*rounds.APIKey
+	audit       []rounds.AuditEntry
+	rosters     map[string][]*rounds.RosterVersion // by team/roster id, version order
+	events      map[string][]rounds.Event          // by team/roster id, oldest first
+	jobs        map[string]*jobRecord
+	simulations map[string]*simulationRecord
+	queue       chan string
+	nextID      int64
+	workers     *collection[rounds.Worker]
+	clients     *collection[rounds.Client]
+	episodes    *collection[rounds.Episode]
+	visits      *collection[rounds.Visit]
+	now         func() time.Time
 }
 
 var _ rounds.Store = (*Store)(nil)
@@ -43,13 +44,14 @@ const QueueCapacity = 1024
 // NewStore returns an empty store.
 func NewStore() *Store {
 	s := &Store{
-		teams:   make(map[string]*rounds.Team),
-		keys:    make(map[string]*rounds.APIKey),
-		rosters: make(map[string][]*rounds.RosterVersion),
-		events:  make(map[string][]rounds.Event),
-		jobs:    make(map[string]*jobRecord),
-		queue:   make(chan string, QueueCapacity),
-		now:     func() time.Time { return time.Now().UTC() },
+		teams:       make(map[string]*rounds.Team),
+		keys:        make(map[string]*rounds.APIKey),
+		rosters:     make(map[string][]*rounds.RosterVersion),
+		events:      make(map[string][]rounds.Event),
+		jobs:        make(map[string]*jobRecord),
+		simulations: make(map[string]*simulationRecord),
+		queue:       make(chan string, QueueCapacity),
+		now:         func() time.Time { return time.Now().UTC() },
 	}
 	s.workers = newCollection(s, "worker", func(w *rounds.Worker) string { return w.ID }, workerMatches, nil, nil)
 	s.clients = newCollection(s, "client", func(c *rounds.Client) string { return c.ID }, clientMatches, nil,
@@ -200,6 +202,11 @@ func (s *Store) DeleteTeam(ctx context.Context, id string) error {
 	for k, j := range s.jobs {
 		if j.job.Team == id {
 			delete(s.jobs, k)
+		}
+	}
+	for k, sim := range s.simulations {
+		if sim.run.Team == id {
+			delete(s.simulations, k)
 		}
 	}
 	return s.record(ctx, id, rounds.AuditDelete, "team", id, old, nil)

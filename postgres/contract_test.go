@@ -37,6 +37,7 @@ func TestStoreContract(t *testing.T) {
 			t.Run("live rosters", func(t *testing.T) { testLiveRosters(t, ctx, s) })
 			t.Run("events", func(t *testing.T) { testEvents(t, ctx, s) })
 			t.Run("jobs", func(t *testing.T) { testJobs(t, ctx, s) })
+			t.Run("simulations", func(t *testing.T) { testSimulations(t, ctx, s) })
 			t.Run("audit", func(t *testing.T) { testAudit(t, ctx, s) })
 			t.Run("concurrent updates", func(t *testing.T) { testConcurrentUpdates(t, ctx, s) })
 		})
@@ -485,6 +486,56 @@ func testJobs(t *testing.T, ctx context.Context, s rounds.Store) {
 	if n, _ := s.QueueDepth(ctx); n != 0 {
 		t.Errorf("QueueDepth after cancel = %d", n)
 	}
+}
+
+func testSimulations(t *testing.T, ctx context.Context, s rounds.Store) {
+	mustTeam(t, ctx, s, "sim")
+	newRun := func(team string) *rounds.SimulationRun {
+		return &rounds.SimulationRun{Team: team, File: json.RawMessage(`{"horizonDays":1}`), Scenarios: []string{"baseline", "winter"},
+			Replications: 2, From: "2025-12-01", To: "2025-12-01"}
+	}
+	wantCode(t, "submit to missing team", s.SubmitSimulation(ctx, newRun("nope")), rounds.ENOTFOUND)
+	before, _ := s.QueueDepth(ctx)
+	a, b := newRun("sim"), newRun("sim")
+	wantCode(t, "submit", s.SubmitSimulation(ctx, a), "")
+	wantCode(t, "submit another", s.SubmitSimulation(ctx, b), "")
+	if a.ID == "" || a.State != rounds.JobQueued || a.Total != 4 || a.Done != 0 || a.CreatedBy == "" {
+		t.Fatalf("submitted %+v", a)
+	}
+	if n, _ := s.QueueDepth(ctx); n != before+8 {
+		t.Errorf("QueueDepth = %d, want %d: a job per replication of each scenario", n, before+8)
+	}
+	got, err := s.Simulation(ctx, "", a.ID)
+	wantCode(t, "get in any team", err, "")
+	if got.Team != "sim" || got.State != rounds.JobQueued || got.Total != 4 || string(got.File) != `{"horizonDays": 1}` && string(got.File) != `{"horizonDays":1}` ||
+		!slices.Equal(got.Scenarios, a.Scenarios) || got.From != "2025-12-01" {
+		t.Errorf("Simulation = %+v", got)
+	}
+	_, err = s.Simulation(ctx, "job", a.ID)
+	wantCode(t, "simulation of another team", err, rounds.ENOTFOUND)
+	p, err := s.Simulations(ctx, "sim", rounds.Filter{Limit: 1})
+	wantCode(t, "list", err, "")
+	if p.Total != 2 || len(p.Items) != 1 || p.Items[0].ID != b.ID {
+		t.Errorf("Simulations = %d, %+v; want 2, newest (%s) first", p.Total, p.Items, b.ID)
+	}
+	if rs, err := s.SimulationResults(ctx, a.ID); err != nil || len(rs) != 0 {
+		t.Errorf("results of a queued run: %v, %v", rs, err)
+	}
+	c, err := s.CancelSimulation(ctx, "sim", a.ID)
+	wantCode(t, "cancel", err, "")
+	if c.State != rounds.JobCancelled || c.Done != 0 {
+		t.Errorf("cancelled run %s, %d done", c.State, c.Done)
+	}
+	_, err = s.CancelSimulation(ctx, "sim", a.ID)
+	wantCode(t, "cancel twice", err, rounds.ECONFLICT)
+	_, err = s.CancelSimulation(ctx, "job", b.ID)
+	wantCode(t, "cancel in another team", err, rounds.ENOTFOUND)
+	if n, _ := s.QueueDepth(ctx); n != before+4 {
+		t.Errorf("QueueDepth after cancel = %d, want %d", n, before+4)
+	}
+	wantCode(t, "delete team", s.DeleteTeam(ctx, "sim"), "")
+	_, err = s.Simulation(ctx, "", b.ID)
+	wantCode(t, "simulation of a deleted team", err, rounds.ENOTFOUND)
 }
 
 func testAudit(t *testing.T, ctx context.Context, s rounds.Store) {

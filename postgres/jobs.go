@@ -48,6 +48,9 @@ type jobRow struct {
 	Error           string    `db:"error"`
 	Attempts        int       `db:"attempts"`
 	CancelRequested bool      `db:"cancel_requested"`
+	SimulationID    *string   `db:"simulation_id"`
+	Scenario        *int      `db:"scenario"`
+	Replication     *int      `db:"replication"`
 	CreatedBy       string    `db:"created_by"`
 	CreatedAt       time.Time `db:"created_at"`
 	UpdatedAt       time.Time `db:"updated_at"`
@@ -61,6 +64,9 @@ func (r *jobRow) toJob() (*rounds.Job, error) {
 	}
 	if r.RosterVersion != nil {
 		j.Version = *r.RosterVersion
+	}
+	if r.SimulationID != nil && r.Scenario != nil && r.Replication != nil {
+		j.Replication = &rounds.ReplicationTask{Simulation: *r.SimulationID, Scenario: *r.Scenario, Replication: *r.Replication}
 	}
 	for _, f := range []struct {
 		b []byte
@@ -78,7 +84,7 @@ func (r *jobRow) toJob() (*rounds.Job, error) {
 }
 
 // jobColumns are the columns of a job without its request.
-const jobColumns = `id, team_id, kind, state, from_date, to_date, simulation, progress, skipped, roster_id, report, repair, roster_version, repair_report, error, attempts, cancel_requested, created_by, created_at, updated_at`
+const jobColumns = `id, team_id, kind, state, from_date, to_date, simulation, progress, skipped, roster_id, report, repair, roster_version, repair_report, error, attempts, cancel_requested, simulation_id, scenario, replication, created_by, created_at, updated_at`
 
 // SubmitJob stores a job and queues it on river in one transaction.
 func (s *Store) SubmitJob(ctx context.Context, j *rounds.Job) error {

@@ -22,6 +22,9 @@ import (
 type RunnerConfig struct {
 	// Planner solves the jobs. Required.
 	Planner rounds.Planner
+	// Replicator runs the replications of simulation runs; without it
+	// this runner fails them.
+	Replicator rounds.Replicator
 	// Logger receives job failures and river's warnings; nil discards them.
 	Logger *slog.Logger
 	// Workers is how many jobs this process runs at once; default 1.
@@ -65,7 +68,7 @@ func NewRunner(s *Store, cfg RunnerConfig) (*Runner, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	w := &jobWorker{s: s, planner: cfg.Planner, log: log, poll: cmp.Or(cfg.PollInterval, 500*time.Millisecond)}
+	w := &jobWorker{s: s, planner: cfg.Planner, replicator: cfg.Replicator, log: log, poll: cmp.Or(cfg.PollInterval, 500*time.Millisecond)}
 	rescue := cmp.Or(cfg.RescueAfter, 30*time.Second)
 	if rescue < 3*w.poll {
 		return nil, fmt.Errorf("job runner: rescue after %s must be at least 3 poll intervals (%s)", rescue, 3*w.poll)
@@ -171,10 +174,11 @@ func (h levelAtLeast) Enabled(ctx context.Context, l slog.Level) bool {
 // job runs.
 type jobWorker struct {
 	river.WorkerDefaults[jobArgs]
-	s       *Store
-	planner rounds.Planner
-	log     *slog.Logger
-	poll    time.Duration
+	s          *Store
+	planner    rounds.Planner
+	replicator rounds.Replicator
+	log        *slog.Logger
+	poll       time.Duration
 }
 
 // errJobLost is the cause of a run's end when another runner has taken its
@@ -233,10 +237,17 @@ func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (*rou
 	watching.Go(func() { w.watch(jctx, job.ID, lease, cancel) })
 	var res *rounds.JobResult
 	var err error
-	if job.Kind == rounds.JobRepair {
+	switch job.Kind {
+	case rounds.JobRepair:
 		err = w.s.loadRepair(jctx, job)
+	case rounds.JobReplicate:
+		err = w.s.loadReplication(jctx, job)
 	}
-	if err == nil {
+	switch {
+	case err != nil:
+	case job.Kind == rounds.JobReplicate:
+		res, err = rounds.RunReplication(jctx, w.replicator, job, w.progress(jctx, job.ID, lease))
+	default:
 		res, err = rounds.RunJob(jctx, w.planner, job, w.progress(jctx, job.ID, lease))
 	}
 	cause := context.Cause(jctx)
@@ -246,6 +257,20 @@ func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (*rou
 		return nil, cause
 	}
 	return res, err
+}
+
+// loadReplication reads the scenario file of a replication job's run.
+func (s *Store) loadReplication(ctx context.Context, j *rounds.Job) error {
+	t := j.Replication
+	if t == nil {
+		return rounds.Invalid("replication", "null", "the replication job names no simulation")
+	}
+	var file []byte
+	if err := s.db.GetContext(ctx, &file, `SELECT file FROM simulations WHERE id = $1`, t.Simulation); err != nil {
+		return translate(err, "simulation "+t.Simulation)
+	}
+	t.File = file
+	return nil
 }
 
 // loadRepair reads the roster version and events a repair job re-plans
@@ -267,8 +292,9 @@ func (s *Store) loadRepair(ctx context.Context, j *rounds.Job) error {
 }
 
 // record writes how a run of job ended in tx: cancelled if that was asked
-// for; completed with its roster or report (a repair's roster as the next
-// version of its roster, failed if another version came first); queued
+// for; completed with its roster, report or replication result (a
+// repair's roster as the next version of its roster, failed if another
+// version came first); queued
 // again on a new river job if the process is stopping (ctx ended) or the
 // run hit an internal error and has attempts left; else failed.
 func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.Job, res *rounds.JobResult, runErr error) error {
@@ -302,6 +328,11 @@ func (w *jobWorker) record(octx, ctx context.Context, tx *sqlx.Tx, job *rounds.J
 			return translate(err, "finish job "+id)
 		}
 		return finishJobTx(octx, tx, id, rounds.JobCompleted, v.RosterID, nil, "")
+	case runErr == nil && job.Kind == rounds.JobReplicate:
+		if _, err := tx.ExecContext(octx, `UPDATE jobs SET result = $2 WHERE id = $1`, id, []byte(res.Replication)); err != nil {
+			return translate(err, "result of job "+id)
+		}
+		return finishJobTx(octx, tx, id, rounds.JobCompleted, "", nil, "")
 	case runErr == nil:
 		var rosterID string
 		if res.Roster != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/roundsdev/rounds/api"
 	"github.com/roundsdev/rounds/memory"
 	"github.com/roundsdev/rounds/postgres"
+	"github.com/roundsdev/rounds/simulation"
 	"github.com/roundsdev/rounds/solver"
 )
 
@@ -66,9 +67,9 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if *workers > 0 {
 		timed := srv.InstrumentPlanner(api.JobPlanner(planner, src))
 		if pg != nil {
-			runner, err = postgres.NewRunner(pg, postgres.RunnerConfig{Planner: timed, Logger: log, Workers: *workers})
+			runner, err = postgres.NewRunner(pg, postgres.RunnerConfig{Planner: timed, Replicator: simulation.Replicator{Source: src}, Logger: log, Workers: *workers})
 		} else {
-			runner = memory.NewRunner(st.(*memory.Store), timed, *workers, log)
+			runner = memory.NewRunner(st.(*memory.Store), timed, simulation.Replicator{Source: src}, *workers, log)
 		}
 		if err != nil {
 			return err
@@ -118,7 +119,7 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	defer pg.Close()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	runner, err := postgres.NewRunner(pg, postgres.RunnerConfig{Planner: api.JobPlanner(&solver.Planner{Source: src}, src), Logger: log, Workers: *workers})
+	runner, err := postgres.NewRunner(pg, postgres.RunnerConfig{Planner: api.JobPlanner(&solver.Planner{Source: src}, src), Replicator: simulation.Replicator{Source: src}, Logger: log, Workers: *workers})
 	if err != nil {
 		return err
 	}
