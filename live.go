@@ -97,7 +97,8 @@ type liveWalk struct {
 // event is done as planned if it ends by at (times pushed back by any
 // delay before it), under way if it has started by at, and committed if
 // the worker has left for it (the planned arrival less the journey is by
-// at); the rest are free. A worker unavailable from U makes nothing that
+// at); the rest are free. A worker with nothing frozen is free from the
+// later of their shift's start and at, at their start. A worker unavailable from U makes nothing that
 // had not started by U. A double-handed visit frozen on one round is
 // frozen on both, with the stops before it, and its two halves start
 // together. The break of the roster is taken if it started before the
@@ -155,6 +156,14 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 		if e.Date == date && e.Kind == EventWorkerUnavailable && e.At > at {
 			if _, ok := unavailable[e.WorkerID]; !ok {
 				unavailable[e.WorkerID] = e.At
+			}
+		}
+	}
+	shiftStart := map[string]Clock{}
+	for i := range req.Workers {
+		for _, sh := range req.Workers[i].Shifts {
+			if sh.Date == date {
+				shiftStart[req.Workers[i].ID] = sh.Start
 			}
 		}
 	}
@@ -237,10 +246,12 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 					free = j >= forced[ri]-1
 				}
 			}
-			lr.From, lr.FreeAt = w.loc, max(w.end, at)
 			if w.frozen == 0 {
-				lr.From = rt.Start
+				// on shift and not yet out: free from the shift's start,
+				// whenever the plan had them leave
+				w.end, w.loc = shiftStart[rt.WorkerID], rt.Start
 			}
+			lr.From, lr.FreeAt = w.loc, max(w.end, at)
 			if p := position[rt.WorkerID]; p != nil && p.At >= w.end {
 				pa := p.At
 				lr.From, lr.FreeAt, lr.PositionAt = *p.Location, max(p.At, at), &pa

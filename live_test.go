@@ -65,7 +65,7 @@ func TestLiveDay(t *testing.T) {
 		from   rounds.Location
 		freeAt rounds.Clock
 	}{
-		{"before the day: free from the planned departure", rounds.At(8, 0), nil, "w1", "[]", []string{"a1", "a2", "p"}, loc(0), rounds.At(8, 50)},
+		{"before the first visit: free from the shift's start", rounds.At(8, 0), nil, "w1", "[]", []string{"a1", "a2", "p"}, loc(0), rounds.At(8, 0)},
 		{"on the way to the first visit", rounds.At(8, 55), nil, "w1", "[a1:committed@09:00-09:30]", []string{"a2", "p"}, loc(1), rounds.At(9, 30)},
 		{"under way as planned", rounds.At(9, 10), nil, "w1", "[a1:under_way@09:00-09:30]", []string{"a2", "p"}, loc(1), rounds.At(9, 30)},
 		{"done as planned", rounds.At(9, 46), nil, "w3", "[s1:done@09:00-09:45]", []string{"s2"}, loc(5), rounds.At(9, 46)},

@@ -4,17 +4,20 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/roundsdev/rounds"
 	"github.com/roundsdev/rounds/geo"
+	"github.com/roundsdev/rounds/solver"
 )
 
-// made is a visit made on its day: when it started and by whom.
+// made is a visit made on its day: when it started and ended, and by
+// whom.
 type made struct {
-	start   rounds.Clock
-	workers []string
+	start, end rounds.Clock
+	workers    []string
 }
 
 // dayRun is a planned day as it ran.
@@ -27,6 +30,9 @@ type dayRun struct {
 	// workedSeconds and shiftSeconds are per role: travel and visits, and
 	// the length of the shifts of every worker on shift.
 	workedSeconds, shiftSeconds map[rounds.Role]int
+	// dispatched counts the same-day referrals dispatch placed, late
+	// those it could place only after their deadline.
+	dispatched, late int
 }
 
 // routeRun follows one worker's round through the day.
@@ -43,45 +49,179 @@ type routeRun struct {
 	waiting                     bool
 	travelSeconds, visitSeconds int
 	madeAny                     bool
+	// passed holds the visits of the round the worker made or gave up;
+	// atVisit is the last one made, where the worker is ("" at the start).
+	passed  map[string]bool
+	atVisit string
 }
 
 // arrival is a worker at a double-handed visit, waiting for the other.
 type arrival struct {
 	route int
-	at    rounds.Clock
+	// left is when the worker left for it, at when they got there.
+	left, at rounds.Clock
 }
 
-// runDay runs a day's plan. Each worker leaves when planned and goes
-// round their stops in order, the worker who is free soonest moving first,
-// so that the state of the day is known at every time (where dispatch
-// will stop the clock at each referral). Journeys and visits take their
-// planned time times a log-normal factor of mean 1 (Variation); a worker
-// waits for a visit's window and for the partner of a double-handed
-// visit; a cancelled visit is skipped, and so is one the worker would
-// start more than LateGraceMinutes after its window or finish more than
-// OvertimeMinutes after their shift. Every draw comes from the visit's
-// own stream (and the worker's, for a journey). It takes O(stops ×
-// routes) after one small travel matrix per route.
-func (r *replication) runDay(ctx context.Context, req *rounds.Request, roster *rounds.Roster, cancelled map[string]bool) (*dayRun, error) {
-	visits := make(map[string]*rounds.Visit, len(req.Visits))
+// dayRunner runs a day's plan in time order. Each worker leaves for
+// their next stop when they are free and the published round has them
+// leave (the planned arrival less the journey), never earlier, so that
+// what the live day says is committed (rounds.LiveDay) is exactly what
+// the day has set going; steps run in the order of these departures, so
+// that the state of the day is known at every time. It records what
+// happens as rounds.Events (visits started, finished, given up as
+// cancelled), from which rounds.LiveDay rebuilds the live state when a
+// referral arrives (dispatch).
+type dayRunner struct {
+	r         *replication
+	req       *rounds.Request // with the referrals' visits accepted so far
+	roster    *rounds.Roster  // the evening's, then each accepted option's
+	date      rounds.Date
+	hours     rounds.Window
+	visits    map[string]*rounds.Visit
+	workers   map[string]*rounds.Worker
+	cancelled map[string]bool // by the client
+	routes    []*routeRun
+	byWorker  map[string]int
+	waiting   map[string][]arrival
+	failed    map[string]bool // double-handed visits given up
+	gaveUp    map[string]bool // visits with a cancelled event
+	events    []rounds.Event
+	out       *dayRun
+	grace     rounds.Clock
+	overtime  rounds.Clock
+	// now is the time of the last dispatch: nobody leaves before it.
+	now rounds.Clock
+}
+
+// runDay runs a day's plan and dispatches the day's same-day referrals
+// (referrals, the rapid-response assessments, each at its ReferredAt).
+// Journeys and visits take their planned time times a log-normal factor
+// of mean 1 (Variation); a worker waits for a visit's window and for the
+// partner of a double-handed visit; a cancelled visit is skipped, and so
+// is one the worker would start more than LateGraceMinutes after its
+// window or finish more than OvertimeMinutes after their shift. Every
+// draw comes from the visit's own stream (and the worker's, for a
+// journey). Without referrals it takes O(stops × routes) after one small
+// travel matrix per route; each referral adds a live day and a dispatch
+// (dispatch).
+func (r *replication) runDay(ctx context.Context, date rounds.Date, req *rounds.Request, roster *rounds.Roster,
+	cancelled map[string]bool, hours rounds.Window, referrals []rounds.Visit) (*dayRun, error) {
+	vary := &r.plan.demand.Day
+	req = onTheDay(req, vary.OvertimeMinutes)
+	d := &dayRunner{r: r, req: req, roster: roster, date: date, hours: hours,
+		visits: make(map[string]*rounds.Visit, len(req.Visits)), workers: make(map[string]*rounds.Worker, len(req.Workers)),
+		cancelled: cancelled, byWorker: map[string]int{}, waiting: map[string][]arrival{}, failed: map[string]bool{},
+		gaveUp: map[string]bool{}, grace: rounds.Clock(vary.LateGraceMinutes * 60), overtime: rounds.Clock(vary.OvertimeMinutes * 60),
+		out: &dayRun{made: map[string]made{}, workedSeconds: map[rounds.Role]int{}, shiftSeconds: map[rounds.Role]int{}}}
 	for i := range req.Visits {
-		visits[req.Visits[i].ID] = &req.Visits[i]
+		d.visits[req.Visits[i].ID] = &req.Visits[i]
 	}
-	workers := make(map[string]*rounds.Worker, len(req.Workers))
 	for i := range req.Workers {
-		workers[req.Workers[i].ID] = &req.Workers[i]
-	}
-	out := &dayRun{made: map[string]made{}, workedSeconds: map[rounds.Role]int{}, shiftSeconds: map[rounds.Role]int{}}
-	for _, w := range req.Workers {
+		w := &req.Workers[i]
+		d.workers[w.ID] = w
 		for _, sh := range w.Shifts {
-			out.shiftSeconds[w.Role] += int(sh.End - sh.Start)
+			d.out.shiftSeconds[w.Role] += int(sh.End - sh.Start)
 		}
 	}
-	routes := make([]*routeRun, 0, len(roster.Routes))
+	if err := d.load(ctx, roster); err != nil {
+		return nil, err
+	}
+	for i := range referrals {
+		v := &referrals[i]
+		d.advance(*v.ReferredAt)
+		if err := d.dispatch(ctx, v); err != nil {
+			return nil, fmt.Errorf("dispatch %s at %s: %w", v.ID, *v.ReferredAt, err)
+		}
+	}
+	for {
+		d.advance(math.MaxInt32)
+		// Whoever still waits, waits for a partner who will not come: the
+		// partner skipped the visit or never had it.
+		if len(d.waiting) == 0 {
+			break
+		}
+		for _, id := range sortedKeys(d.waitingIDs()) {
+			for _, a := range d.waiting[id] {
+				d.giveUp(d.routes[a.route], id, a.at)
+			}
+			d.failed[id] = true
+			delete(d.waiting, id)
+		}
+	}
+	d.finish()
+	return d.out, nil
+}
+
+// onTheDay returns req as the day runs it: every shift allows overtime
+// minutes past its end, as the running day lets a worker finish a visit
+// (Variation.OvertimeMinutes), so that the live day takes what the day
+// did (the events of a visit that ran over) and dispatch may ask a worker
+// to stay on. req is not modified.
+func onTheDay(req *rounds.Request, overtime int) *rounds.Request {
+	out := *req
+	out.Workers = slices.Clone(req.Workers)
+	for i := range out.Workers {
+		w := &out.Workers[i]
+		w.Shifts = slices.Clone(w.Shifts)
+		for j := range w.Shifts {
+			w.Shifts[j].OvertimeMinutes = max(w.Shifts[j].OvertimeMinutes, overtime)
+		}
+	}
+	return &out
+}
+
+// waitingIDs returns the set of double-handed visits a worker waits at.
+func (d *dayRunner) waitingIDs() map[string]bool {
+	out := make(map[string]bool, len(d.waiting))
+	for id := range d.waiting {
+		out[id] = true
+	}
+	return out
+}
+
+// load follows the rounds of roster from where each worker is: a round
+// already under way keeps its place, its travel matrix too if its stops
+// are the same. The stops a worker has passed must lead their round, as
+// they do in an option's rounds (the live day froze them).
+func (d *dayRunner) load(ctx context.Context, roster *rounds.Roster) error {
+	d.roster = roster
 	for i := range roster.Routes {
 		rt := &roster.Routes[i]
-		w := workers[rt.WorkerID]
-		if w == nil || len(w.Shifts) == 0 || len(rt.Stops) == 0 {
+		w := d.workers[rt.WorkerID]
+		if rt.Date != d.date || w == nil || len(w.Shifts) == 0 {
+			continue
+		}
+		ri, ok := d.byWorker[rt.WorkerID]
+		if !ok {
+			if len(rt.Stops) == 0 {
+				continue
+			}
+			ri = len(d.routes)
+			d.byWorker[rt.WorkerID] = ri
+			d.routes = append(d.routes, &routeRun{worker: w, shift: w.Shifts[0], t: rt.Depart, passed: map[string]bool{}})
+		}
+		rr := d.routes[ri]
+		same := rr.rt != nil && slices.EqualFunc(rr.rt.Stops, rt.Stops, func(a, b rounds.Stop) bool { return a.VisitID == b.VisitID })
+		next, at := 0, 0
+		for j, s := range rt.Stops {
+			switch {
+			case rr.passed[s.VisitID] && next == j:
+				next = j + 1
+			case rr.passed[s.VisitID]:
+				return rounds.Errorf(rounds.EINTERNAL, "the rounds of %s move visit %s, which the day has passed", rt.WorkerID, s.VisitID)
+			}
+			if s.VisitID == rr.atVisit {
+				at = j + 1
+			}
+		}
+		if rr.waiting && (next >= len(rt.Stops) || d.waiting[rt.Stops[next].VisitID] == nil) {
+			return rounds.Errorf(rounds.EINTERNAL, "the rounds of %s move the double-handed visit the worker waits at", rt.WorkerID)
+		}
+		if !rr.madeAny {
+			rr.t = rt.Depart
+		}
+		rr.rt, rr.next, rr.at = rt, next, at
+		if same {
 			continue
 		}
 		points := make([]geo.Point, 0, len(rt.Stops)+2)
@@ -90,110 +230,242 @@ func (r *replication) runDay(ctx context.Context, req *rounds.Request, roster *r
 			points = append(points, s.Location.Point())
 		}
 		points = append(points, rt.End.Point())
-		m, err := r.src.Matrix(ctx, points, rt.TravelMode)
+		m, err := d.r.src.Matrix(ctx, points, rt.TravelMode)
 		if err != nil {
-			return nil, fmt.Errorf("travel times of %s's round: %w", rt.WorkerID, err)
+			return fmt.Errorf("travel times of %s's round: %w", rt.WorkerID, err)
 		}
-		routes = append(routes, &routeRun{rt: rt, worker: w, shift: w.Shifts[0], travel: m, t: rt.Depart})
+		rr.travel = m
 	}
-	vary := &r.plan.demand.Day
-	grace := rounds.Clock(vary.LateGraceMinutes * 60)
-	overtime := rounds.Clock(vary.OvertimeMinutes * 60)
-	waiting := map[string][]arrival{}
-	failed := map[string]bool{} // double-handed visits given up
-	// arrive returns when route ri reaches its next stop.
-	arrive := func(rr *routeRun) rounds.Clock {
-		s := &rr.rt.Stops[rr.next]
-		f := r.factor(keyTravel, rr.rt.WorkerID+"|"+s.VisitID, vary.TravelSpread)
-		return rr.t + rounds.Clock(math.Round(float64(rr.travel.At(rr.at, rr.next+1))*f))
-	}
-	// window returns the window a visit planned to start at planned keeps
-	// to: the one holding its planned start.
-	window := func(v *rounds.Visit, planned rounds.Clock) rounds.Window {
-		for _, w := range v.Windows {
-			if w.Contains(planned) {
-				return w
-			}
+	return nil
+}
+
+// departure returns when rr leaves for its next stop: when the worker is
+// free, or when the round has them leave if later, and not before the
+// last dispatch (whose rounds may have them leave earlier, at a time the
+// day has passed).
+func (d *dayRunner) departure(rr *routeRun) rounds.Clock {
+	s := &rr.rt.Stops[rr.next]
+	return max(rr.t, s.Arrival-rounds.Clock(s.TravelSeconds), d.now)
+}
+
+// nextRoute returns the index of the route that leaves soonest with
+// stops left and not waiting for a partner (the first of equals), and
+// when it leaves, or -1. It takes O(routes).
+func (d *dayRunner) nextRoute() (int, rounds.Clock) {
+	best, when := -1, rounds.Clock(0)
+	for i, rr := range d.routes {
+		if rr.waiting || rr.next >= len(rr.rt.Stops) {
+			continue
 		}
-		w := rounds.ServiceHours
-		if latest, ok := v.LatestStart(); ok {
-			w.End = latest
+		if t := d.departure(rr); best < 0 || t < when {
+			best, when = i, t
 		}
-		if v.ReferredAt != nil {
-			w.Start = *v.ReferredAt
-		}
-		return w
 	}
-	// visit makes (or skips, when made is false) rr's next stop.
-	visit := func(rr *routeRun, reached, start, end rounds.Clock, ok bool) {
-		if ok {
-			rr.travelSeconds += int(reached - rr.t)
-			rr.visitSeconds += int(end - start)
-			rr.t, rr.at, rr.madeAny = end, rr.next+1, true
-		}
-		rr.next++
-		rr.waiting = false
-	}
-	fits := func(rr *routeRun, w rounds.Window, start, end rounds.Clock) bool {
-		return start <= w.End+grace && end <= rr.shift.End+overtime
-	}
+	return best, when
+}
+
+// advance runs every step that leaves by t.
+func (d *dayRunner) advance(t rounds.Clock) {
 	for {
-		ri := nextRoute(routes)
-		if ri < 0 {
-			// Whoever still waits, waits for a partner who will not come:
-			// the partner skipped the visit or never had it.
-			if len(waiting) == 0 {
-				break
-			}
-			for id, pair := range waiting {
-				for _, a := range pair {
-					visit(routes[a.route], 0, 0, 0, false)
-				}
-				failed[id] = true
-				delete(waiting, id)
-			}
-			continue
+		ri, dep := d.nextRoute()
+		if ri < 0 || dep > t {
+			return
 		}
-		rr := routes[ri]
-		s := &rr.rt.Stops[rr.next]
-		v := visits[s.VisitID]
-		if cancelled[v.ID] || failed[v.ID] {
-			visit(rr, 0, 0, 0, false)
-			continue
-		}
-		reached := arrive(rr)
-		w := window(v, s.Start)
-		dur := rounds.Clock(math.Round(float64(v.DurationMinutes*60) * r.factor(keyVisit, v.ID, vary.DurationSpread)))
-		if v.Workers() == 1 {
-			start := max(reached, w.Start)
-			ok := fits(rr, w, start, start+dur)
-			if ok {
-				out.made[v.ID] = made{start: start, workers: []string{rr.rt.WorkerID}}
-			}
-			visit(rr, reached, start, start+dur, ok)
-			continue
-		}
-		waiting[v.ID] = append(waiting[v.ID], arrival{ri, reached})
-		if len(waiting[v.ID]) < 2 {
-			rr.waiting = true
-			continue
-		}
-		pair := waiting[v.ID]
-		delete(waiting, v.ID)
-		a, b := routes[pair[0].route], routes[pair[1].route]
-		start := max(pair[0].at, pair[1].at, w.Start)
-		ok := fits(a, w, start, start+dur) && fits(b, w, start, start+dur)
-		if ok {
-			out.made[v.ID] = made{start: start, workers: []string{a.rt.WorkerID, b.rt.WorkerID}}
-		}
-		visit(a, pair[0].at, start, start+dur, ok)
-		visit(b, pair[1].at, start, start+dur, ok)
+		d.step(ri, dep)
 	}
-	for _, rr := range routes {
+}
+
+// step takes the route ri, leaving at dep, to its next stop.
+func (d *dayRunner) step(ri int, dep rounds.Clock) {
+	rr := d.routes[ri]
+	vary := &d.r.plan.demand.Day
+	s := &rr.rt.Stops[rr.next]
+	v := d.visits[s.VisitID]
+	if d.cancelled[v.ID] || d.failed[v.ID] {
+		d.giveUp(rr, v.ID, dep)
+		return
+	}
+	f := d.r.factor(keyTravel, rr.rt.WorkerID+"|"+s.VisitID, vary.TravelSpread)
+	reached := dep + rounds.Clock(math.Round(float64(rr.travel.At(rr.at, rr.next+1))*f))
+	w := window(v, s.Start)
+	dur := rounds.Clock(math.Round(float64(v.DurationMinutes*60) * d.r.factor(keyVisit, v.ID, vary.DurationSpread)))
+	if v.Workers() == 1 {
+		start := max(reached, w.Start)
+		if !d.fits(rr, w, start, start+dur) {
+			d.giveUp(rr, v.ID, dep)
+			return
+		}
+		d.made(v.ID, start, start+dur, rr.rt.WorkerID)
+		d.visit(rr, dep, reached, start, start+dur)
+		return
+	}
+	d.waiting[v.ID] = append(d.waiting[v.ID], arrival{route: ri, left: dep, at: reached})
+	if len(d.waiting[v.ID]) < 2 {
+		rr.waiting = true
+		return
+	}
+	pair := d.waiting[v.ID]
+	delete(d.waiting, v.ID)
+	a, b := d.routes[pair[0].route], d.routes[pair[1].route]
+	start := max(pair[0].at, pair[1].at, w.Start)
+	if !d.fits(a, w, start, start+dur) || !d.fits(b, w, start, start+dur) {
+		d.giveUp(a, v.ID, pair[0].at)
+		d.giveUp(b, v.ID, pair[1].at)
+		return
+	}
+	d.made(v.ID, start, start+dur, a.rt.WorkerID, b.rt.WorkerID)
+	d.visit(a, pair[0].left, pair[0].at, start, start+dur)
+	d.visit(b, pair[1].left, pair[1].at, start, start+dur)
+}
+
+// window returns the window a visit planned to start at planned keeps
+// to: the one holding its planned start, else the service hours from its
+// referral to its latest start.
+func window(v *rounds.Visit, planned rounds.Clock) rounds.Window {
+	for _, w := range v.Windows {
+		if w.Contains(planned) {
+			return w
+		}
+	}
+	w := rounds.ServiceHours
+	if latest, ok := v.LatestStart(); ok {
+		w.End = latest
+	}
+	if v.ReferredAt != nil {
+		w.Start = *v.ReferredAt
+	}
+	return w
+}
+
+// fits reports whether rr may make a visit of window w from start to
+// end: not too late for the window, not too long after the shift.
+func (d *dayRunner) fits(rr *routeRun, w rounds.Window, start, end rounds.Clock) bool {
+	return start <= w.End+d.grace && end <= rr.shift.End+d.overtime
+}
+
+// made records a visit made, and its events.
+func (d *dayRunner) made(id string, start, end rounds.Clock, workers ...string) {
+	d.out.made[id] = made{start: start, end: end, workers: workers}
+	d.events = append(d.events,
+		rounds.Event{ID: "start-" + id, Kind: rounds.EventVisitStarted, Date: d.date, At: start, VisitID: id},
+		rounds.Event{ID: "finish-" + id, Kind: rounds.EventVisitFinished, Date: d.date, At: end, VisitID: id})
+}
+
+// visit moves rr past the visit it made: it left at dep, got there at
+// reached and made it from start to end.
+func (d *dayRunner) visit(rr *routeRun, dep, reached, start, end rounds.Clock) {
+	id := rr.rt.Stops[rr.next].VisitID
+	rr.travelSeconds += int(reached - dep)
+	rr.visitSeconds += int(end - start)
+	rr.t, rr.at, rr.madeAny, rr.atVisit = end, rr.next+1, true, id
+	rr.passed[id] = true
+	rr.next++
+	rr.waiting = false
+}
+
+// giveUp moves rr past the visit id without making it, at time at: the
+// live day hears of it as cancelled.
+func (d *dayRunner) giveUp(rr *routeRun, id string, at rounds.Clock) {
+	rr.passed[id] = true
+	rr.next++
+	rr.waiting = false
+	if !d.gaveUp[id] {
+		d.gaveUp[id] = true
+		d.events = append(d.events, rounds.Event{ID: "cancel-" + id, Kind: rounds.EventVisitCancelled, Date: d.date, At: at, VisitID: id})
+	}
+}
+
+// dispatch sends a same-day referral, the rapid-response assessment v,
+// through dispatch at its time, as a coordinator would: the live state of
+// the day so far (rounds.LiveDay from the day's events up to then), its
+// options (solver.NewLive, Options), the best accepted (solver.Accept);
+// the day goes on with the accepted rounds. With no option by the
+// deadline, the same Live is asked again with the deadline lifted to the
+// day's close, and the client is seen late. With none even then, or
+// nobody on shift with the skills, the referral is not seen that day. A
+// client who cancels is not dispatched.
+func (d *dayRunner) dispatch(ctx context.Context, v *rounds.Visit) error {
+	if d.r.cancelledOn(v.ID) || !d.anyoneFor(v) {
+		return nil
+	}
+	at := *v.ReferredAt
+	events := make([]rounds.Event, 0, len(d.events))
+	for _, e := range d.events {
+		if e.At <= at {
+			events = append(events, e)
+		}
+	}
+	slices.SortStableFunc(events, func(a, b rounds.Event) int { return int(a.At - b.At) })
+	state, err := rounds.LiveDay(d.req, d.roster, d.date, events, at)
+	if err != nil {
+		return err
+	}
+	c := d.r.clients[v.ClientID]
+	ref := rounds.Referral{VisitID: v.ID, Client: &c, Skills: v.Skills, DurationMinutes: v.DurationMinutes,
+		WorkersNeeded: v.WorkersNeeded, Priority: v.Priority, ReferredAt: v.ReferredAt, Deadline: v.Deadline, K: dispatchOptions}
+	if !slices.ContainsFunc(state.Residual(d.req).Workers, func(w rounds.Worker) bool { return len(w.Shifts) > 0 }) {
+		return nil // nobody has time left today
+	}
+	live, err := solver.NewLive(ctx, d.req, d.roster, state, d.r.src)
+	if err != nil {
+		return err
+	}
+	ans, err := live.Options(ctx, &ref)
+	if err != nil {
+		return err
+	}
+	late := len(ans.Options) == 0
+	if late {
+		latest, _ := v.LatestStart()
+		end := max(latest, d.hours.End-rounds.Clock(v.DurationMinutes*60))
+		ref.Deadline = &end
+		if ans, err = live.Options(ctx, &ref); err != nil {
+			return err
+		}
+		if len(ans.Options) == 0 {
+			return nil
+		}
+	}
+	roster, req, err := solver.Accept(ctx, d.req, d.roster, state, &ref, &ans.Options[0], d.r.src)
+	if err != nil {
+		return err
+	}
+	d.req, d.now = req, at
+	d.visits[v.ID] = &req.Visits[len(req.Visits)-1]
+	d.out.dispatched++
+	if late {
+		d.out.late++
+	}
+	return d.load(ctx, roster)
+}
+
+// dispatchOptions is how many options each referral asks for; the best
+// is taken.
+const dispatchOptions = rounds.DefaultOptions
+
+// anyoneFor reports whether a worker with a round today has every skill
+// v needs.
+func (d *dayRunner) anyoneFor(v *rounds.Visit) bool {
+	for i := range d.roster.Routes {
+		rt := &d.roster.Routes[i]
+		if w := d.workers[rt.WorkerID]; rt.Date == d.date && w != nil && len(w.Shifts) > 0 &&
+			!slices.ContainsFunc(v.Skills, func(s rounds.Skill) bool { return !slices.Contains(w.Skills, s) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// finish adds up the rounds as they ran, each worker who made a visit
+// coming home.
+func (d *dayRunner) finish() {
+	vary := &d.r.plan.demand.Day
+	out := d.out
+	for _, rr := range d.routes {
 		if !rr.madeAny {
 			continue
 		}
-		f := r.factor(keyTravel, rr.rt.WorkerID+"|home", vary.TravelSpread)
+		f := d.r.factor(keyTravel, rr.rt.WorkerID+"|home", vary.TravelSpread)
 		home := rounds.Clock(math.Round(float64(rr.travel.At(rr.at, len(rr.rt.Stops)+1)) * f))
 		rr.travelSeconds += int(home)
 		out.travelSeconds += rr.travelSeconds
@@ -201,23 +473,6 @@ func (r *replication) runDay(ctx context.Context, req *rounds.Request, roster *r
 		out.overtimeSeconds += max(0, int(rr.t+home-rr.shift.End))
 		out.workedSeconds[rr.worker.Role] += rr.travelSeconds + rr.visitSeconds
 	}
-	return out, nil
-}
-
-// nextRoute returns the index of the route that is free soonest with
-// stops left and not waiting for a partner (the first of equals), or -1.
-// It takes O(routes).
-func nextRoute(routes []*routeRun) int {
-	best := -1
-	for i, rr := range routes {
-		if rr.waiting || rr.next >= len(rr.rt.Stops) {
-			continue
-		}
-		if best < 0 || rr.t < routes[best].t {
-			best = i
-		}
-	}
-	return best
 }
 
 // factor draws the log-normal factor, of mean 1 and log standard

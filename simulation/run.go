@@ -54,8 +54,13 @@ type Day struct {
 	// Due).
 	Carried int `json:"carried"`
 	// Unplanned counts the visits the evening's plan left unassigned.
-	Unplanned int    `json:"unplanned"`
-	Ledger    Ledger `json:"ledger"`
+	Unplanned int `json:"unplanned"`
+	// Dispatched counts the same-day rapid-response referrals dispatch
+	// placed in the running day; DispatchedLate those of them it could
+	// place only after their two hours.
+	Dispatched     int    `json:"dispatched"`
+	DispatchedLate int    `json:"dispatchedLate"`
+	Ledger         Ledger `json:"ledger"`
 }
 
 // Replication is one run of a scenario over the horizon.
@@ -97,6 +102,12 @@ func Run(ctx context.Context, f *File, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return p.run(ctx, opt)
+}
+
+// run simulates every scenario of p (p.runs) for every replication.
+func (p *plan) run(ctx context.Context, opt Options) (*Result, error) {
+	f := p.file
 	if opt.Source == nil {
 		opt.Source = geo.Haversine{}
 	}
@@ -277,17 +288,17 @@ func (r *replication) day(ctx context.Context, d int, carried []rounds.Visit) (*
 			cancelled[v.ID] = true
 		}
 	}
-	ran, err := r.runDay(ctx, req, roster, cancelled)
-	if err != nil {
-		return nil, nil, err
-	}
 	refs := r.demand.day(d)
 	sameDay, err := r.arrive(refs, d)
 	if err != nil {
 		return nil, nil, err
 	}
+	ran, err := r.runDay(ctx, date, req, roster, cancelled, hours, assessments(sameDay))
+	if err != nil {
+		return nil, nil, err
+	}
 	out := &Day{Date: date, Referrals: map[rounds.Priority]int{rounds.RapidResponse: 0, rounds.Reablement: 0},
-		Carried: len(carried), Unplanned: len(roster.Unassigned)}
+		Carried: len(carried), Unplanned: len(roster.Unassigned), Dispatched: ran.dispatched, DispatchedLate: ran.late}
 	for _, ref := range refs {
 		out.Referrals[ref.Episode.Pathway]++
 	}
@@ -322,7 +333,9 @@ func (r *replication) day(ctx context.Context, d int, carried []rounds.Visit) (*
 		account(v, m, ok, cancelled[v.ID])
 	}
 	for i := range sameDay {
-		account(&sameDay[i], made{}, false, r.cancelledOn(sameDay[i].ID))
+		v := &sameDay[i]
+		m, ok := ran.made[v.ID]
+		account(v, m, ok, r.cancelledOn(v.ID))
 	}
 	r.kpi.day(ran, out)
 	return out, next, nil
@@ -331,12 +344,10 @@ func (r *replication) day(ctx context.Context, d int, carried []rounds.Visit) (*
 // arrive takes the referrals of day d as they arrive during the day: it
 // adds their episodes, whose later visits (and every reablement visit)
 // are planned from the next evening on, and returns the visits due on day
-// d itself, the rapid-response assessments, each to start within two
-// hours of its referral. Without dispatch nobody takes them on the day,
-// and they breach. This is the seam for dispatch: each referral will go
-// to solver dispatch at its time against the live day (runDay advances
-// the day in time order, and rounds.LiveDay reads its state), and the
-// visits it places will be made by the workers it names.
+// d itself: the rapid-response assessments, each to start within two
+// hours of its referral, which dispatch places in the running day
+// (runDay), and any other visit a custom pattern has on the first day,
+// which nobody takes.
 func (r *replication) arrive(refs []Referral, d int) ([]rounds.Visit, error) {
 	if err := r.refer(refs, d); err != nil {
 		return nil, err
@@ -345,6 +356,24 @@ func (r *replication) arrive(refs []Referral, d int) ([]rounds.Visit, error) {
 	due := r.due[date]
 	delete(r.due, date)
 	return due, nil
+}
+
+// assessments returns the same-day visits that go to dispatch, those
+// with a referral time, in the order they arrive (then by id).
+func assessments(sameDay []rounds.Visit) []rounds.Visit {
+	var out []rounds.Visit
+	for _, v := range sameDay {
+		if v.ReferredAt != nil {
+			out = append(out, v)
+		}
+	}
+	slices.SortFunc(out, func(a, b rounds.Visit) int {
+		if *a.ReferredAt != *b.ReferredAt {
+			return int(*a.ReferredAt - *b.ReferredAt)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
 }
 
 // maxRegulars is how many regular workers a client prefers.

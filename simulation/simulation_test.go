@@ -38,6 +38,17 @@ func TestSameSeedSameResult(t *testing.T) {
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("two runs of the same file and seed differ")
 	}
+	dispatched := 0
+	for _, sc := range a.Scenarios {
+		for _, rep := range sc.Replications {
+			for _, d := range rep.Days {
+				dispatched += d.Dispatched
+			}
+		}
+	}
+	if dispatched == 0 {
+		t.Error("no referral was dispatched: the runs compared say nothing of dispatch")
+	}
 	f.Seed++
 	c := run(t, f)
 	if reflect.DeepEqual(a.Scenarios[0].Replications[0].KPIs, c.Scenarios[0].Replications[0].KPIs) {

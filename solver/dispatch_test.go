@@ -26,7 +26,7 @@ func TestDispatchOptionsAccept(t *testing.T) {
 	date := r.Routes[0].Date
 	at := rounds.At(11, 0)
 	refs := benchmarks.Referrals(req, date, at, 40, 7)
-	for _, i := range []int{4, 5, 6} { // two nurses at once: a pair with room
+	for _, i := range []int{4, 5, 6, 7, 8, 9} { // two nurses at once: a pair with room
 		refs[i].WorkersNeeded = 2
 	}
 	t.Run("team options", func(t *testing.T) {

@@ -2,6 +2,7 @@ package solver
 
 import (
 	"context"
+	"slices"
 
 	"github.com/roundsdev/rounds"
 	"github.com/roundsdev/rounds/geo"
@@ -103,7 +104,9 @@ func dayOf(req *rounds.Request, date rounds.Date) *rounds.Request {
 }
 
 // FreeRounds returns the free part of each live round that has a shift
-// left in state.Residual(req): the rounds that re-time the day as it is.
+// left in state.Residual(req), less the visits missed (state.Missed,
+// which the residual leaves out): the rounds that re-time the day as it
+// is.
 func FreeRounds(req *rounds.Request, state *rounds.LiveState) []Round {
 	residual := state.Residual(req)
 	on := map[string]bool{}
@@ -115,7 +118,11 @@ func FreeRounds(req *rounds.Request, state *rounds.LiveState) []Round {
 	var out []Round
 	for _, lr := range state.Rounds {
 		if on[lr.WorkerID] {
-			out = append(out, Round{WorkerID: lr.WorkerID, Date: state.Date, VisitIDs: lr.Free})
+			ids := lr.Free
+			if len(state.Missed) > 0 {
+				ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return slices.Contains(state.Missed, id) })
+			}
+			out = append(out, Round{WorkerID: lr.WorkerID, Date: state.Date, VisitIDs: ids})
 		}
 	}
 	return out

@@ -31,6 +31,7 @@ import (
 	"github.com/roundsdev/rounds/fixtures"
 	"github.com/roundsdev/rounds/geo"
 	"github.com/roundsdev/rounds/memory"
+	"github.com/roundsdev/rounds/simulation"
 	"github.com/roundsdev/rounds/solver"
 	"github.com/roundsdev/rounds/validate"
 )
@@ -60,7 +61,7 @@ func newWorld(tb testing.TB, cfg fixtures.Config) *world {
 	}
 	st := memory.NewStore()
 	planner := &solver.Planner{Source: geo.Haversine{}}
-	runner := memory.NewRunner(st, planner, nil, 1, slog.New(slog.DiscardHandler))
+	runner := memory.NewRunner(st, planner, simulation.Replicator{}, 1, slog.New(slog.DiscardHandler))
 	runner.Start(context.Background())
 	tb.Cleanup(func() { runner.Stop(context.Background()) })
 	srv, err := api.New(api.Config{Store: st, Planner: planner, Logger: slog.New(slog.DiscardHandler)})
@@ -417,8 +418,9 @@ func findMove(tb testing.TB, v *rounds.RosterVersion, ok bool) move {
 // TestPageBoroughDay plans a generated borough day in the browser, checks
 // the timeline has one row per worker, moves a visit with the form and
 // another by dragging it, pins one, sees a refused move explained,
-// compares versions, publishes, passes axe-core's check, and checks what
-// the keys of other roles show.
+// compares versions, publishes, sees the live day's frozen stops,
+// dispatches a referral, passes axe-core's check, and checks what the
+// keys of other roles show.
 func TestPageBoroughDay(t *testing.T) {
 	ctx := browser(t, 90*time.Second)
 	cfg := fixtures.Borough
@@ -636,8 +638,116 @@ func TestPageBoroughDay(t *testing.T) {
 		t.Errorf("after publishing the roster is version %d %s", v.Version, v.Status)
 	}
 
-	shootPage(t, ctx, dir, "page")
+	// The live day: the timeline marks the stops frozen at the minute it
+	// read, as the API finds them.
+	waitFor(t, ctx, "the live day", `!!document.querySelector('#timeline-svg[data-live-at]')`, 10*time.Second)
+	at := eval[string](t, ctx, `document.getElementById('timeline-svg').dataset.liveAt`)
+	var live struct {
+		Rounds []struct {
+			WorkerID string
+			Frozen   []struct{ VisitID, State string }
+		}
+	}
+	w.must(t, "GET", "/v1/teams/hf/rosters/"+v4.RosterID+"/live?date="+date+"&at="+at, w.coord, nil, 200, &live)
+	wantFrozen := map[string]string{}
+	for _, r := range live.Rounds {
+		for _, f := range r.Frozen {
+			wantFrozen[r.WorkerID+"/"+f.VisitID] = f.State
+		}
+	}
+	gotFrozen := map[string]string{}
+	for _, k := range eval[[]string](t, ctx, `[...document.querySelectorAll('#timeline-svg rect.visit.frozen')].map(el =>
+		el.dataset.worker + '/' + el.dataset.visit + ' ' + ['done', 'no_access', 'under_way', 'committed'].find(c => el.classList.contains(c)))`) {
+		id, state, _ := strings.Cut(k, " ")
+		gotFrozen[id] = state
+	}
+	if !maps.Equal(gotFrozen, wantFrozen) {
+		t.Errorf("at %s the timeline marks %d stops frozen, the live state %d, or in other states", at, len(gotFrozen), len(wantFrozen))
+	}
+
+	// Dispatch a referral of a new client, placed by a click on the map,
+	// on the live day at 11:00: the ranked options, one shown on the
+	// timeline when its row has the focus, rank 1 accepted and drawn in
+	// its worker's row.
+	do(t, ctx, "click the map", chromedp.Click(chromedp.ID("map-svg")))
+	picked := eval[[]string](t, ctx, `[document.querySelector('input[name=who]:checked').value, document.getElementById('dispatch-lat').value, document.getElementById('dispatch-lon').value]`)
+	lo, hi := rounds.Location{Lat: 90, Lon: 180}, rounds.Location{Lat: -90, Lon: -180}
+	for _, c := range w.day.Clients {
+		lo = rounds.Location{Lat: min(lo.Lat, c.Location.Lat), Lon: min(lo.Lon, c.Location.Lon)}
+		hi = rounds.Location{Lat: max(hi.Lat, c.Location.Lat), Lon: max(hi.Lon, c.Location.Lon)}
+	}
+	var lat, lon float64
+	if _, err := fmt.Sscan(picked[1]+" "+picked[2], &lat, &lon); err != nil || picked[0] != "new" || lat < lo.Lat || lat > hi.Lat || lon < lo.Lon || lon > hi.Lon {
+		t.Fatalf("a click in the middle of the map set the dispatch form to %v, want a new client within the clients' bounds %v-%v", picked, lo, hi)
+	}
+	setField(t, ctx, "dispatch-new-name", "Referred Client")
+	setField(t, ctx, "dispatch-at", "11:00")
+	setField(t, ctx, "dispatch-referred", "11:00")
+	setField(t, ctx, "dispatch-deadline", "13:00")
+	do(t, ctx, "ask for options", chromedp.Click(chromedp.ID("dispatch-submit")))
+	waitFor(t, ctx, "the options", `document.querySelectorAll('table.options tbody tr').length > 0 || !!document.getElementById('dispatch-none')`, 30*time.Second)
+	ranks := eval[[]string](t, ctx, `[...document.querySelectorAll('table.options tbody tr')].map(tr => tr.dataset.rank)`)
+	if len(ranks) == 0 || ranks[0] != "1" {
+		t.Fatalf("the referral at 11:00 has options ranked %v: %s", ranks, eval[string](t, ctx, `document.getElementById('dispatch-result').textContent`))
+	}
+	do(t, ctx, "focus option 1", chromedp.Focus(chromedp.CSS(`button[data-accept="1"]`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll('#option-mark rect.option-slot').length`); n == 0 {
+		t.Error("option 1 focused draws no slot on the timeline")
+	}
+	shoot(t, ctx, dir, "panel-dispatch", "dispatch")
+	shoot(t, ctx, dir, "panel-timeline", "live")
 	checkAxe(t, ctx)
+	// Another dispatcher accepts a referral first: the page's accept is
+	// refused (409), says the roster changed and shows the fresh options.
+	other := map[string]any{"clientId": w.day.Clients[1].ID, "visitId": "rr-other", "durationMinutes": 20,
+		"referredAt": "11:00", "deadline": "13:00", "at": "11:00", "date": date}
+	w.must(t, "POST", "/v1/teams/hf/dispatch/accept", w.coord, map[string]any{"rosterId": v4.RosterID, "version": 4, "referral": other, "rank": 1}, 201, nil)
+	do(t, ctx, "accept a stale option", chromedp.Click(chromedp.CSS(`button[data-accept="1"]`)))
+	waitFor(t, ctx, "the fresh options", `document.getElementById('dispatch-result').textContent.includes('roster changed') && document.getElementById('version').value === '5' && document.querySelectorAll('table.options tbody tr').length > 0`, 30*time.Second)
+	if got := eval[string](t, ctx, `document.querySelector('table.options caption').textContent`); !strings.Contains(got, "into version 5") {
+		t.Errorf("after the 409 the options are %q, want those of version 5", got)
+	}
+	chosen := eval[string](t, ctx, `document.querySelector('table.options tr[data-rank="1"]').dataset.worker`)
+	do(t, ctx, "accept option 1", chromedp.Click(chromedp.CSS(`button[data-accept="1"]`)))
+	waitFor(t, ctx, "version 6", `document.getElementById('version').value === '6'`, 30*time.Second)
+	if got := eval[string](t, ctx, `(document.querySelector('#timeline-svg rect.visit[data-visit="rr-1100"]') || {dataset: {}}).dataset.worker || ''`); got != chosen {
+		t.Errorf("after accepting option 1 the referral's visit rr-1100 is drawn in the row of %q, want %s", got, chosen)
+	}
+	if v := w.roster(t); v.Status != rounds.RosterPublished || !slices.ContainsFunc(v.Roster.Routes, func(r rounds.Route) bool {
+		return r.WorkerID == chosen && slices.ContainsFunc(r.Stops, func(s rounds.Stop) bool { return s.VisitID == "rr-1100" })
+	}) {
+		t.Errorf("version %d (%s) does not give rr-1100 to %s", v.Version, v.Status, chosen)
+	}
+
+	// What if: a small scenario file run as a simulation; its KPIs are
+	// drawn as bars with intervals, one chart per KPI of the summary.
+	whatif := `{"team": {"size": "small", "seed": 1}, "horizonDays": 1, "replications": 2, "seed": 3,
+		"solve": {"iterations": 300}, "scenarios": [{"name": "winter", "demand": {"multiplier": 1.3}}]}`
+	setField(t, ctx, "whatif-file", whatif)
+	do(t, ctx, "run the what-if", chromedp.Click(chromedp.ID("whatif-run")))
+	waitFor(t, ctx, "the KPI comparison", `document.querySelectorAll('#whatif-result svg.kpi').length > 0 || /failed|cancelled|not JSON|file\./.test(document.getElementById('whatif-status').textContent)`, 60*time.Second)
+	var sims rounds.Page[struct {
+		ID      string
+		Summary []simulation.Summary
+	}]
+	w.must(t, "GET", "/v1/simulations?team=hf", w.coord, nil, 200, &sims)
+	if len(sims.Items) != 1 {
+		t.Fatalf("%d simulations of team hf, want the one the page ran", len(sims.Items))
+	}
+	var sim struct{ Summary []simulation.Summary }
+	w.must(t, "GET", "/v1/simulations/"+sims.Items[0].ID, w.coord, nil, 200, &sim)
+	if len(sim.Summary) != 2 {
+		t.Fatalf("the simulation's summary has %d scenarios, want baseline and winter: %s", len(sim.Summary), eval[string](t, ctx, `document.getElementById('whatif-status').textContent`))
+	}
+	charts := eval[int](t, ctx, `document.querySelectorAll('#whatif-result svg.kpi').length`)
+	bars := eval[int](t, ctx, `document.querySelectorAll('#whatif-result svg.kpi path.error-bar').length`)
+	if kpis := len(sim.Summary[0].Estimates); charts != kpis || bars != 2*kpis {
+		t.Errorf("the what-if draws %d charts with %d error bars, want one chart per KPI (%d), a bar per scenario", charts, bars, kpis)
+	}
+	shoot(t, ctx, dir, "panel-whatif", "whatif")
+	checkAxe(t, ctx)
+
+	shootPage(t, ctx, dir, "page")
 	if v := eval[[]string](t, ctx, `window.cspViolations`); len(v) > 0 {
 		t.Errorf("the page breaks its Content-Security-Policy: %v", v)
 	}
@@ -652,19 +762,19 @@ func TestPageBoroughDay(t *testing.T) {
 	// Other roles see the roster and only the controls their key may use.
 	for _, c := range []struct {
 		role   rounds.AccessRole
-		hidden []bool // plan, publish, the adjust panel
+		hidden []bool // plan, publish, the adjust panel, the dispatch panel
 	}{
-		{rounds.AccessViewer, []bool{true, true, true}},
-		{rounds.AccessDispatcher, []bool{true, true, false}},
-		{rounds.AccessPlanner, []bool{false, true, true}},
+		{rounds.AccessViewer, []bool{true, true, true, true}},
+		{rounds.AccessDispatcher, []bool{true, true, false, false}},
+		{rounds.AccessPlanner, []bool{false, true, true, true}},
 	} {
 		do(t, ctx, "sign out", chromedp.Click(chromedp.ID("sign-out")))
 		signIn(t, ctx, w.url, w.key(t, c.role))
 		setField(t, ctx, "date", date)
 		waitFor(t, ctx, "the timeline of a "+string(c.role), `document.querySelectorAll('#timeline-svg g.row').length > 0`, 10*time.Second)
-		hidden := eval[[]bool](t, ctx, `[document.getElementById('plan').hidden, document.getElementById('publish').hidden, !document.getElementById('panel-adjust')]`)
+		hidden := eval[[]bool](t, ctx, `[document.getElementById('plan').hidden, document.getElementById('publish').hidden, !document.getElementById('panel-adjust'), !document.getElementById('panel-dispatch')]`)
 		if !slices.Equal(hidden, c.hidden) {
-			t.Errorf("a %s's key: plan, publish, adjust hidden %v, want %v", c.role, hidden, c.hidden)
+			t.Errorf("a %s's key: plan, publish, adjust, dispatch hidden %v, want %v", c.role, hidden, c.hidden)
 		}
 	}
 }

@@ -2,7 +2,8 @@
 // JavaScript (ES modules, no build step, nothing fetched from elsewhere)
 // that `rounds serve` serves at / so that a coordinator can sign in with
 // an API key, plan a team's day, see its timeline, map, unassigned visits
-// and figures, move and pin visits, publish and compare versions. The page
+// and figures, move and pin visits, publish and compare versions, see the
+// live day, dispatch a referral and compare what-if scenarios. The page
 // talks to the /v1 API only; api/page.go serves these files.
 package web
 

@@ -234,11 +234,15 @@ func writeOptions(w io.Writer, d *rounds.Dispatch) error {
 	if dl, ok := v.LatestStart(); ok {
 		deadline = ", deadline " + dl.String()
 	}
-	skills := make([]string, len(v.Skills))
-	for i, s := range v.Skills {
-		skills[i] = string(s)
+	skills := "no skill needed"
+	if len(v.Skills) > 0 {
+		names := make([]string, len(v.Skills))
+		for i, s := range v.Skills {
+			names[i] = string(s)
+		}
+		skills = strings.Join(names, "+")
 	}
-	fmt.Fprintf(w, "Referral %s for %s: %s, %d min, %d worker(s), at %s%s\n", v.ID, v.ClientID, strings.Join(skills, "+"),
+	fmt.Fprintf(w, "Referral %s for %s: %s, %d min, %d worker(s), at %s%s\n", v.ID, v.ClientID, skills,
 		v.DurationMinutes, v.Workers(), d.At, deadline)
 	if len(d.Options) == 0 {
 		fmt.Fprintf(w, "No option meets the deadline: %s\n%s\n", strings.Join(d.Reasons, ", "), d.Detail)

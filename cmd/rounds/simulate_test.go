@@ -38,7 +38,8 @@ func TestSimulate(t *testing.T) {
 	if !strings.Contains(stderr, "simulated 8 days") {
 		t.Errorf("stderr %q lacks the time per day", stderr)
 	}
-	for _, name := range []string{"summary.csv", "replications.csv", "days.csv", "result.json"} {
+	for _, name := range []string{"summary.csv", "replications.csv", "days.csv", "result.json",
+		"kpis.svg", "kpis.png", "hours.svg", "hours.png", "coverage.svg", "coverage.png"} {
 		if fi, err := os.Stat(filepath.Join(out, name)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -51,6 +52,22 @@ func TestSimulate(t *testing.T) {
 	code, stdout, _ = runCLI(t, "simulate", file)
 	if code != 0 || !strings.Contains(stdout, "WINTER - BASELINE") || !strings.Contains(stdout, "coverage") {
 		t.Errorf("table (exit %d):\n%s", code, stdout)
+	}
+
+	code, stdout, stderr = runCLI(t, "simulate", "-capacity", "care_worker", "-target", "coverage>=10%", "-max-added", "2", "-out", out, file)
+	if code != 0 || !strings.Contains(stdout, "The fewest care_worker workers that meet coverage>=0.1") || !strings.Contains(stderr, "care_worker +0") {
+		t.Errorf("capacity search (exit %d):\n%s\n%s", code, stdout, stderr)
+	}
+	if fi, err := os.Stat(filepath.Join(out, "capacity.csv")); err != nil || fi.Size() == 0 {
+		t.Errorf("capacity.csv: %v", err)
+	}
+	code, _, stderr = runCLI(t, "simulate", "-capacity", "surgeon", "-target", "coverage>=90%", file)
+	if code == 0 || !strings.Contains(stderr, "capacity.role") || !strings.Contains(stderr, "surgeon") {
+		t.Errorf("an unknown role: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "simulate", "-capacity", "nurse", file)
+	if code != 2 || !strings.Contains(stderr, "-target") {
+		t.Errorf("-capacity without -target: exit %d, %q", code, stderr)
 	}
 
 	bad := filepath.Join(dir, "bad.json")

@@ -1,6 +1,7 @@
 // api.js: the page's one way to the /v1 API. Every call carries the
 // signed-in key; an error answer becomes an ApiError with the API's
-// message, field and (for a refused roster edit) the rules it breaks.
+// message, field, (for a refused roster edit) the rules it breaks and
+// (for an accept on a roster that changed) the fresh dispatch options.
 
 const keyName = 'rounds.key';
 
@@ -14,6 +15,7 @@ export class ApiError extends Error {
     this.field = e.field || '';
     this.value = e.value;
     this.violations = (body && body.violations) || [];
+    this.dispatch = (body && body.dispatch) || null; // a stale accept's fresh options
   }
 }
 

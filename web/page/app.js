@@ -20,6 +20,7 @@ const state = {
   verdict: null, // what the API said of the last edit
   boroughs: [], boroughsFor: '',
   records: null, recordsFor: '', // the team's workers, visits and clients of the day
+  live: null, // the live state of today's published roster (GET .../live), or null
 };
 
 // perf holds the page's own timings in milliseconds, read by the
@@ -60,6 +61,7 @@ const ctx = {
   get selectedWorker() { return state.selectedWorker; },
   get verdict() { return state.verdict; },
   get boroughs() { return state.boroughs; },
+  get live() { return state.live; },
   can,
   get selectedPos() { return state.selectedPos; },
   // select makes a visit the selected one: its ID, and the worker and
@@ -72,6 +74,21 @@ const ctx = {
   },
   check,
   edit,
+  accepted,
+  // reload shows the latest version of the roster shown.
+  reload() {
+    const v = state.version;
+    return loadVersion(v.team, v.rosterId, 0).catch(e => status(e.message, true));
+  },
+  // highlight shows a dispatch option on the panels that draw one (null
+  // clears it); durationMinutes is the referral's.
+  highlight(option, durationMinutes) {
+    for (const p of shown()) if (p.highlight) p.highlight(ctx, sectionBody(p), option, durationMinutes);
+  },
+  // place tells the panels a place was picked on the map.
+  place(location) {
+    for (const p of shown()) if (p.place) p.place(ctx, sectionBody(p), location);
+  },
   // dismiss forgets the verdict of a check that was not saved.
   dismiss() {
     state.verdict = null;
@@ -167,6 +184,30 @@ async function records(team, from, to) {
   return state.records;
 }
 
+// today returns this browser's date as YYYY-MM-DD.
+function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+// loadLive reads the live state, at this minute, of the version shown if
+// it is the latest of a roster of today alone (the live day follows the
+// latest version); a roster with no published version has none. It
+// never fails: a live state that cannot be read is left out, and the
+// status line says why.
+async function loadLive() {
+  const v = state.version;
+  state.live = null;
+  if (!v || v.version !== state.latestVersion || v.from !== today() || v.to !== today()) return;
+  const d = new Date();
+  const at = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  try {
+    state.live = await call('GET', `/v1/teams/${q(v.team)}/rosters/${q(v.rosterId)}/live?date=${v.from}&at=${at}`);
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 422) status(`The live day could not be read: ${e.message}`, true); // 422: nothing published yet
+  }
+}
+
 // loadVersion shows version n (0: the latest) of a roster of the team.
 async function loadVersion(team, rosterId, n) {
   const t0 = performance.now();
@@ -177,6 +218,7 @@ async function loadVersion(team, rosterId, n) {
   state.version = v;
   if (!n || v.version > state.latestVersion) state.latestVersion = v.version;
   state.verdict = null;
+  await loadLive();
   render();
   perf.load = performance.now() - t0;
   status(`Roster ${v.rosterId}, version ${v.version} of ${state.latestVersion} (${v.status}): ${v.roster.totals.assigned} of ${v.roster.totals.visits} visits planned.`);
@@ -187,6 +229,7 @@ async function findRoster() {
   const team = $('team').value, date = $('date').value;
   state.version = null;
   state.latestVersion = 0;
+  state.live = null;
   $('panels').innerHTML = '';
   updateControls();
   if (!team || !date) return;
@@ -300,6 +343,7 @@ async function edit(e) {
     state.version = next;
     state.latestVersion = next.version;
     state.verdict = { ok: true, text: `Saved as version ${next.version}: ${next.note}.` };
+    await loadLive();
     render();
     perf.edit = performance.now() - t0;
     status(`Roster ${next.rosterId}, version ${next.version} (${next.note}): ${next.roster.totals.assigned} of ${next.roster.totals.visits} visits planned.`);
@@ -309,11 +353,30 @@ async function edit(e) {
   }
 }
 
+// accepted shows next, the version an accepted dispatch option stored
+// (published), with the referral's visit and client added to the
+// request the page drew the previous version from when the API does not
+// show next's request to this key.
+async function accepted(next, visit, client) {
+  const v = state.version;
+  if (!next.request) {
+    next.request = { ...v.request, visits: [...v.request.visits, visit], clients: client ? [...v.request.clients, client] : v.request.clients };
+  }
+  state.version = next;
+  state.latestVersion = next.version;
+  state.verdict = null;
+  await loadLive();
+  render();
+  status(`Roster ${next.rosterId}, version ${next.version} (${next.note}, published): ${next.roster.totals.assigned} of ${next.roster.totals.visits} visits planned.`);
+}
+
 async function publish() {
   const v = state.version;
   try {
-    state.version = { ...v, ...(await call('POST', `/v1/teams/${q(v.team)}/rosters/${q(v.rosterId)}/publish`, { version: v.version })) };
-    updateControls();
+    const pub = await call('POST', `/v1/teams/${q(v.team)}/rosters/${q(v.rosterId)}/publish`, { version: v.version });
+    state.version = { ...v, ...pub, request: pub.request || v.request };
+    await loadLive();
+    render();
     status(`Version ${v.version} of roster ${v.rosterId} is published.`);
   } catch (e) {
     status(e.message, true);
@@ -383,11 +446,13 @@ function start() {
     loadVersion(v.team, v.rosterId, Number($('version').value)).catch(e => status(e.message, true));
   });
   $('publish').addEventListener('click', publish);
-  setInterval(() => {
-    // keep the "now" line of today's roster live
+  setInterval(async () => {
+    // keep the "now" line and the live state of today's roster live
     if (state.version && document.visibilityState === 'visible') {
       const p = panels.find(x => x.id === 'timeline');
-      if (p && document.querySelector('#timeline .now')) p.render(ctx, sectionBody(p));
+      if (!p || !document.querySelector('#timeline .now')) return;
+      await loadLive();
+      p.render(ctx, sectionBody(p));
     }
   }, 60000);
   if (key()) signIn(); else $('sign-in').hidden = false;

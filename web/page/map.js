@@ -2,7 +2,7 @@
 // the London boroughs the roster's places lie in, each round as a line
 // from the worker's start through their clients and back, clients as
 // points in their worker's colour, unassigned visits' clients as hollow
-// squares.
+// squares. A click on the map picks a place (a new client's home).
 
 import { esc, workerColour } from './svg.js';
 
@@ -70,6 +70,8 @@ function frame(version, boroughs) {
     bounds: b.join(','), width, height,
     px: lon => ((lon - b[0]) * k * scale + 10).toFixed(1),
     py: lat => ((b[3] - lat) * scale + 10).toFixed(1),
+    lonOf: x => (x - 10) / (k * scale) + b[0],
+    latOf: y => b[3] - (y - 10) / scale,
   };
 }
 
@@ -133,6 +135,7 @@ export function draw(version, boroughs, only) {
   });
   F.workerIds = roster.routes.map(r => r.workerId);
   out.push(unassignedMarkup(F, version, only));
+  out.push('<g id="picked"></g>');
   out.push('</svg>');
   return { markup: out.join(''), drawn: F };
 }
@@ -156,6 +159,21 @@ export function update(svg, F, version, boroughs, only) {
   });
   svg.querySelector('#unassigned-points').outerHTML = unassignedMarkup(F2, version, only);
   return F2;
+}
+
+// locationAt returns the place under the pointer event ev on the map svg
+// drawn as F, to five decimals (about a metre).
+export function locationAt(svg, F, ev) {
+  const p = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(svg.getScreenCTM().inverse());
+  const r = x => Math.round(x * 1e5) / 1e5;
+  return { lat: r(F.latOf(p.y)), lon: r(F.lonOf(p.x)) };
+}
+
+// mark draws the picked place on the map svg drawn as F (null clears it).
+export function mark(svg, F, loc) {
+  const g = svg.querySelector('#picked');
+  if (!g) return;
+  g.innerHTML = loc ? `<circle class="picked" cx="${F.px(loc.lon)}" cy="${F.py(loc.lat)}" r="6"><title>the place picked: ${loc.lat}, ${loc.lon}</title></circle>` : '';
 }
 
 // workerColours returns each worker's colour, by their place in the

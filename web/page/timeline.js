@@ -2,8 +2,10 @@
 // day): visits as blocks coloured by priority, travel as a line before
 // each visit, waiting as a dotted line, the break, the shift on duty, its
 // end and the overtime it allows, double-handed pairs and linked visits
-// joined, and the "now" line on today's roster. Visits can be dragged to
-// another row or place in a row.
+// joined, and the "now" line on today's roster; on a live day the stops
+// done, under way or committed are marked apart from the free ones.
+// Visits can be dragged to another row or place in a row, and a dispatch
+// option can be shown over the rows it changes.
 
 import { esc, secs, hm, hours, shiftOf, priorityLabel } from './svg.js';
 
@@ -35,18 +37,36 @@ function layout(version, rowH) {
   return { workers, t0, t1, x, width, height, rowH, workerIds: routes.map(r => r.workerId) };
 }
 
-// rowKey is what a row's drawing depends on: the route and the pins of
-// its visits; a row whose key is unchanged need not be drawn again.
-function rowKey(r, visits) {
+// liveWords names each frozen state of a live day's stop.
+export const liveWords = { done: 'done', no_access: 'not reached', under_way: 'under way', committed: 'committed' };
+
+// liveMarks marks each frozen state on its block, so that it does not
+// rest on the block's outline alone.
+const liveMarks = { done: '✓', no_access: '✕', under_way: '▶', committed: '→' };
+
+// liveStates returns the frozen state of each stop of a live state (GET
+// .../live), keyed by worker and visit ("W1/V2"); null gives an empty map.
+export function liveStates(live) {
+  const m = new Map();
+  for (const r of (live && live.rounds) || []) {
+    for (const f of r.frozen || []) m.set(r.workerId + '/' + f.visitId, f.state);
+  }
+  return m;
+}
+
+// rowKey is what a row's drawing depends on: the route, the pins of its
+// visits and their live states; a row whose key is unchanged need not be
+// drawn again.
+function rowKey(r, visits, live) {
   return JSON.stringify(r) + r.stops.map(s => {
     const p = (visits.get(s.visitId) || {}).pin;
-    return p && p.workerId === r.workerId ? 'p' : '-';
+    return (p && p.workerId === r.workerId ? 'p' : '-') + (live.get(r.workerId + '/' + s.visitId) || '');
   }).join('');
 }
 
 // rowMarkup returns the SVG of row ri: the worker, their shift, and their
 // round's travel, waiting, visits and break.
-function rowMarkup(L, version, visits, ri, selected) {
+function rowMarkup(L, version, visits, ri, selected, live) {
   const { x, workers, rowH } = L;
   const r = version.roster.routes[ri];
   const out = [];
@@ -81,12 +101,15 @@ function rowMarkup(L, version, visits, ri, selected) {
     if (st > arr) out.push(`<line class="wait" x1="${x(arr)}" y1="${mid}" x2="${x(st)}" y2="${mid}"/>`);
     const v = visits.get(s.visitId) || {};
     const pinned = v.pin && v.pin.workerId === r.workerId;
-    const cls = `visit p-${esc(s.priority)}${s.visitId === selected ? ' selected' : ''}${pinned ? ' pinned' : ''}`;
-    const aria = `Visit ${s.visitId}, client ${s.clientId}, ${priorityLabel[s.priority] || s.priority}, ${hm(st)} to ${hm(en)}, ${w.name || w.id}${pinned ? ', pinned' : ''}${(v.workersNeeded || 1) > 1 ? ', double-handed' : ''}`;
+    const frozen = live.get(r.workerId + '/' + s.visitId);
+    const cls = `visit p-${esc(s.priority)}${s.visitId === selected ? ' selected' : ''}${pinned ? ' pinned' : ''}${frozen ? ' frozen ' + esc(frozen) : ''}`;
+    const aria = `Visit ${s.visitId}, client ${s.clientId}, ${priorityLabel[s.priority] || s.priority}, ${hm(st)} to ${hm(en)}, ${w.name || w.id}${pinned ? ', pinned' : ''}${(v.workersNeeded || 1) > 1 ? ', double-handed' : ''}${frozen ? ', ' + liveWords[frozen] : ''}`;
     const bw = Math.max(2, x(en) - x(st));
     out.push(`<rect class="${cls}" x="${x(st)}" y="${y + 3}" width="${bw}" height="${h}" rx="2" tabindex="-1" role="button" aria-label="${esc(aria)}" data-visit="${esc(s.visitId)}" data-worker="${esc(r.workerId)}" data-pos="${pos}"/>`);
-    if (bw > 40) out.push(`<text class="visit-label l-${esc(s.priority)}" x="${x(st) + 3}" y="${mid + 4}">${esc(s.visitId)}</text>`);
+    const faded = frozen === 'done' || frozen === 'no_access';
+    if (bw > 40) out.push(`<text class="visit-label l-${esc(s.priority)}${faded ? ' on-faded' : ''}" x="${x(st) + 3}" y="${mid + 4}">${esc(s.visitId)}</text>`);
     if (pinned) out.push(`<text class="pin-mark" x="${x(st) + bw - 9}" y="${y + 12}" aria-hidden="true">📌</text>`);
+    if (frozen && bw > 12) out.push(`<text class="live-mark" x="${x(st) + bw - 10}" y="${y + rowH - 5}" aria-hidden="true">${liveMarks[frozen]}</text>`);
     prevEnd = en;
   });
   if (r.stops.length && secs(r.return) > prevEnd) {
@@ -136,26 +159,29 @@ function overlayMarkup(L, version, visits, now) {
 }
 
 // draw returns the SVG markup of the timeline of version, and its layout
-// for update and enableDrag. now is the current time in seconds from
-// midnight when the roster is today's, else null; selected is the visit
-// ID to highlight.
-export function draw(version, { rowH, now, selected }) {
+// for update, highlight and enableDrag. now is the current time in
+// seconds from midnight when the roster is today's, else null; selected
+// is the visit ID to highlight; live is the live state of the day (GET
+// .../live) or null.
+export function draw(version, { rowH, now, selected, live }) {
   const L = layout(version, rowH);
+  const states = liveStates(live);
   const { x } = L;
   const routes = version.roster.routes;
   const visits = new Map(version.request.visits.map(v => [v.id, v]));
   const out = [];
-  out.push(`<svg id="timeline-svg" xmlns="http://www.w3.org/2000/svg" width="${L.width}" height="${L.height}" role="group" aria-label="Timeline of ${routes.length} rounds">`);
+  out.push(`<svg id="timeline-svg" xmlns="http://www.w3.org/2000/svg" width="${L.width}" height="${L.height}" role="group" aria-label="Timeline of ${routes.length} rounds"${live ? ` data-live-at="${esc(live.at)}"` : ''}>`);
   out.push(`<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" class="hatch"/></pattern></defs>`);
   for (let t = L.t0; t <= L.t1; t += 3600) {
     out.push(`<line class="hour" x1="${x(t)}" y1="${headerH - 6}" x2="${x(t)}" y2="${L.height}"/>`);
     out.push(`<text class="hour-label" x="${x(t)}" y="${headerH - 10}">${hm(t)}</text>`);
   }
   L.keys = routes.map((r, ri) => {
-    out.push(rowMarkup(L, version, visits, ri, selected));
-    return rowKey(r, visits);
+    out.push(rowMarkup(L, version, visits, ri, selected, states));
+    return rowKey(r, visits, states);
   });
   out.push(overlayMarkup(L, version, visits, now));
+  out.push('<g id="option-mark"></g>');
   out.push('<rect id="ghost" class="ghost" x="0" y="0" width="0" height="0" visibility="hidden"/>');
   out.push('</svg>');
   return { markup: out.join(''), layout: L };
@@ -165,7 +191,7 @@ export function draw(version, { rowH, now, selected }) {
 // version that differ from what is drawn, and the overlays; it returns
 // the new layout, or null if the rows or the time axis changed and the
 // timeline must be drawn anew.
-export function update(svg, L, version, { rowH, now, selected }) {
+export function update(svg, L, version, { rowH, now, selected, live }) {
   const L2 = layout(version, rowH);
   const routes = version.roster.routes;
   if (L2.t0 !== L.t0 || L2.t1 !== L.t1 || L2.height !== L.height || routes.length !== L.workerIds.length ||
@@ -173,13 +199,48 @@ export function update(svg, L, version, { rowH, now, selected }) {
     return null;
   }
   const visits = new Map(version.request.visits.map(v => [v.id, v]));
+  const states = liveStates(live);
   L2.keys = routes.map((r, ri) => {
-    const k = rowKey(r, visits);
-    if (k !== L.keys[ri]) svg.querySelector(`g.row[data-row="${ri}"]`).outerHTML = rowMarkup(L2, version, visits, ri, selected);
+    const k = rowKey(r, visits, states);
+    if (k !== L.keys[ri]) svg.querySelector(`g.row[data-row="${ri}"]`).outerHTML = rowMarkup(L2, version, visits, ri, selected, states);
     return k;
   });
   svg.querySelector('#overlays').outerHTML = overlayMarkup(L2, version, visits, now);
+  if (live) svg.dataset.liveAt = live.at; else delete svg.dataset.liveAt;
   return L2;
+}
+
+// highlight marks, in the timeline svg of layout L, a dispatch option
+// (null clears it): the referral's visit as an outlined slot of
+// durationMinutes at the option's start in the row of its worker (and
+// partner), and the visits it moves, hands over or drops outlined where
+// they are now.
+export function highlight(svg, L, option, durationMinutes) {
+  const mark = svg.querySelector('#option-mark');
+  for (const el of svg.querySelectorAll('rect.visit.option-moved, rect.visit.option-dropped')) {
+    el.classList.remove('option-moved', 'option-dropped');
+  }
+  if (!mark) return;
+  if (!option) {
+    mark.innerHTML = '';
+    return;
+  }
+  const out = [];
+  const st = secs(option.start), en = st + 60 * durationMinutes;
+  for (const id of [option.workerId, option.partnerId].filter(Boolean)) {
+    const ri = L.workerIds.indexOf(id);
+    if (ri < 0) continue;
+    const y = headerH + ri * L.rowH;
+    out.push(`<rect class="option-slot" x="${L.x(st)}" y="${y + 1}" width="${Math.max(4, L.x(en) - L.x(st))}" height="${L.rowH - 2}"><title>option ${option.rank}: the referral at ${hm(st)}</title></rect>`);
+  }
+  mark.innerHTML = out.join('');
+  const outline = (ids, cls) => {
+    for (const id of ids) {
+      for (const el of svg.querySelectorAll(`rect.visit[data-visit="${CSS.escape(id)}"]`)) el.classList.add(cls);
+    }
+  };
+  outline([...(option.moved || []).map(m => m.visitId), ...(option.handover ? [option.handover.visitId] : [])], 'option-moved');
+  outline((option.dropped || []).map(d => d.visitId), 'option-dropped');
 }
 
 // rove keeps one visit block of the timeline in svg in the Tab order (the
