@@ -46,6 +46,19 @@ func Invalid(field string, value any, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Value: fmt.Sprint(value), Message: fmt.Sprintf(format, args...)}
 }
 
+// Within returns err with prefix before its field if it is an *Error
+// about a field of a part of something larger ("horizonDays" in a file
+// sent as "file": "file.horizonDays"); other errors as they are.
+func Within(prefix string, err error) error {
+	var e *Error
+	if errors.As(err, &e) && e.Field != "" {
+		c := *e
+		c.Field = prefix + c.Field
+		return &c
+	}
+	return err
+}
+
 // ErrorCode returns the code of err if it is (or wraps) an *Error, and
 // EINTERNAL otherwise. It returns "" for a nil error.
 func ErrorCode(err error) string {

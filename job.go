@@ -169,6 +169,27 @@ type RepairJob struct {
 	Events []Event `json:"-"`
 }
 
+// Load reads, into rj, the roster version it repairs and the roster's
+// events (the parts not kept with the job), from st. It returns EINVALID
+// for a repair job without a repair, and the store's errors.
+func (rj *RepairJob) Load(ctx context.Context, team string, st interface {
+	RosterStore
+	EventStore
+}) error {
+	if rj == nil {
+		return Invalid("repair", "null", "the repair job says nothing to repair")
+	}
+	v, err := st.RosterVersion(ctx, team, rj.RosterID, rj.Version)
+	if err != nil {
+		return err
+	}
+	if rj.Events, err = st.Events(ctx, team, rj.RosterID); err != nil {
+		return err
+	}
+	rj.Roster = v.Roster
+	return nil
+}
+
 // Repairer re-plans the rest of a live day: a Planner that implements it
 // runs repair jobs.
 type Repairer interface {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -88,7 +87,7 @@ func (s *Server) fromHistory(ctx context.Context, r *SimulationRequest) error {
 	}
 	d, err := simulation.Fit(episodes, visits, h.From, h.To, len(workers))
 	if err != nil {
-		return under("history.", err)
+		return rounds.Within("history.", err)
 	}
 	r.File.Team = simulation.Team{Staff: workers}
 	r.File.Demand = &d
@@ -117,7 +116,7 @@ func (s *Server) submitSimulation(c echo.Context) error {
 	}
 	names, start, err := r.File.Check()
 	if err != nil {
-		return under("file.", err)
+		return rounds.Within("file.", err)
 	}
 	file, err := json.Marshal(&r.File)
 	if err != nil {
@@ -217,16 +216,4 @@ func (s *Server) listSimulations(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, p)
-}
-
-// under returns err with prefix before the field of an *rounds.Error: the
-// field of a part of the body ("horizonDays" -> "file.horizonDays").
-func under(prefix string, err error) error {
-	var e *rounds.Error
-	if errors.As(err, &e) {
-		c := *e
-		c.Field = prefix + c.Field
-		return &c
-	}
-	return err
 }

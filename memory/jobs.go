@@ -167,24 +167,6 @@ func (s *Store) finish(ctx context.Context, id string, res *rounds.JobResult, ru
 	return nil
 }
 
-// loadRepair reads the roster version and events a repair job re-plans
-// into it.
-func (s *Store) loadRepair(ctx context.Context, j *rounds.Job) error {
-	rj := j.Repair
-	if rj == nil {
-		return rounds.Invalid("repair", "null", "the repair job says nothing to repair")
-	}
-	v, err := s.RosterVersion(ctx, j.Team, rj.RosterID, rj.Version)
-	if err != nil {
-		return err
-	}
-	if rj.Events, err = s.Events(ctx, j.Team, rj.RosterID); err != nil {
-		return err
-	}
-	rj.Roster = v.Roster
-	return nil
-}
-
 // jobError is what a failed job tells its owner: a domain error's message,
 // or a generic one for anything else (which the runner logs).
 func jobError(err error) string {
@@ -257,7 +239,7 @@ func (r *Runner) run(ctx context.Context, id string) {
 	var res *rounds.JobResult
 	var err error
 	if job.Kind == rounds.JobRepair {
-		err = r.store.loadRepair(jctx, job)
+		err = job.Repair.Load(jctx, job.Team, r.store)
 	}
 	progress := func(p rounds.Progress) { r.store.progress(id, p) }
 	switch {

@@ -239,7 +239,7 @@ func (w *jobWorker) run(ctx context.Context, lease int64, job *rounds.Job) (*rou
 	var err error
 	switch job.Kind {
 	case rounds.JobRepair:
-		err = w.s.loadRepair(jctx, job)
+		err = job.Repair.Load(jctx, job.Team, w.s)
 	case rounds.JobReplicate:
 		err = w.s.loadReplication(jctx, job)
 	}
@@ -270,24 +270,6 @@ func (s *Store) loadReplication(ctx context.Context, j *rounds.Job) error {
 		return translate(err, "simulation "+t.Simulation)
 	}
 	t.File = file
-	return nil
-}
-
-// loadRepair reads the roster version and events a repair job re-plans
-// into it.
-func (s *Store) loadRepair(ctx context.Context, j *rounds.Job) error {
-	rj := j.Repair
-	if rj == nil {
-		return rounds.Invalid("repair", "null", "the repair job says nothing to repair")
-	}
-	v, err := s.RosterVersion(ctx, j.Team, rj.RosterID, rj.Version)
-	if err != nil {
-		return err
-	}
-	if rj.Events, err = s.Events(ctx, j.Team, rj.RosterID); err != nil {
-		return err
-	}
-	rj.Roster = v.Roster
 	return nil
 }
 

@@ -257,13 +257,13 @@ func (f *File) prepare() (*plan, error) {
 		p.demand = DefaultDemand(len(p.team))
 	}
 	if err := p.demand.Validate(); err != nil {
-		return nil, prefixed("demand.", err)
+		return nil, rounds.Within("demand.", err)
 	}
 	if len(p.demand.Boroughs) > 0 {
 		boroughs = p.demand.Boroughs
 	}
 	if p.homes, err = fixtures.NewHomes(boroughs); err != nil {
-		return nil, prefixed("demand.", err)
+		return nil, rounds.Within("demand.", err)
 	}
 	names := map[string]int{Baseline: -1}
 	p.runs = append(p.runs, p.baseline())
@@ -289,17 +289,6 @@ func (f *File) prepare() (*plan, error) {
 	return p, nil
 }
 
-// prefixed returns err with prefix before the field of an *rounds.Error.
-func prefixed(prefix string, err error) error {
-	var e *rounds.Error
-	if errors.As(err, &e) {
-		c := *e
-		c.Field = prefix + c.Field
-		return &c
-	}
-	return err
-}
-
 // staff makes the baseline team and returns the boroughs the clients live
 // in by default.
 func (p *plan) staff() ([]string, error) {
@@ -312,7 +301,7 @@ func (p *plan) staff() ([]string, error) {
 	case t.Size != "":
 		cfg, err := fixtures.SizeByName(t.Size)
 		if err != nil {
-			return nil, prefixed("team.", err)
+			return nil, rounds.Within("team.", err)
 		}
 		cfg.Seed, cfg.Date, cfg.Days = t.Seed, p.start, 7
 		if t.Boroughs != nil {
@@ -323,7 +312,7 @@ func (p *plan) staff() ([]string, error) {
 		}
 		req, err := fixtures.Generate(cfg)
 		if err != nil {
-			return nil, prefixed("team.", err)
+			return nil, rounds.Within("team.", err)
 		}
 		workers, boroughs = req.Workers, cfg.Boroughs
 	case len(t.Staff) > 0:
