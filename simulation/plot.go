@@ -2,6 +2,7 @@ package simulation
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -116,7 +117,7 @@ func kpiBars(sum []Summary, title, unit string, scale float64, keep func(string)
 	p.X.Min, p.X.Max = -0.5, float64(len(idx))-0.5
 	p.Y.Min, p.Y.Max = 0, max(1, top*(1.1+0.06*n))
 	for si, s := range sum {
-		c := plotutil.Color(si)
+		c := scenarioColor(si)
 		var bars []plotter.XYs
 		errs := intervals{}
 		for i, k := range idx {
@@ -207,7 +208,7 @@ func dailyCoverage(res *Result) *plot.Plot {
 		if err != nil {
 			continue
 		}
-		c := plotutil.Color(si)
+		c := scenarioColor(si)
 		line.Color, points.Color = c, c
 		line.Width = vg.Points(1.5)
 		points.Shape = plotutil.Shape(si)
@@ -220,3 +221,19 @@ func dailyCoverage(res *Result) *plot.Plot {
 	p.Add(plotter.NewGrid())
 	return p
 }
+
+// okabeIto is the Okabe-Ito palette, whose colours stay apart for
+// readers with any common colour blindness (no red against green).
+var okabeIto = []color.RGBA{
+	{0x00, 0x72, 0xB2, 0xFF}, // blue
+	{0xE6, 0x9F, 0x00, 0xFF}, // orange
+	{0x00, 0x9E, 0x73, 0xFF}, // bluish green
+	{0xCC, 0x79, 0xA7, 0xFF}, // reddish purple
+	{0x56, 0xB4, 0xE9, 0xFF}, // sky blue
+	{0xD5, 0x5E, 0x00, 0xFF}, // vermilion
+	{0xF0, 0xE4, 0x42, 0xFF}, // yellow
+	{0x00, 0x00, 0x00, 0xFF}, // black
+}
+
+// scenarioColor returns the colour of scenario i in every plot.
+func scenarioColor(i int) color.RGBA { return okabeIto[i%len(okabeIto)] }
