@@ -98,8 +98,9 @@ type liveWalk struct {
 // delay before it), under way if it has started by at, and committed if
 // the worker has left for it (the planned arrival less the journey is by
 // at); the rest are free. A worker with nothing frozen is free from the
-// later of their shift's start and at, at their start. A worker unavailable from U makes nothing that
-// had not started by U. A double-handed visit frozen on one round is
+// later of their shift's start and at, at their start. A worker
+// unavailable from U (reported at any time) makes nothing that had not
+// started by U. A double-handed visit frozen on one round is
 // frozen on both, with the stops before it, and its two halves start
 // together. The break of the roster is taken if it started before the
 // worker is free (and before they became unavailable). req is the
@@ -118,6 +119,12 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 	position := map[string]*Event{}
 	for i := range events {
 		e := &events[i]
+		if e.Date == date && e.Kind == EventWorkerUnavailable {
+			// one reported after at may announce a later unavailability
+			if u, ok := unavailable[e.WorkerID]; !ok || e.At < u {
+				unavailable[e.WorkerID] = e.At
+			}
+		}
 		if e.Date != date || e.At > at {
 			continue
 		}
@@ -139,24 +146,16 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 			}
 			continue
 		}
-		switch e.Kind {
-		case EventWorkerUnavailable:
-			if u, ok := unavailable[e.WorkerID]; !ok || e.At < u {
-				unavailable[e.WorkerID] = e.At
-			}
-		case EventWorkerPosition:
+		if e.Kind == EventWorkerPosition {
 			if p := position[e.WorkerID]; p == nil || e.At >= p.At {
 				position[e.WorkerID] = e
 			}
 		}
 	}
-	// also events after at may announce an unavailability from a later time
-	for i := range events {
-		e := &events[i]
-		if e.Date == date && e.Kind == EventWorkerUnavailable && e.At > at {
-			if _, ok := unavailable[e.WorkerID]; !ok {
-				unavailable[e.WorkerID] = e.At
-			}
+	cancelled := map[string]bool{}
+	for id, ve := range byVisit {
+		if ve.cancelled {
+			cancelled[id] = true
 		}
 	}
 	shiftStart := map[string]Clock{}
@@ -168,7 +167,6 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 		}
 	}
 	s := &LiveState{Date: date, At: at, events: events}
-	cancelled := map[string]bool{}
 	var routes []*Route
 	for i := range roster.Routes {
 		if roster.Routes[i].Date == date {
@@ -200,11 +198,10 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 			}
 			free := false
 			for j, st := range rt.Stops {
-				ve := byVisit[st.VisitID]
-				if ve != nil && ve.cancelled {
-					cancelled[st.VisitID] = true
+				if cancelled[st.VisitID] {
 					continue
 				}
+				ve := byVisit[st.VisitID]
 				if free {
 					lr.Free = append(lr.Free, st.VisitID)
 					continue
@@ -269,11 +266,6 @@ func LiveDay(req *Request, roster *Roster, date Date, events []Event, at Clock) 
 		}
 		if !s.alignPairs(visits, routes, notBefore, forced) || pass > 2*len(routes) {
 			break
-		}
-	}
-	for id, ve := range byVisit {
-		if ve.cancelled {
-			cancelled[id] = true
 		}
 	}
 	for id := range cancelled {
@@ -515,11 +507,10 @@ func narrowLinks(v Visit, frozen map[string]*LiveStop, cancelled map[string]bool
 // s.Residual(req)), coming home from the last of them; the rounds of
 // other dates and the visits of other dates are left out. The unassigned
 // visits are residual's and the missed ones; cancelled visits are in
-// neither. Totals and continuity are summed again from the routes; the
-// cost and score are residual's with the frozen journeys and any changed
-// journey home (whose times come from src) added to travel: the cost of
-// the rest of the day, not of the whole day, which the caller costs if it
-// needs to (solver.LiveRoster does).
+// neither. Totals and continuity are summed from the routes (a journey
+// home that changed is timed by src); Cost and Score are left for the
+// caller to cost the whole day, frozen stops at their live times
+// (solver.LiveRoster does, as the validator checks it).
 func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *Roster, src geo.Source) (*Roster, error) {
 	visits := make(map[string]*Visit, len(req.Visits))
 	for i := range req.Visits {
@@ -536,7 +527,6 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 		}
 	}
 	out := &Roster{Team: roster.Team, Unassigned: slices.Clone(residual.Unassigned)}
-	extra := 0 // travel not in residual's cost
 	var home []int
 	for _, lr := range s.Rounds {
 		old := planned[lr.WorkerID]
@@ -558,7 +548,6 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 			rt.TravelSeconds += f.TravelSeconds
 			rt.WorkSeconds += f.TravelSeconds + int(f.End-f.Start)
 			rt.WaitSeconds += st.WaitSeconds
-			extra += f.TravelSeconds
 			prev = f.End
 		}
 		r := rest[lr.WorkerID]
@@ -604,37 +593,24 @@ func (s *LiveState) Merge(ctx context.Context, req *Request, roster, residual *R
 		}
 		out.Routes = append(out.Routes, rt)
 	}
-	if len(home) > 0 {
-		n, err := s.homeLegs(ctx, req, out, home, src)
-		if err != nil {
-			return nil, err
-		}
-		extra += n
+	if err := s.homeLegs(ctx, req, out, home, src); err != nil {
+		return nil, err
 	}
 	for _, id := range s.Missed {
 		v := visits[id]
 		out.Unassigned = append(out.Unassigned, Unassigned{VisitID: id, ClientID: v.ClientID, Priority: v.Priority,
 			Reason: ReasonUnreachable, Detail: fmt.Sprintf("the gap after its linked visit closed before any worker could reach visit %s", id)})
 	}
-	out.Totals = residual.Totals
-	out.Totals.Score = make(map[string]int64, len(residual.Totals.Score))
-	for k, v := range residual.Totals.Score {
-		out.Totals.Score[k] = v
-	}
-	out.Totals.Score[ScoreTravel] += int64(extra)
-	out.Totals.Cost += int64(extra)
 	out.sumTotals()
 	out.Continuity, out.Totals.MeanDistinctWorkers, out.Totals.PreferredShare = ContinuityOf(req, out.Routes)
 	return out, nil
 }
 
 // homeLegs times the journey home of the routes at the indices given,
-// whose worker makes nothing after their frozen stops, and returns the
-// summed travel seconds. A break the worker's shift gets and has not
+// whose worker makes nothing after their frozen stops. A break the worker's shift gets and has not
 // taken is taken on the way home, as soon as the last stop ends within
 // the break window, if it fits.
-func (s *LiveState) homeLegs(ctx context.Context, req *Request, out *Roster, idx []int, src geo.Source) (int, error) {
-	total := 0
+func (s *LiveState) homeLegs(ctx context.Context, req *Request, out *Roster, idx []int, src geo.Source) error {
 	for _, i := range idx {
 		rt := &out.Routes[i]
 		last := rt.Stops[len(rt.Stops)-1]
@@ -647,15 +623,14 @@ func (s *LiveState) homeLegs(ctx context.Context, req *Request, out *Roster, idx
 		}
 		m, err := src.Matrix(ctx, []geo.Point{last.Location.Point(), rt.End.Point()}, rt.TravelMode)
 		if err != nil {
-			return 0, Errorf(EINTERNAL, "travel home of %s: %v", rt.WorkerID, err)
+			return Errorf(EINTERNAL, "travel home of %s: %v", rt.WorkerID, err)
 		}
 		t := int(m.At(0, 1))
 		rt.TravelSeconds += t
 		rt.WorkSeconds += t
 		rt.Return = leave + Clock(t)
-		total += t
 	}
-	return total, nil
+	return nil
 }
 
 // breakDue returns the break worker's shift on date gets under the
