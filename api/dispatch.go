@@ -203,14 +203,8 @@ func (s *Server) accept(ctx context.Context, cur *rounds.RosterVersion, events [
 	if slices.ContainsFunc(day.Unassigned, func(u rounds.Unassigned) bool { return u.VisitID == visit.ID }) {
 		return nil, rounds.Invalid("option", option.Rank, "the option leaves the referral's visit %s unassigned", visit.ID)
 	}
-	// the version is checked and costed as a live day's roster: the
-	// visits done at their reported times, the frozen stops kept
-	live := []validate.Option{validate.Events(events, at), validate.Published(cur.Roster)}
-	whole := cur.Roster.WithDay(req, date, day)
-	if whole.Totals.Cost, whole.Totals.Score, err = validate.Score(ctx, req, whole, s.cfg.Source, live...); err != nil {
-		return nil, err
-	}
-	if err := mustPass(ctx, req, whole, s.cfg.Source, "option", option.Rank, live...); err != nil {
+	whole, err := liveWhole(ctx, req, cur.Roster, date, day, events, at, s.cfg.Source, "option", option.Rank)
+	if err != nil {
 		return nil, err
 	}
 	note := fmt.Sprintf("dispatch %s to %s", visit.ID, option.WorkerID)
@@ -221,10 +215,30 @@ func (s *Server) accept(ctx context.Context, cur *rounds.RosterVersion, events [
 		Note: note, Request: req, Roster: whole}, nil
 }
 
+// liveWhole returns published, a roster of req, with its date's rounds
+// replaced by day (a live day's roster), costed and checked as a live
+// day's roster by the independent validator: the visits done at their
+// reported times, the frozen stops kept, positions reached from. A
+// broken rule is a violationsError naming field and value.
+func liveWhole(ctx context.Context, req *rounds.Request, published *rounds.Roster, date rounds.Date, day *rounds.Roster,
+	events []rounds.Event, at rounds.Clock, src geo.Source, field string, value any) (*rounds.Roster, error) {
+	live := []validate.Option{validate.Events(events, at), validate.Published(published)}
+	whole := published.WithDay(req, date, day)
+	var err error
+	if whole.Totals.Cost, whole.Totals.Score, err = validate.Score(ctx, req, whole, src, live...); err != nil {
+		return nil, err
+	}
+	if err := mustPass(ctx, req, whole, src, "", field, value, live...); err != nil {
+		return nil, err
+	}
+	return whole, nil
+}
+
 // mustPass returns a violationsError naming field and value if the
 // independent validator, with travel times from src and opts, finds a
-// broken rule in r.
-func mustPass(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.Source, field string, value any, opts ...validate.Option) error {
+// broken rule in r; its message says what breaks it (what, if not
+// empty).
+func mustPass(ctx context.Context, req *rounds.Request, r *rounds.Roster, src geo.Source, what, field string, value any, opts ...validate.Option) error {
 	violations, err := validate.Roster(ctx, req, r, src, opts...)
 	if err != nil {
 		return err
@@ -236,7 +250,25 @@ func mustPass(ctx context.Context, req *rounds.Request, r *rounds.Roster, src ge
 	for i, v := range violations {
 		msgs[i] = v.String()
 	}
-	return &violationsError{err: rounds.Invalid(field, value, "breaks a hard rule: %s", msgs[0]), violations: msgs}
+	if what != "" {
+		what += " "
+	}
+	return &violationsError{err: rounds.Invalid(field, value, "%sbreaks a hard rule: %s", what, msgs[0]), violations: msgs}
+}
+
+// latest returns an error naming field if got is not the roster's
+// latest version cur: ECONFLICT if it is an earlier one (someone else
+// stored a version first), EINVALID otherwise. doing says what the
+// caller should do ("edit", "repair").
+func latest(field string, got, cur int, doing string) error {
+	if got == cur {
+		return nil
+	}
+	err := rounds.Invalid(field, got, "the roster is at version %d; %s the latest version", cur, doing)
+	if got > 0 && got < cur {
+		err.Code = rounds.ECONFLICT
+	}
+	return err
 }
 
 // checkOption checks that the rounds of an option hold the referral's

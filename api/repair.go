@@ -9,7 +9,6 @@ import (
 	"github.com/roundsdev/rounds"
 	"github.com/roundsdev/rounds/geo"
 	"github.com/roundsdev/rounds/solver"
-	"github.com/roundsdev/rounds/validate"
 )
 
 // DefaultRepairSeconds is a repair's default time budget.
@@ -49,12 +48,10 @@ type Repaired struct {
 // roster, with its events, and returns the repair it asks for. Its
 // errors name the field with prefix ("repair." in a plan).
 func (s *Server) repairJob(r *RepairRequest, v *rounds.RosterVersion, events []rounds.Event, maxSeconds float64, prefix string) (*rounds.RepairJob, error) {
-	if r.Version != 0 && r.Version != v.Version {
-		err := rounds.Invalid(prefix+"version", r.Version, "the roster is at version %d; repair the latest version", v.Version)
-		if r.Version > 0 && r.Version < v.Version {
-			err.Code = rounds.ECONFLICT
+	if r.Version != 0 {
+		if err := latest(prefix+"version", r.Version, v.Version, "repair"); err != nil {
+			return nil, err
 		}
-		return nil, err
 	}
 	date, err := s.liveDate(v, prefix+"date", r.Date)
 	if err != nil {
@@ -123,14 +120,8 @@ func (r repairer) Repair(ctx context.Context, req *rounds.Request, rj *rounds.Re
 	if err != nil {
 		return nil, nil, err
 	}
-	// checked and costed as a live day's roster: the visits done at their
-	// reported times, the frozen stops kept, positions reached from
-	live := []validate.Option{validate.Events(rj.Events, rj.At), validate.Published(rj.Roster)}
-	whole := rj.Roster.WithDay(req, rj.Date, day)
-	if whole.Totals.Cost, whole.Totals.Score, err = validate.Score(ctx, req, whole, r.src, live...); err != nil {
-		return nil, nil, err
-	}
-	if err := mustPass(ctx, req, whole, r.src, "at", rj.At, live...); err != nil {
+	whole, err := liveWhole(ctx, req, rj.Roster, rj.Date, day, rj.Events, rj.At, r.src, "at", rj.At)
+	if err != nil {
 		return nil, nil, err
 	}
 	return whole, rep, nil

@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/roundsdev/rounds"
-	"github.com/roundsdev/rounds/validate"
 )
 
 func (s *Server) listRosters(c echo.Context) error {
@@ -94,27 +93,15 @@ func (s *Server) nextVersion(c echo.Context) (*rounds.RosterVersion, error) {
 	if err != nil {
 		return nil, err
 	}
-	if e.Version != cur.Version {
-		err := rounds.Invalid("version", e.Version, "the roster is at version %d; edit the latest version", cur.Version)
-		if e.Version > 0 && e.Version < cur.Version {
-			err.Code = rounds.ECONFLICT // someone else edited it first
-		}
+	if err := latest("version", e.Version, cur.Version, "edit"); err != nil {
 		return nil, err
 	}
 	next, err := e.apply(ctx, cur, s.cfg.Source)
 	if err != nil {
 		return nil, err
 	}
-	violations, err := validate.Roster(ctx, next.Request, next.Roster, s.cfg.Source)
-	if err != nil {
+	if err := mustPass(ctx, next.Request, next.Roster, s.cfg.Source, "the edit", "op", e.Op); err != nil {
 		return nil, err
-	}
-	if len(violations) > 0 {
-		msgs := make([]string, len(violations))
-		for i, v := range violations {
-			msgs[i] = v.String()
-		}
-		return nil, &violationsError{err: rounds.Invalid("op", e.Op, "the edit breaks a hard rule: %s", msgs[0]), violations: msgs}
 	}
 	return next, nil
 }
