@@ -63,7 +63,7 @@ func NewLive(ctx context.Context, req *rounds.Request, roster *rounds.Roster, st
 	if err != nil {
 		return nil, err
 	}
-	sol, err := p.fitted(FreeRounds(req, state))
+	sol, err := p.fitted(p.freeRounds(state))
 	if err != nil {
 		return nil, err
 	}
@@ -410,10 +410,14 @@ func (ev *evaluator) scan() {
 	sortCands(w.candB)
 	l := &p.Links[p.pairLink(a)]
 	trials := 0
+pairs:
 	for i := range w.candA {
 		for j := range w.candB {
 			ca, cb := &w.candA[i], &w.candB[j]
-			if ca.k == cb.k || !gapFits(l, a, ca, cb) || trials >= maxDispatchPairs {
+			if trials >= maxDispatchPairs {
+				break pairs
+			}
+			if ca.k == cb.k || !gapFits(l, a, ca, cb) {
 				continue
 			}
 			trials++

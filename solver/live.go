@@ -108,13 +108,28 @@ func dayOf(req *rounds.Request, date rounds.Date) *rounds.Request {
 // which the residual leaves out): the rounds that re-time the day as it
 // is.
 func FreeRounds(req *rounds.Request, state *rounds.LiveState) []Round {
-	residual := state.Residual(req)
 	on := map[string]bool{}
-	for _, w := range residual.Workers {
+	for _, w := range state.Residual(req).Workers {
 		if len(w.Shifts) > 0 {
 			on[w.ID] = true
 		}
 	}
+	return freeRounds(state, on)
+}
+
+// freeRounds returns the rounds of FreeRounds for p, built from the
+// residual request: its vehicles are the shifts left.
+func (p *Problem) freeRounds(state *rounds.LiveState) []Round {
+	on := make(map[string]bool, len(p.Vehicles))
+	for k := range p.Vehicles {
+		on[p.workerID(k)] = true
+	}
+	return freeRounds(state, on)
+}
+
+// freeRounds returns the free part of the rounds of the workers on,
+// less the missed visits.
+func freeRounds(state *rounds.LiveState, on map[string]bool) []Round {
 	var out []Round
 	for _, lr := range state.Rounds {
 		if on[lr.WorkerID] {

@@ -42,7 +42,7 @@ func Repair(ctx context.Context, req *rounds.Request, roster *rounds.Roster, sta
 	}
 	pub := published(roster, state.Date)
 	p := base.disrupted(pub, &req.Options)
-	start, err := p.fitted(FreeRounds(req, state))
+	start, err := p.fitted(p.freeRounds(state))
 	if err != nil {
 		return nil, nil, err
 	}
