@@ -426,7 +426,7 @@ pairs:
 				continue
 			}
 			ev.cands = append(ev.cands, candidate{ka: ca.k, pa: ca.pos, kb: cb.k, pb: cb.pos, u: -1, ku: -1, w: -1, ub: -1,
-				bound: ca.d + cb.d + late + s.contInsert(a, ca.k) + s.contInsert(b, cb.k)})
+				bound: ca.d + cb.d + late}) // d holds each half's continuity already
 		}
 	}
 	if len(ev.cands) == 0 {
