@@ -3,6 +3,7 @@ package rounds
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes shared by every package; the api maps each to an HTTP status.
@@ -49,11 +50,17 @@ func Invalid(field string, value any, format string, args ...any) *Error {
 // Within returns err with prefix before its field if it is an *Error
 // about a field of a part of something larger ("horizonDays" in a file
 // sent as "file": "file.horizonDays"); other errors as they are.
-func Within(prefix string, err error) error {
+func Within(prefix string, err error) error { return Refield(err, "", prefix) }
+
+// Refield returns err with the start old of its field replaced by new if
+// it is an *Error whose field starts so ("workers[2].role" of a staff
+// list checked as a request's workers: "team.staff[2].role"); other
+// errors as they are.
+func Refield(err error, old, new string) error {
 	var e *Error
-	if errors.As(err, &e) && e.Field != "" {
+	if errors.As(err, &e) && e.Field != "" && strings.HasPrefix(e.Field, old) {
 		c := *e
-		c.Field = prefix + c.Field
+		c.Field = new + strings.TrimPrefix(c.Field, old)
 		return &c
 	}
 	return err

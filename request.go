@@ -1,7 +1,6 @@
 package rounds
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -356,13 +355,7 @@ func (r *Request) validateEpisode(i int, seen, clients, workers map[string]int) 
 	e := &r.Episodes[i]
 	f := fmt.Sprintf("episodes[%d]", i)
 	if err := e.Validate(); err != nil {
-		var ee *Error
-		if errors.As(err, &ee) {
-			c := *ee
-			c.Field = f + "." + c.Field
-			return &c
-		}
-		return err
+		return Within(f+".", err)
 	}
 	if j, dup := seen[e.ID]; dup {
 		return Invalid(f+".id", e.ID, "duplicate episode id (also episodes[%d])", j)

@@ -1,7 +1,6 @@
 package simulation
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -321,13 +320,7 @@ func (p *plan) staff() ([]string, error) {
 		}
 		req := &rounds.Request{Workers: t.Staff}
 		if err := req.Validate(); err != nil {
-			var e *rounds.Error
-			if errors.As(err, &e) {
-				c := *e
-				c.Field = "team.staff" + strings.TrimPrefix(c.Field, "workers")
-				return nil, &c
-			}
-			return nil, err
+			return nil, rounds.Refield(err, "workers", "team.staff")
 		}
 		workers = t.Staff
 	default:
@@ -469,13 +462,7 @@ func (p *plan) apply(field string, sc *Scenario) (*scenarioPlan, error) {
 			}
 		}
 		if err := (&rounds.Request{Options: *o}).Validate(); err != nil {
-			var e *rounds.Error
-			if errors.As(err, &e) {
-				c := *e
-				c.Field = field + ".weights." + strings.TrimPrefix(c.Field, "options.")
-				return nil, &c
-			}
-			return nil, err
+			return nil, rounds.Refield(err, "options.", field+".weights.")
 		}
 	}
 	if len(run.team) == 0 {
