@@ -3,6 +3,7 @@ package simulation
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -232,7 +233,7 @@ func (s *CapacitySearch) check(f *File) (Scenario, int, bool, error) {
 	case !slices.Contains(rounds.Roles, s.Role):
 		return start, 0, false, rounds.Invalid("capacity.role", s.Role, "unknown role; want one of %v", rounds.Roles)
 	case s.Network != "" && !p.networks[s.Network]:
-		return start, 0, false, rounds.Invalid("capacity.network", s.Network, "no worker of the team is in this network; it has %v", sortedKeys(p.networks))
+		return start, 0, false, rounds.Invalid("capacity.network", s.Network, "no worker of the team is in this network; it has %v", slices.Sorted(maps.Keys(p.networks)))
 	case !knownKPI(s.Target.KPI):
 		return start, 0, false, rounds.Invalid("capacity.target.kpi", s.Target.KPI, "unknown KPI; want one of %v, %sROLE or %sSKILL",
 			KPINames()[:5], UtilisationPrefix, UnmetHoursPrefix)

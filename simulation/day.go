@@ -3,6 +3,7 @@ package simulation
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -140,7 +141,7 @@ func (r *replication) runDay(ctx context.Context, date rounds.Date, req *rounds.
 		if len(d.waiting) == 0 {
 			break
 		}
-		for _, id := range sortedKeys(d.waitingIDs()) {
+		for _, id := range slices.Sorted(maps.Keys(d.waiting)) {
 			for _, a := range d.waiting[id] {
 				d.giveUp(d.routes[a.route], id, a.at)
 			}
@@ -168,15 +169,6 @@ func onTheDay(req *rounds.Request, overtime int) *rounds.Request {
 		}
 	}
 	return &out
-}
-
-// waitingIDs returns the set of double-handed visits a worker waits at.
-func (d *dayRunner) waitingIDs() map[string]bool {
-	out := make(map[string]bool, len(d.waiting))
-	for id := range d.waiting {
-		out[id] = true
-	}
-	return out
 }
 
 // load follows the rounds of roster from where each worker is: a round

@@ -92,7 +92,7 @@ func (t *tally) visit(v *rounds.Visit, m made, isMade, cancelled bool, episode s
 }
 
 // day counts a day's rounds.
-func (t *tally) day(ran *dayRun, _ *Day) {
+func (t *tally) day(ran *dayRun) {
 	t.travel += ran.travelSeconds
 	t.visiting += ran.visitSeconds
 	t.overtime += ran.overtimeSeconds

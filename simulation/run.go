@@ -317,7 +317,7 @@ func (r *replication) day(ctx context.Context, d int, carried []rounds.Visit) (*
 			for _, w := range m.workers {
 				r.regulars[v.ClientID][w]++
 			}
-		case v.Priority == rounds.Reablement && !isRolled(v.ID):
+		case v.Priority == rounds.Reablement && !strings.HasSuffix(v.ID, rolledSuffix):
 			l.RolledOver++
 			next = append(next, rollOver(v, date))
 			r.episodeOf[v.ID+rolledSuffix] = r.episodeOf[v.ID]
@@ -337,7 +337,7 @@ func (r *replication) day(ctx context.Context, d int, carried []rounds.Visit) (*
 		m, ok := ran.made[v.ID]
 		account(v, m, ok, r.cancelledOn(v.ID))
 	}
-	r.kpi.day(ran, out)
+	r.kpi.day(ran)
 	return out, next, nil
 }
 
@@ -397,11 +397,6 @@ func (r *replication) preferred(client string, onShift map[string]bool) []string
 		return strings.Compare(a, b)
 	})
 	return ids[:min(len(ids), maxRegulars)]
-}
-
-// isRolled reports whether a visit id is a rolled-over copy.
-func isRolled(id string) bool {
-	return len(id) > len(rolledSuffix) && id[len(id)-len(rolledSuffix):] == rolledSuffix
 }
 
 // rollOver returns the copy of a reablement visit not made on date that

@@ -3,6 +3,7 @@ package simulation
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -495,7 +496,7 @@ func (p *plan) matching(run *scenarioPlan, field string, role rounds.Role, netwo
 		return nil, rounds.Invalid(field+".role", role, "unknown role; want one of %v", rounds.Roles)
 	}
 	if network != "" && !p.networks[network] {
-		return nil, rounds.Invalid(field+".network", network, "no worker of the team is in this network; it has %v", sortedKeys(p.networks))
+		return nil, rounds.Invalid(field+".network", network, "no worker of the team is in this network; it has %v", slices.Sorted(maps.Keys(p.networks)))
 	}
 	var out []int
 	for i, m := range run.team {
@@ -504,15 +505,6 @@ func (p *plan) matching(run *scenarioPlan, field string, role rounds.Role, netwo
 		}
 	}
 	return out, nil
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func (p *plan) addWorkers(run *scenarioPlan, f string, a AddWorkers) error {
@@ -586,7 +578,7 @@ func (p *plan) removeWorkers(run *scenarioPlan, f string, r RemoveWorkers) error
 
 func (p *plan) moveWorkers(run *scenarioPlan, f string, mv MoveWorkers) error {
 	if mv.Network == "" {
-		return rounds.Invalid(f+".network", `""`, "a network is required; the team has %v", sortedKeys(p.networks))
+		return rounds.Invalid(f+".network", `""`, "a network is required; the team has %v", slices.Sorted(maps.Keys(p.networks)))
 	}
 	in, err := p.matching(run, f, "", mv.Network)
 	if err != nil {

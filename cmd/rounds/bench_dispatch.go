@@ -29,6 +29,12 @@ func benchDispatch(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return usagef("-at %q: %v", *atFlag, err)
 	}
+	var sickAt rounds.Clock
+	if *sick != "" {
+		if sickAt, err = rounds.ParseClock(*sick); err != nil {
+			return usagef("-sick %q: %v", *sick, err)
+		}
+	}
 	opt := benchmarks.DispatchOptions{LiveDayOptions: benchmarks.LiveDayOptions{Size: *size, Seed: *seed, Iterations: *iterations, At: at},
 		Referrals: *referrals, K: *k}
 	d, err := benchmarks.NewLiveDay(ctx, opt.LiveDayOptions)
@@ -60,17 +66,13 @@ func benchDispatch(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stdout, "  a repair without a referral changes the cost by %+d: the search's gain on the rest of the day, to set against the repairs'\n", q.RepairAlone)
 	}
 	if *sick != "" {
-		t, err := rounds.ParseClock(*sick)
-		if err != nil {
-			return usagef("-sick %q: %v", *sick, err)
-		}
-		s, err := d.Sick(ctx, t, *repairTime, 0)
+		s, err := d.Sick(ctx, sickAt, *repairTime, 0)
 		if err != nil {
 			return err
 		}
 		r := s.Report
 		fmt.Fprintf(stdout, "%s off sick from %s with %d visits to make: repaired in %.2fs; handed over %d, moved > 30 min %d, dropped %d, newly made %d; violations %d\n",
-			s.WorkerID, t, s.Free, r.Seconds, len(r.HandedOver), len(r.Moved), len(r.Dropped), len(r.Added), s.Violations)
+			s.WorkerID, sickAt, s.Free, r.Seconds, len(r.HandedOver), len(r.Moved), len(r.Dropped), len(r.Added), s.Violations)
 	}
 	return nil
 }
