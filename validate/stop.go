@@ -73,7 +73,7 @@ func (c *checker) walk(rt *rounds.Route, w *rounds.Worker) routeSum {
 			end = lv.end(a, dur)
 			c.checkActual(rt, s, v, a)
 		}
-		c.checkStop(rt, s, v, end, isFrozen || reported)
+		c.checkStop(rt, s, v, end, reported, isFrozen || reported)
 		if w != nil {
 			c.checkFit(rt, w, v)
 		}
@@ -150,9 +150,10 @@ func (c *checker) checkLeg(rt *rounds.Route, s *rounds.Stop, v *rounds.Visit, w 
 }
 
 // checkStop checks what a stop says about its visit, whoever makes it:
-// that it ends at end, and, unless it is past (frozen or with reported
-// times on a live day), its window, service hours and deadline.
-func (c *checker) checkStop(rt *rounds.Route, s *rounds.Stop, v *rounds.Visit, end int, past bool) {
+// that it ends at end (its length unless its times were reported), and,
+// unless it is past (frozen or with reported times on a live day), its
+// window, service hours and deadline.
+func (c *checker) checkStop(rt *rounds.Route, s *rounds.Stop, v *rounds.Visit, end int, reported, past bool) {
 	on := routeName(rt)
 	if v.Date != rt.Date {
 		c.add(RuleWrongDate, rt.WorkerID, v.ID, rt.Date, "%s is due on %s but is on %s", visitName(v), v.Date, on)
@@ -171,7 +172,7 @@ func (c *checker) checkStop(rt *rounds.Route, s *rounds.Stop, v *rounds.Visit, e
 		c.add(RuleStopDetails, rt.WorkerID, v.ID, rt.Date, "the stop for %s on %s gives %s", visitName(v), on, strings.Join(wrong, "; and "))
 	}
 	start, dur := int(s.Start), v.DurationMinutes*60
-	if _, reported := c.live.reported(v.ID); !reported && int(s.End) != end {
+	if !reported && int(s.End) != end {
 		c.add(RuleDuration, rt.WorkerID, v.ID, rt.Date, "%s on %s ends %s, but it starts %s and lasts %s: it ends %s",
 			visitName(v), on, s.End, s.Start, span(dur), clock(end))
 	}
