@@ -23,6 +23,9 @@ type LiveDayOptions struct {
 	Size string
 	// Seed generates the day and seeds its plan.
 	Seed int64
+	// Load, if not 0, draws visits up to this share of the team's
+	// working minutes (generate -load) instead of the size's own.
+	Load float64
 	// Iterations bound the plan (reproducible); 0 means 20,000.
 	Iterations int
 	// At is the live time; 0 means 11:00.
@@ -41,15 +44,15 @@ type LiveDay struct {
 	Plan time.Duration
 }
 
-// NewLiveDay generates the day (`generate -size SIZE -double-handed 0.1
-// -linked-medication -preferences -breaks`), plans it on one thread and
+// NewLiveDay generates the day (`generate -size SIZE [-load L]
+// -double-handed 0.1 -linked-medication -preferences -breaks`), plans it on one thread and
 // returns its live state at opt.At.
 func NewLiveDay(ctx context.Context, opt LiveDayOptions) (*LiveDay, error) {
 	cfg, err := fixtures.SizeByName(opt.Size)
 	if err != nil {
 		return nil, err
 	}
-	cfg.Seed, cfg.DoubleHanded, cfg.LinkedMedication, cfg.Preferences = opt.Seed, 0.1, true, true
+	cfg.Seed, cfg.Load, cfg.DoubleHanded, cfg.LinkedMedication, cfg.Preferences = opt.Seed, opt.Load, 0.1, true, true
 	req, err := fixtures.Generate(cfg)
 	if err != nil {
 		return nil, err

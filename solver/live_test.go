@@ -2,34 +2,24 @@ package solver_test
 
 import (
 	"context"
+	"github.com/roundsdev/rounds/benchmarks"
 	"testing"
 
 	"github.com/roundsdev/rounds"
-	"github.com/roundsdev/rounds/fixtures"
 	"github.com/roundsdev/rounds/geo"
 	"github.com/roundsdev/rounds/solver"
 	"github.com/roundsdev/rounds/validate"
 )
 
-// liveDay plans a generated borough day with every care rule.
+// liveDay plans a generated borough day with every care rule at 60% load
+// (room for referrals), bounded by iterations.
 func liveDay(t *testing.T) (*rounds.Request, *rounds.Roster) {
 	t.Helper()
-	cfg, err := fixtures.SizeByName("borough")
+	d, err := benchmarks.NewLiveDay(context.Background(), benchmarks.LiveDayOptions{Size: "borough", Seed: 1, Load: 0.6, Iterations: 3000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Seed, cfg.Load, cfg.DoubleHanded, cfg.LinkedMedication, cfg.Preferences = 1, 0.6, 0.1, true, true
-	req, err := fixtures.Generate(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Options.Break = &rounds.BreakRule{}
-	req.Options.Iterations, req.Options.Seed, req.Options.Threads = 3000, 1, 1
-	r, err := (&solver.Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return req, r
+	return d.Request, d.Roster
 }
 
 // TestLiveDayAsPlanned: with no events, the rounds at 11:00 are frozen as

@@ -4,36 +4,25 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/roundsdev/rounds/benchmarks"
 	"slices"
 	"testing"
 
 	"github.com/roundsdev/rounds"
-	"github.com/roundsdev/rounds/fixtures"
 	"github.com/roundsdev/rounds/geo"
 	"github.com/roundsdev/rounds/solver"
 	"github.com/roundsdev/rounds/validate"
 )
 
-// boroughDay plans a generated borough day with every care rule, bounded
-// by iterations so that it is the same on every run.
+// boroughDay plans a generated borough day with every care rule at 60%
+// load, bounded by iterations so that it is the same on every run.
 func boroughDay(tb testing.TB) (*rounds.Request, *rounds.Roster) {
 	tb.Helper()
-	cfg, err := fixtures.SizeByName("borough")
+	d, err := benchmarks.NewLiveDay(context.Background(), benchmarks.LiveDayOptions{Size: "borough", Seed: 1, Load: 0.6, Iterations: 3000})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cfg.Seed, cfg.Load, cfg.DoubleHanded, cfg.LinkedMedication, cfg.Preferences = 1, 0.6, 0.1, true, true
-	req, err := fixtures.Generate(cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req.Options.Break = &rounds.BreakRule{}
-	req.Options.Iterations, req.Options.Seed, req.Options.Threads = 3000, 1, 1
-	r, err := (&solver.Planner{Source: geo.Haversine{}}).Plan(context.Background(), req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return req, r
+	return d.Request, d.Roster
 }
 
 // liveCase is a live day on the borough roster: its events at 11:00 and

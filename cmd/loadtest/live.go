@@ -16,7 +16,6 @@ import (
 	"github.com/roundsdev/rounds"
 	"github.com/roundsdev/rounds/api"
 	"github.com/roundsdev/rounds/benchmarks"
-	"github.com/roundsdev/rounds/fixtures"
 	"github.com/roundsdev/rounds/geo"
 	"github.com/roundsdev/rounds/solver"
 	"github.com/roundsdev/rounds/validate"
@@ -257,23 +256,13 @@ type liveTeam struct {
 // handed visits, linked medication, preferences, breaks) at 60% load,
 // planned and published, and a dispatcher's key.
 func seedLive(ctx context.Context, st rounds.Store) (*liveTeam, error) {
-	cfg, err := fixtures.SizeByName("borough")
-	if err != nil {
-		return nil, err
-	}
 	// a day planned at 60% of the team's capacity, as solver's live tests
 	// plan it: a full day has no room for referrals
-	cfg.Seed, cfg.Load, cfg.DoubleHanded, cfg.LinkedMedication, cfg.Preferences = 1, 0.6, 0.1, true, true
-	req, err := fixtures.Generate(cfg)
+	d, err := benchmarks.NewLiveDay(ctx, benchmarks.LiveDayOptions{Size: "borough", Seed: 1, Load: 0.6, Iterations: 3000})
 	if err != nil {
 		return nil, err
 	}
-	req.Options.Break = &rounds.BreakRule{}
-	req.Options.Iterations, req.Options.Seed, req.Options.Threads = 3000, 1, 1
-	roster, err := (&solver.Planner{Source: geo.Haversine{}}).Plan(ctx, req)
-	if err != nil {
-		return nil, err
-	}
+	req, roster := d.Request, d.Roster
 	lt := &liveTeam{team: "live", req: req, plan: roster, date: roster.Routes[0].Date}
 	req.Team = lt.team
 	k, token, err := rounds.NewAPIKey("dispatch", rounds.AccessDispatcher, []string{lt.team})
