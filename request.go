@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 )
 
 // Request is a planning request: a team's workers, clients and visits over
@@ -21,7 +22,7 @@ type Request struct {
 
 // Options tune a solve. Zero values take the defaults.
 type Options struct {
-	// TimeLimitSeconds bounds the search; 0 means the default (10 s).
+	// TimeLimitSeconds bounds the search; 0 means DefaultTimeLimit.
 	TimeLimitSeconds float64 `json:"timeLimitSeconds,omitempty"`
 	// Iterations bounds the search by work done instead of time; 0 means
 	// no bound. A run bounded by iterations alone is reproducible.
@@ -77,6 +78,10 @@ type Options struct {
 	// value turns it off.
 	MovedStartPenalty int64 `json:"movedStartPenalty,omitempty"`
 }
+
+// DefaultTimeLimit bounds a solve whose options give neither a time
+// limit nor iterations.
+const DefaultTimeLimit = 10 * time.Second
 
 // DefaultHandoverPenalty is the disruption cost of a visit a repair gives
 // to another worker: fifteen minutes of travel. Two workers and the

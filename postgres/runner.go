@@ -364,7 +364,7 @@ func timeLimit(job *rounds.Job) time.Duration {
 		if iterations > 0 {
 			return 0
 		}
-		limit = 10 * time.Second
+		limit = rounds.DefaultTimeLimit
 	}
 	if job.Kind == rounds.JobSimulate {
 		limit *= time.Duration(job.To.DaysSince(job.From) + 1)

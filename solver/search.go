@@ -8,11 +8,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/roundsdev/rounds"
 )
 
 // DefaultTimeLimit bounds a solve given neither a time nor an iteration
-// limit.
-const DefaultTimeLimit = 10 * time.Second
+// limit: the request's (rounds.DefaultTimeLimit).
+const DefaultTimeLimit = rounds.DefaultTimeLimit
 
 // Options tune Solve. Zero values take the defaults.
 type Options struct {
