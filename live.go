@@ -342,6 +342,38 @@ func (s *LiveState) alignPairs(visits map[string]*Visit, routes []*Route, notBef
 	return changed
 }
 
+// SameRest reports whether s and o, live states of one roster version,
+// date and time, leave the same rest of the day: the same frozen stops at
+// the same times, free visits, places and times each worker is free from
+// (and since when they were at a reported position), worked time,
+// breaks, unavailability, cancelled and missed visits. Whether a time was
+// reported or planned (LiveStop.Actual) does not count.
+func (s *LiveState) SameRest(o *LiveState) bool {
+	if len(s.Rounds) != len(o.Rounds) || !slices.Equal(s.Cancelled, o.Cancelled) || !slices.Equal(s.Missed, o.Missed) {
+		return false
+	}
+	for i := range s.Rounds {
+		x, y := &s.Rounds[i], &o.Rounds[i]
+		same := x.WorkerID == y.WorkerID && x.From == y.From && x.FreeAt == y.FreeAt && x.WorkedSeconds == y.WorkedSeconds &&
+			slices.Equal(x.Free, y.Free) && equalPtr(x.Break, y.Break) && equalPtr(x.UnavailableFrom, y.UnavailableFrom) &&
+			equalPtr(x.PositionAt, y.PositionAt) &&
+			slices.EqualFunc(x.Frozen, y.Frozen, func(p, q LiveStop) bool {
+				p.Actual, q.Actual = false, false
+				return p == q
+			})
+		if !same {
+			return false
+		}
+	}
+	return true
+}
+
+// equalPtr reports whether two pointers are both nil or point at equal
+// values.
+func equalPtr[T comparable](a, b *T) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
+}
+
 // frozen returns the set of visits frozen on some round.
 func (s *LiveState) frozen() map[string]*LiveStop {
 	out := map[string]*LiveStop{}

@@ -67,7 +67,7 @@ func (s *Server) live(ctx context.Context, v *rounds.RosterVersion, events []rou
 		if err != nil {
 			return nil, err
 		}
-		if prev != nil && sameRest(prev.state, state) {
+		if prev != nil && prev.state.SameRest(state) {
 			// the new events changed nothing still to plan (a visit
 			// reported done as planned): keep the day built
 			return &liveDay{live: prev.live, state: state}, nil
@@ -83,36 +83,6 @@ func (s *Server) live(ctx context.Context, v *rounds.RosterVersion, events []rou
 		return nil, nil, err
 	}
 	return d.live, d.state, nil
-}
-
-// sameRest reports whether two live states of one version, date and
-// time leave the same rest of the day: the same frozen stops at the same
-// times, free visits, places and times each worker is free from, worked
-// time, breaks, unavailability, cancelled and missed visits. Whether a
-// time was reported or planned (LiveStop.Actual) does not count.
-func sameRest(a, b *rounds.LiveState) bool {
-	if len(a.Rounds) != len(b.Rounds) || !slices.Equal(a.Cancelled, b.Cancelled) || !slices.Equal(a.Missed, b.Missed) {
-		return false
-	}
-	for i := range a.Rounds {
-		x, y := &a.Rounds[i], &b.Rounds[i]
-		same := x.WorkerID == y.WorkerID && x.From == y.From && x.FreeAt == y.FreeAt && x.WorkedSeconds == y.WorkedSeconds &&
-			slices.Equal(x.Free, y.Free) && equalPtr(x.Break, y.Break) && equalPtr(x.UnavailableFrom, y.UnavailableFrom) &&
-			slices.EqualFunc(x.Frozen, y.Frozen, func(p, q rounds.LiveStop) bool {
-				p.Actual, q.Actual = false, false
-				return p == q
-			})
-		if !same {
-			return false
-		}
-	}
-	return true
-}
-
-// equalPtr reports whether two pointers are both nil or point at equal
-// values.
-func equalPtr[T comparable](a, b *T) bool {
-	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 // options answers a referral on the live day of version v with events.
